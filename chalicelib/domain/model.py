@@ -1,0 +1,266 @@
+"""The complaint aggregate and the vocabulary of the domain.
+
+Standard library only: these types are the language every other layer speaks.
+A complaint records what happened to it as history entries and as effects
+(notifications to send, deadlines to schedule); the service layer persists
+both in one transaction and the outbox carries the effects out afterwards.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    ASSIGNED = "assigned"
+    INVESTIGATING = "investigating"
+    QC_PENDING = "qc_pending"
+    QC_DONE = "qc_done"
+    PENDING_APPROVAL = "pending_approval"
+    HANDLING_AGREED = "handling_agreed"
+    CUSTOMER_NOTIFIED = "customer_notified"
+    FOLLOWED_UP = "followed_up"
+    CLOSED = "closed"
+
+
+OPEN_STATUSES = frozenset(Status) - {Status.CLOSED}
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    MAJOR = "major"
+    NORMAL = "normal"
+
+
+class Channel(StrEnum):
+    HOTLINE = "hotline"
+    LETTER = "letter"
+    WEB = "web"
+    SALESPERSON = "salesperson"
+    DISTRIBUTOR = "distributor"
+    AFFILIATE = "affiliate"
+
+
+class Category(StrEnum):
+    FOREIGN_MATTER = "foreign_matter"
+    ODOR = "odor"
+    DUSTING = "dusting"
+    SEAL_FAILURE = "seal_failure"
+    PRINT_DEFECT = "print_defect"
+    COUNT_SHORTAGE = "count_shortage"
+    WEIGHT_SHORT = "weight_short"
+    LABEL_ERROR = "label_error"
+    PACKAGING_DAMAGE = "packaging_damage"
+    SERVICE_ATTITUDE = "service_attitude"
+    SERVICE_KNOWLEDGE = "service_knowledge"
+    OTHER = "other"
+
+
+class ServiceDimension(StrEnum):
+    TANGIBLES = "tangibles"
+    EMPATHY = "empathy"
+    ASSURANCE = "assurance"
+    RESPONSIVENESS = "responsiveness"
+    RELIABILITY = "reliability"
+
+
+class CustomerType(StrEnum):
+    CONSUMER = "consumer"
+    DISTRIBUTOR = "distributor"
+    RETAILER = "retailer"
+    HOTEL = "hotel"
+    AFFILIATE = "affiliate"
+    OTHER = "other"
+
+
+class DesiredResolution(StrEnum):
+    EXPLANATION = "explanation"
+    REFUND = "refund"
+    EXCHANGE = "exchange"
+    COMPENSATION = "compensation"
+    RETURN = "return"
+    OTHER = "other"
+
+
+class HandlingType(StrEnum):
+    EXPLANATION = "explanation"
+    REFUND = "refund"
+    EXCHANGE = "exchange"
+    COMPENSATION = "compensation"
+    RETURN = "return"
+    REWORK = "rework"
+    OTHER = "other"
+
+
+class Role(StrEnum):
+    SERVICE = "service"
+    SALES = "sales"
+    QUALITY = "quality"
+    MANAGER = "manager"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+class Clock(StrEnum):
+    """The deadlines a complaint runs against."""
+
+    FIRST_CONTACT = "first_contact"
+    RESOLUTION = "resolution"
+    CALLBACK = "callback"
+
+
+class NotificationEvent(StrEnum):
+    ASSIGNED = "assigned"
+    ESCALATED = "escalated"
+    QC_REQUESTED = "qc_requested"
+    APPROVAL_REQUESTED = "approval_requested"
+    CALLBACK_DUE = "callback_due"
+    SLA_WARNING = "sla_warning"
+    SLA_BREACHED = "sla_breached"
+    CLUSTER_ALERT = "cluster_alert"
+
+
+@dataclass
+class Customer:
+    name: str
+    phone: str
+    type: CustomerType = CustomerType.CONSUMER
+    email: str | None = None
+    province: str | None = None
+    city: str | None = None
+    address: str | None = None
+    account_id: str | None = None
+
+
+@dataclass
+class Product:
+    sku: str | None = None
+    name: str | None = None
+    production_date: date | None = None
+    batch: str | None = None
+    purchase_place: str | None = None
+    quantity: int | None = None
+
+
+@dataclass
+class Actor:
+    """Who does something: a staff member with roles, or the public."""
+
+    username: str
+    roles: frozenset[Role] = frozenset()
+
+    def has_any(self, *roles: Role) -> bool:
+        return Role.ADMIN in self.roles or any(r in self.roles for r in roles)
+
+
+PUBLIC = Actor(username="public")
+SYSTEM = Actor(username="system")
+
+
+@dataclass
+class Deadline:
+    """One running clock. `due_at` is None while the clock is paused."""
+
+    clock: Clock
+    due_at: datetime | None
+    remaining_seconds: float | None = None
+    warned: bool = False
+    breached: bool = False
+    stopped_at: datetime | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.stopped_at is None and self.due_at is not None
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    actor: str
+    action: str
+    from_status: Status | None
+    to_status: Status | None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Notify:
+    """Effect: tell one staff member about an event (SMS and e-mail via SNS)."""
+
+    event: NotificationEvent
+    recipient: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Effect: (re)schedule the timer of a clock at a given moment."""
+
+    clock: Clock
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Unschedule:
+    """Effect: remove the timer of a clock."""
+
+    clock: Clock
+
+
+Effect = Notify | Schedule | Unschedule
+
+
+@dataclass
+class Complaint:
+    id: str
+    channel: Channel
+    status: Status
+    severity: Severity
+    category: Category
+    description: str
+    customer: Customer
+    product: Product
+    received_at: datetime
+    recorded_at: datetime
+    recorded_by: str
+    access_code_hash: str
+    desired_resolution: DesiredResolution | None = None
+    service_dimension: ServiceDimension | None = None
+    photos: list[str] = field(default_factory=list)
+    assignee: str | None = None
+    territory: str | None = None
+    escalated: bool = False
+    deadlines: dict[Clock, Deadline] = field(default_factory=dict)
+    feedback_form: dict[str, Any] | None = None
+    qc_result: dict[str, Any] | None = None
+    handling: dict[str, Any] | None = None
+    approval: dict[str, Any] | None = None
+    customer_notified: dict[str, Any] | None = None
+    satisfaction: dict[str, Any] | None = None
+    callbacks: list[dict[str, Any]] = field(default_factory=list)
+    closed_at: datetime | None = None
+    erased: dict[str, Any] | None = None
+    version: int = 0
+    # Not persisted as fields: what the last change appended and caused.
+    new_history: list[HistoryEntry] = field(default_factory=list, repr=False)
+    effects: list[Effect] = field(default_factory=list, repr=False)
+
+    def record(self, at: datetime, actor: str, action: str, to_status: Status | None = None,
+               **data: Any) -> None:
+        """Append one history entry, moving to `to_status` if given."""
+        from_status = self.status
+        if to_status is not None:
+            self.status = to_status
+        self.new_history.append(HistoryEntry(at, actor, action, from_status, self.status, data))
+
+    def cause(self, *effects: Effect) -> None:
+        self.effects.extend(effects)
+
+
+def money(value: Decimal | str | int) -> Decimal:
+    """Yuan amounts are exact decimals with two places."""
+    return Decimal(value).quantize(Decimal("0.01"))

@@ -1,0 +1,81 @@
+"""The one definition of every AWS resource the system needs.
+
+The local bootstrap (`infra/local_stack.py`) creates exactly these in moto and the
+CloudFormation merge template (`infra/template.py`) declares exactly these for AWS,
+so the two cannot drift. Plain data: no boto3 here.
+
+Access patterns of the single table (pattern -> key or index -> query):
+
+| pattern                                   | key / index      | query                                              |
+|-------------------------------------------|------------------|----------------------------------------------------|
+| one complaint with history and outbox     | table            | pk = COMPLAINT#<id>                                |
+| complaint meta only                       | table            | pk = COMPLAINT#<id>, sk = META                     |
+| idempotent submission                     | table            | pk = IDEMPOTENCY#<scope>#<key> (TTL)               |
+| staff member, territory, route, account   | table            | pk = STAFF#<u> / TERRITORY#<c> / ROUTE#<p>#<c> / ACCOUNT#<a> |
+| a salesperson's queue, filter by assignee | by_assignee      | ASSIGNEE#<u>, sk = received#id, newest first      |
+| by status (open queues)                   | by_status        | STATUS#<status>#<shard 0..n> merged, newest first  |
+| all complaints in a period                | by_day           | DAY#<yyyy-mm-dd>#<shard> per day, merged           |
+| by SKU (and batch/production date)        | by_sku           | SKU#<sku>, sk = received#id                        |
+| by territory                              | by_territory     | TERRITORY#<code>, sk = received#id                 |
+| overdue (a running clock past due)        | by_due           | DUE#<shard>, sk < now (sparse: only running clocks)|
+| outbox items not yet delivered (sweeper)  | outbox_pending   | OUTBOX#<shard>, sk < cutoff (sparse)               |
+
+Status, day, due and outbox partitions are sharded by a hash of the complaint id so
+that no single "open" or "today" partition takes every write.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+SHARDS = 8
+
+TABLE_KEY = ("pk", "sk")
+
+GLOBAL_INDEXES: dict[str, tuple[str, str]] = {
+    "by_assignee": ("by_assignee_pk", "by_assignee_sk"),
+    "by_status": ("by_status_pk", "by_status_sk"),
+    "by_day": ("by_day_pk", "by_day_sk"),
+    "by_sku": ("by_sku_pk", "by_sku_sk"),
+    "by_territory": ("by_territory_pk", "by_territory_sk"),
+    "by_due": ("by_due_pk", "by_due_sk"),
+    "outbox_pending": ("outbox_pk", "outbox_sk"),
+}
+
+TTL_ATTRIBUTE = "expires_at"
+
+STAFF_GROUPS = ("service", "sales", "quality", "manager", "leader", "admin")
+
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
+
+
+def names(stage: str) -> dict[str, str]:
+    """Physical names of the resources of one stage."""
+    return {
+        "table": f"complaints-{stage}",
+        "topic": f"complaints-notifications-{stage}",
+        "bucket": f"complaints-photos-{stage}",
+        "schedule_group": f"complaints-{stage}",
+        "user_pool": f"complaints-staff-{stage}",
+        "user_pool_client": f"complaints-console-{stage}",
+    }
+
+
+def table_definition(table_name: str) -> dict[str, Any]:
+    """Keyword arguments of DynamoDB CreateTable (also rendered into the template)."""
+    attributes = sorted({a for pair in [TABLE_KEY, *GLOBAL_INDEXES.values()] for a in pair})
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in attributes],
+        "KeySchema": _key_schema(*TABLE_KEY),
+        "GlobalSecondaryIndexes": [
+            {"IndexName": name, "KeySchema": _key_schema(pk, sk), "Projection": {"ProjectionType": "ALL"}}
+            for name, (pk, sk) in GLOBAL_INDEXES.items()
+        ],
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    }
+
+
+def _key_schema(pk: str, sk: str) -> list[dict[str, str]]:
+    return [{"AttributeName": pk, "KeyType": "HASH"}, {"AttributeName": sk, "KeyType": "RANGE"}]
