@@ -10,20 +10,16 @@ from chalicelib.config import settings
 @lru_cache(maxsize=None)
 def client(service: str) -> Any:
     import boto3  # imported here so cold starts that never touch AWS stay light
+    from botocore.config import Config
 
-    return boto3.session.Session().client(service, region_name=settings().region)
-
-
-@lru_cache(maxsize=None)
-def table() -> Any:
-    import boto3
-
-    resource = boto3.session.Session().resource("dynamodb", region_name=settings().region)
-    return resource.Table(settings().table_name)
+    config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10)
+    return boto3.session.Session().client(service, region_name=settings().region, config=config)
 
 
 def reset() -> None:
     """Forget built clients and settings (tests and the local runner change the environment)."""
+    from chalicelib import wiring
+
     client.cache_clear()
-    table.cache_clear()
     settings.cache_clear()
+    wiring.adapters.cache_clear()

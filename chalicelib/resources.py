@@ -79,3 +79,36 @@ def table_definition(table_name: str) -> dict[str, Any]:
 
 def _key_schema(pk: str, sk: str) -> list[dict[str, str]]:
     return [{"AttributeName": pk, "KeyType": "HASH"}, {"AttributeName": sk, "KeyType": "RANGE"}]
+
+
+def user_pool_definition(pool_name: str) -> dict[str, Any]:
+    """Keyword arguments of Cognito CreateUserPool."""
+    return {
+        "PoolName": pool_name,
+        "Policies": {"PasswordPolicy": {"MinimumLength": 12, "RequireUppercase": True,
+                                        "RequireLowercase": True, "RequireNumbers": True,
+                                        "RequireSymbols": False}},
+        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+        "UsernameConfiguration": {"CaseSensitive": False},
+    }
+
+
+def user_pool_client_definition(client_name: str) -> dict[str, Any]:
+    """Keyword arguments of Cognito CreateUserPoolClient (minus the pool id)."""
+    return {
+        "ClientName": client_name,
+        "GenerateSecret": False,
+        "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        "IdTokenValidity": 8,
+        "TokenValidityUnits": {"IdToken": "hours"},
+    }
+
+
+def bucket_cors(allowed_origin: str) -> dict[str, Any]:
+    """CORS of the photo bucket: browsers POST photos straight to S3 from the form's origin."""
+    return {"CORSRules": [{"AllowedMethods": ["POST", "GET"], "AllowedOrigins": [allowed_origin],
+                           "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000}]}
+
+
+PUBLIC_ACCESS_BLOCK = {"BlockPublicAcls": True, "IgnorePublicAcls": True,
+                       "BlockPublicPolicy": True, "RestrictPublicBuckets": True}

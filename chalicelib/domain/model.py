@@ -171,6 +171,7 @@ class Deadline:
     warned: bool = False
     breached: bool = False
     stopped_at: datetime | None = None
+    timer_at: datetime | None = None  # when its EventBridge schedule should fire; None: no schedule
 
     @property
     def running(self) -> bool:
@@ -189,11 +190,12 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class Notify:
-    """Effect: tell one staff member about an event (SMS and e-mail via SNS)."""
+    """Effect: tell one staff member (`recipient`) or everyone with a role (`role`) about an event."""
 
     event: NotificationEvent
-    recipient: str
     text: str
+    recipient: str | None = None
+    role: Role | None = None
 
 
 @dataclass(frozen=True)
@@ -264,3 +266,14 @@ class Complaint:
 def money(value: Decimal | str | int) -> Decimal:
     """Yuan amounts are exact decimals with two places."""
     return Decimal(value).quantize(Decimal("0.01"))
+
+
+@dataclass
+class StaffMember:
+    username: str
+    name: str
+    roles: frozenset[Role]
+    phone: str | None = None
+    email: str | None = None
+    territories: list[str] = field(default_factory=list)
+    compensation_limit: Decimal = Decimal("200.00")

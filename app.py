@@ -1,0 +1,10 @@
+"""The Chalice app: wiring only. Each blueprint lives in chalicelib/handlers/."""
+from chalice import Chalice
+
+from chalicelib.handlers import authorizer, dev, events, login, public, staff
+
+app = Chalice(app_name="complaints")
+app.experimental_feature_flags.update(["BLUEPRINTS"])
+
+for blueprint in (authorizer, public, login, staff, dev, events):
+    app.register_blueprint(blueprint.bp)

@@ -1,0 +1,182 @@
+"""ComplaintRepository: complaints, their history and their outbox in one table.
+
+A complaint's items share one partition (`COMPLAINT#<id>`): the META item holds the
+current state, HISTORY# items are appended and never changed, OUTBOX# items are the
+effects the change caused (the stream carries them out). Every change is one
+transaction: state, history, outbox (and on intake the idempotency record).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+from chalicelib.adapters.dynamo import cancellation_codes, from_item, iso, parse_time, plain, shard, to_item
+from chalicelib.domain.errors import ConcurrentChange, IdempotencyKeyReused
+from chalicelib.domain.model import (
+    Category, Channel, Clock, Complaint, Customer, CustomerType, Deadline, DesiredResolution,
+    HistoryEntry, Product, ServiceDimension, Severity, Status, OPEN_STATUSES,
+)
+
+IDEMPOTENCY_TTL = timedelta(days=1)
+META = "META"
+
+
+def complaint_pk(complaint_id: str) -> str:
+    return f"COMPLAINT#{complaint_id}"
+
+
+class ComplaintRepository:
+    def __init__(self, client: Any, table_name: str):
+        self._client = client
+        self._table = table_name
+
+    def add(self, complaint: Complaint, outbox: list[dict[str, Any]],
+            idempotency: dict[str, Any] | None = None) -> None:
+        """Store a new complaint, its first history and outbox items, and the idempotency record."""
+        puts = [self._put(_meta_item(complaint, version=1), "attribute_not_exists(pk)")]
+        if idempotency:
+            puts.append(self._put(idempotency, "attribute_not_exists(pk)"))
+        self._write(complaint, puts, outbox, idempotent=idempotency is not None)
+        complaint.version = 1
+
+    def save(self, complaint: Complaint, outbox: list[dict[str, Any]]) -> None:
+        """Store a change, only if nobody else saved since `complaint.version` was read."""
+        put = self._put(_meta_item(complaint, version=complaint.version + 1), "version = :read")
+        put["Put"]["ExpressionAttributeValues"] = to_item({":read": complaint.version})
+        self._write(complaint, [put], outbox, idempotent=False)
+        complaint.version += 1
+
+    def get(self, complaint_id: str) -> Complaint | None:
+        response = self._client.get_item(
+            TableName=self._table, Key=to_item({"pk": complaint_pk(complaint_id), "sk": META}),
+            ConsistentRead=True)
+        return complaint_from_item(from_item(response["Item"])) if "Item" in response else None
+
+    def history(self, complaint_id: str) -> list[HistoryEntry]:
+        items = self._query_partition(complaint_id, "HISTORY#")
+        return [_history_from_item(i) for i in items]
+
+    def idempotency_record(self, key: str) -> dict[str, Any] | None:
+        response = self._client.get_item(
+            TableName=self._table, Key=to_item({"pk": key, "sk": "IDEMPOTENCY"}), ConsistentRead=True)
+        return from_item(response["Item"]) if "Item" in response else None
+
+    def _write(self, complaint: Complaint, puts: list[dict], outbox: list[dict], idempotent: bool) -> None:
+        history = [self._put(_history_item(complaint.id, entry, n)) for n, entry in enumerate(complaint.new_history)]
+        effects = [self._put(item) for item in outbox]
+        try:
+            self._client.transact_write_items(TransactItems=puts + history + effects)
+        except self._client.exceptions.TransactionCanceledException as error:
+            codes = cancellation_codes(error)
+            if idempotent and len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
+                raise IdempotencyKeyReused("idempotency key already used") from error
+            if codes and codes[0] == "ConditionalCheckFailed":
+                raise ConcurrentChange(complaint.id) from error
+            raise
+        complaint.new_history.clear()
+        complaint.effects.clear()
+
+    def _put(self, item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
+        put: dict[str, Any] = {"TableName": self._table, "Item": to_item(item)}
+        if condition:
+            put["ConditionExpression"] = condition
+        return {"Put": put}
+
+    def _query_partition(self, complaint_id: str, prefix: str) -> list[dict[str, Any]]:
+        items, start = [], None
+        while True:
+            kwargs = {"TableName": self._table, "KeyConditionExpression": "pk = :pk AND begins_with(sk, :p)",
+                      "ExpressionAttributeValues": to_item({":pk": complaint_pk(complaint_id), ":p": prefix}),
+                      "ConsistentRead": True}
+            if start:
+                kwargs["ExclusiveStartKey"] = start
+            page = self._client.query(**kwargs)
+            items.extend(from_item(i) for i in page["Items"])
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return items
+
+
+def idempotency_item(key: str, request_hash: str, complaint_id: str, now: datetime) -> dict[str, Any]:
+    return {"pk": key, "sk": "IDEMPOTENCY", "request_hash": request_hash, "complaint_id": complaint_id,
+            "expires_at": int((now + IDEMPOTENCY_TTL).timestamp())}
+
+
+def _meta_item(complaint: Complaint, version: int) -> dict[str, Any]:
+    data = plain(complaint)
+    data.update(pk=complaint_pk(complaint.id), sk=META, type="complaint", version=version)
+    data.update(_index_keys(complaint))
+    return data
+
+
+def _index_keys(c: Complaint) -> dict[str, str]:
+    """Keys of the global secondary indexes (see chalicelib/resources.py for the patterns)."""
+    order = f"{iso(c.received_at)}#{c.id}"
+    n = shard(c.id)
+    keys = {"by_status_pk": f"STATUS#{c.status}#{n}", "by_status_sk": order,
+            "by_day_pk": f"DAY#{c.received_at.astimezone(timezone.utc).date().isoformat()}#{n}",
+            "by_day_sk": order}
+    if c.assignee:
+        keys.update(by_assignee_pk=f"ASSIGNEE#{c.assignee}", by_assignee_sk=order)
+    if c.product.sku:
+        keys.update(by_sku_pk=f"SKU#{c.product.sku}", by_sku_sk=order)
+    if c.territory:
+        keys.update(by_territory_pk=f"TERRITORY#{c.territory}", by_territory_sk=order)
+    due = [d.due_at for d in c.deadlines.values() if d.running and not d.breached]
+    if due and c.status in OPEN_STATUSES:
+        keys.update(by_due_pk=f"DUE#{n}", by_due_sk=f"{iso(min(due))}#{c.id}")
+    return keys
+
+
+def _history_item(complaint_id: str, entry: HistoryEntry, n: int) -> dict[str, Any]:
+    return {"pk": complaint_pk(complaint_id), "sk": f"HISTORY#{iso(entry.at)}#{n:03d}", "type": "history",
+            "at": entry.at, "actor": entry.actor, "action": entry.action,
+            "from": entry.from_status, "to": entry.to_status, "data": entry.data}
+
+
+def _history_from_item(item: dict[str, Any]) -> HistoryEntry:
+    return HistoryEntry(
+        at=parse_time(item["at"]), actor=item["actor"], action=item["action"],
+        from_status=Status(item["from"]) if item.get("from") else None,
+        to_status=Status(item["to"]) if item.get("to") else None, data=item.get("data", {}))
+
+
+def complaint_from_item(item: dict[str, Any]) -> Complaint:
+    customer = dict(item["customer"])
+    customer["type"] = CustomerType(customer.get("type", "consumer"))
+    product = dict(item.get("product", {}))
+    if product.get("production_date"):
+        product["production_date"] = date.fromisoformat(product["production_date"])
+    if product.get("quantity") is not None:
+        product["quantity"] = int(product["quantity"])
+    return Complaint(
+        id=item["id"], channel=Channel(item["channel"]), status=Status(item["status"]),
+        severity=Severity(item["severity"]), category=Category(item["category"]),
+        description=item["description"], customer=Customer(**customer), product=Product(**product),
+        received_at=parse_time(item["received_at"]), recorded_at=parse_time(item["recorded_at"]),
+        recorded_by=item["recorded_by"], access_code_hash=item["access_code_hash"],
+        desired_resolution=_maybe(DesiredResolution, item.get("desired_resolution")),
+        service_dimension=_maybe(ServiceDimension, item.get("service_dimension")),
+        photos=list(item.get("photos", [])), assignee=item.get("assignee"), territory=item.get("territory"),
+        escalated=bool(item.get("escalated", False)),
+        deadlines={Clock(k): _deadline_from_item(v) for k, v in item.get("deadlines", {}).items()},
+        feedback_form=item.get("feedback_form"), qc_result=item.get("qc_result"),
+        handling=item.get("handling"), approval=item.get("approval"),
+        customer_notified=item.get("customer_notified"), satisfaction=item.get("satisfaction"),
+        callbacks=list(item.get("callbacks", [])), closed_at=parse_time(item.get("closed_at")),
+        erased=item.get("erased"), version=int(item["version"]),
+    )
+
+
+def _deadline_from_item(d: dict[str, Any]) -> Deadline:
+    remaining = d.get("remaining_seconds")
+    return Deadline(
+        clock=Clock(d["clock"]), due_at=parse_time(d.get("due_at")),
+        remaining_seconds=float(remaining) if isinstance(remaining, Decimal) else remaining,
+        warned=bool(d.get("warned", False)), breached=bool(d.get("breached", False)),
+        stopped_at=parse_time(d.get("stopped_at")), timer_at=parse_time(d.get("timer_at")))
+
+
+def _maybe(kind: Any, value: Any) -> Any:
+    return kind(value) if value else None

@@ -1,0 +1,68 @@
+"""OutboxStore: the effects a change caused, waiting in the table to be carried out.
+
+An item is claimed with a conditional update (a lease), carried out, then marked done
+and dropped from the sparse `outbox_pending` index. A done item is never carried out
+again; a failed one is released and retried by the stream or the sweeper.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.adapters.dynamo import from_item, iso, shard, to_item
+from chalicelib.resources import SHARDS
+
+LEASE = timedelta(seconds=60)
+
+
+class OutboxStore:
+    def __init__(self, client: Any, table_name: str):
+        self._client = client
+        self._table = table_name
+
+    def claim(self, pk: str, sk: str, now: datetime) -> dict[str, Any] | None:
+        """The item, now leased to the caller; None if it is done or leased to someone else."""
+        try:
+            response = self._client.update_item(
+                TableName=self._table, Key=to_item({"pk": pk, "sk": sk}),
+                UpdateExpression="SET lease_until = :until, attempts = if_not_exists(attempts, :zero) + :one",
+                ConditionExpression="#s = :pending AND (attribute_not_exists(lease_until) OR lease_until < :now)",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=to_item({":until": iso(now + LEASE), ":now": iso(now),
+                                                   ":pending": "pending", ":zero": 0, ":one": 1}),
+                ReturnValues="ALL_NEW")
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return None
+        return from_item(response["Attributes"])
+
+    def complete(self, pk: str, sk: str, now: datetime, result: str) -> None:
+        self._client.update_item(
+            TableName=self._table, Key=to_item({"pk": pk, "sk": sk}),
+            UpdateExpression="SET #s = :done, done_at = :now, #r = :result REMOVE lease_until, outbox_pk, outbox_sk",
+            ExpressionAttributeNames={"#s": "status", "#r": "result"},
+            ExpressionAttributeValues=to_item({":done": "done", ":now": iso(now), ":result": result}))
+
+    def release(self, pk: str, sk: str, error: str) -> None:
+        self._client.update_item(
+            TableName=self._table, Key=to_item({"pk": pk, "sk": sk}),
+            UpdateExpression="SET last_error = :e REMOVE lease_until",
+            ExpressionAttributeValues=to_item({":e": error[:500]}))
+
+    def pending(self, older_than: datetime, limit: int = 100) -> list[tuple[str, str]]:
+        """Keys of items still pending since before `older_than` (the sweeper's work)."""
+        keys: list[tuple[str, str]] = []
+        for n in range(SHARDS):
+            page = self._client.query(
+                TableName=self._table, IndexName="outbox_pending", Limit=limit,
+                KeyConditionExpression="outbox_pk = :pk AND outbox_sk < :cutoff",
+                ExpressionAttributeValues=to_item({":pk": f"OUTBOX#{n}", ":cutoff": iso(older_than)}))
+            keys += [(i["pk"], i["sk"]) for i in map(from_item, page["Items"])]
+        return keys
+
+
+def outbox_item(complaint_id: str, n: int, now: datetime, version: int, **fields: Any) -> dict[str, Any]:
+    """A new pending item in the complaint's partition, visible to the sweeper's index."""
+    sk = f"OUTBOX#{iso(now)}#{version:05d}#{n:03d}"
+    return {"pk": f"COMPLAINT#{complaint_id}", "sk": sk, "type": "outbox", "status": "pending",
+            "complaint_id": complaint_id, "created_at": now,
+            "outbox_pk": f"OUTBOX#{shard(complaint_id + sk)}", "outbox_sk": iso(now), **fields}

@@ -1,0 +1,68 @@
+"""PhotoStore: sample photos in the private S3 bucket.
+
+Browsers upload straight to S3 with a presigned POST whose policy limits type and
+size. Local S3 (moto) does not enforce such policies, so a photo is checked again
+when a complaint attaches it: it must exist, fit the size limit and start with the
+bytes of a JPEG, PNG or WebP image.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.resources import PHOTO_MAX_BYTES
+
+UPLOAD_PREFIX = "uploads/"
+_SIGNATURES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+def sniff_image_type(head: bytes) -> str | None:
+    """The image type its first bytes say, or None when they are not an image we take."""
+    for kind, signatures in _SIGNATURES.items():
+        if head.startswith(signatures):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+class PhotoProblem(Exception):
+    """An uploaded object that cannot be attached; the message says why."""
+
+
+class PhotoStore:
+    def __init__(self, client: Any, bucket: str):
+        self._client = client
+        self._bucket = bucket
+
+    def presign_upload(self, upload_id: str, content_type: str, expires_in: int = 900) -> dict[str, Any]:
+        return self._client.generate_presigned_post(
+            Bucket=self._bucket, Key=UPLOAD_PREFIX + upload_id,
+            Fields={"Content-Type": content_type},
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, PHOTO_MAX_BYTES]],
+            ExpiresIn=expires_in)
+
+    def check(self, upload_id: str) -> str:
+        """The object key of a valid uploaded photo; raises PhotoProblem otherwise."""
+        key = UPLOAD_PREFIX + upload_id
+        try:
+            head = self._client.head_object(Bucket=self._bucket, Key=key)
+        except self._client.exceptions.ClientError as error:
+            if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+                raise PhotoProblem("not_uploaded") from error
+            raise
+        if head["ContentLength"] > PHOTO_MAX_BYTES:
+            raise PhotoProblem("too_large")
+        first = self._client.get_object(Bucket=self._bucket, Key=key, Range="bytes=0-15")["Body"].read()
+        if sniff_image_type(first) is None:
+            raise PhotoProblem("not_an_image")
+        return key
+
+    def view_url(self, key: str, expires_in: int = 900) -> str:
+        return self._client.generate_presigned_url(
+            "get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=min(expires_in, 900))
+
+    def delete(self, key: str) -> None:
+        self._client.delete_object(Bucket=self._bucket, Key=key)

@@ -1,0 +1,38 @@
+"""What can go wrong in the domain, in domain words (the HTTP layer maps these to responses)."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every rule the domain refuses to break."""
+
+
+class ComplaintNotFound(DomainError):
+    """No such complaint (or the access code does not open it)."""
+
+
+class NotAllowed(DomainError):
+    """This actor may not do this (wrong role, or not the assignee)."""
+
+
+class InvalidTransition(DomainError):
+    """The action is not allowed in the complaint's current status."""
+
+    def __init__(self, message: str, allowed: list[str] | None = None):
+        super().__init__(message)
+        self.allowed = allowed or []
+
+
+class RuleViolation(DomainError):
+    """The command is well-formed but breaks a business rule; `field` names what to fix."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class ConcurrentChange(DomainError):
+    """Someone else changed the complaint since it was read."""
+
+
+class IdempotencyKeyReused(DomainError):
+    """The same Idempotency-Key came with a different request body."""

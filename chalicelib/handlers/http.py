@@ -1,0 +1,82 @@
+"""The one place where exceptions become HTTP responses of the contract."""
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from chalice import Response
+from chalice.app import Request
+
+from chalicelib.api import errors as api
+from chalicelib.domain import errors as domain
+
+log = logging.getLogger(__name__)
+JSON = "application/json; charset=utf-8"
+RETRY_AFTER_SECONDS = 2
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def lang(request: Request) -> str:
+    return api.language(request.headers.get("accept-language"))
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(body=body, status_code=status, headers={"Content-Type": JSON, **(headers or {})})
+
+
+def endpoint(request_of: Callable[[], Request]) -> Callable:
+    """Decorate a route: domain and API errors become the contract's error body, in the caller's language."""
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Response:
+            request = request_of()
+            try:
+                return view(*args, **kwargs)
+            except Exception as error:  # the boundary: nothing leaves as a stack trace
+                return error_response(to_api_error(error), lang(request))
+        return wrapped
+    return decorate
+
+
+def error_response(error: api.ApiError, language: str) -> Response:
+    headers = {}
+    if getattr(error, "retry_after", None):
+        headers["Retry-After"] = str(error.retry_after)
+    return json_response(api.error_body(error, language), error.status, headers)
+
+
+def to_api_error(error: Exception) -> api.ApiError:
+    if isinstance(error, api.ApiError):
+        return error
+    if isinstance(error, domain.ComplaintNotFound):
+        return api.NotFound()
+    if isinstance(error, domain.Unauthenticated):
+        return api.Unauthenticated()
+    if isinstance(error, domain.InvalidCredentials):
+        return api.Unauthenticated(str(error))
+    if isinstance(error, domain.NotAllowed):
+        return api.Forbidden(str(error))
+    if isinstance(error, domain.InvalidTransition):
+        return api.InvalidTransition(str(error), allowed=error.allowed)
+    if isinstance(error, domain.RuleViolation):
+        return api.ValidationFailed(fields=[{"field": error.field, "message": str(error)}])
+    if isinstance(error, domain.ConcurrentChange):
+        return api.Conflict("the complaint was changed by someone else; reload and try again")
+    if isinstance(error, domain.IdempotencyKeyReused):
+        return api.Conflict("this Idempotency-Key was already used with a different request body")
+    if _is_aws_failure(error):
+        log.warning("storage or AWS call failed: %s", type(error).__name__)
+        return api.Unavailable(retry_after=RETRY_AFTER_SECONDS)
+    log.exception("unexpected error: %s", type(error).__name__)
+    return api.ApiError()
+
+
+def _is_aws_failure(error: Exception) -> bool:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return isinstance(error, (BotoCoreError, ClientError))

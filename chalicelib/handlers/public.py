@@ -1,0 +1,50 @@
+"""Public endpoints: the complaint form's API, photo uploads, status look-up, health, OpenAPI."""
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.api.errors import parse_body
+from chalicelib.api.models import PublicComplaintIn, UploadIn
+from chalicelib.api.openapi import openapi_document
+from chalicelib.handlers.http import endpoint, json_response, lang, now
+from chalicelib.handlers.submissions import submission
+from chalicelib.services import intake, public
+from chalicelib.wiring import adapters
+
+bp = Blueprint(__name__)
+api = endpoint(lambda: bp.current_request)
+
+
+@bp.route("/health", methods=["GET"])
+def health():
+    return {"status": "ok"}
+
+
+@bp.route("/api/v1/openapi.json", methods=["GET"])
+@api
+def openapi():
+    return json_response(openapi_document())
+
+
+@bp.route("/api/v1/uploads", methods=["POST"], content_types=["application/json"])
+@api
+def create_upload():
+    body = parse_body(UploadIn, bp.current_request.raw_body, lang(bp.current_request))
+    return json_response(public.new_upload(body.content_type, adapters(), now()), 201)
+
+
+@bp.route("/api/v1/complaints", methods=["POST"], content_types=["application/json"])
+@api
+def submit_complaint():
+    request = bp.current_request
+    body = parse_body(PublicComplaintIn, request.raw_body, lang(request))
+    receipt = intake.submit(submission(body, request, recorded_by="public", scope="public"), adapters(), now())
+    return json_response(receipt, 201)
+
+
+@bp.route("/api/v1/complaints/{complaint_id}/status", methods=["GET"])
+@api
+def complaint_status(complaint_id):
+    request = bp.current_request
+    code = request.headers.get("x-access-code")
+    return json_response(public.status(complaint_id, code, lang(request), adapters()))

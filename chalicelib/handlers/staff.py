@@ -1,0 +1,32 @@
+"""Staff endpoints: recording complaints from every channel, and working on them."""
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.api.errors import parse_body
+from chalicelib.api.models import StaffComplaintIn
+from chalicelib.auth import current_actor
+from chalicelib.domain.errors import NotAllowed
+from chalicelib.domain.model import Role
+from chalicelib.handlers.authorizer import staff_token
+from chalicelib.handlers.http import endpoint, json_response, lang, now
+from chalicelib.handlers.submissions import submission
+from chalicelib.services import intake
+from chalicelib.wiring import adapters
+
+bp = Blueprint(__name__)
+api = endpoint(lambda: bp.current_request)
+RECORDERS = (Role.SERVICE, Role.SALES, Role.MANAGER)
+
+
+@bp.route("/api/v1/staff/complaints", methods=["POST"], authorizer=staff_token)
+@api
+def record_complaint():
+    request = bp.current_request
+    actor = current_actor(request)
+    if not actor.has_any(*RECORDERS):
+        raise NotAllowed("only service, sales, manager or admin record complaints")
+    body = parse_body(StaffComplaintIn, request.raw_body, lang(request))
+    receipt = intake.submit(submission(body, request, recorded_by=actor.username, scope=f"staff:{actor.username}"),
+                            adapters(), now())
+    return json_response(receipt, 201)

@@ -1,0 +1,30 @@
+"""From a validated complaint body to the intake command (shared by the public and staff entry)."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from chalice.app import Request
+
+from chalicelib.api.errors import ValidationFailed
+from chalicelib.api.models import ComplaintIn
+from chalicelib.domain.intake import RecordComplaint
+from chalicelib.domain.model import Channel, Customer, Product
+from chalicelib.services.intake import Submission
+
+MAX_KEY_LENGTH = 128
+
+
+def submission(body: ComplaintIn, request: Request, recorded_by: str, scope: str) -> Submission:
+    key = request.headers.get("idempotency-key")
+    if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH and key.isprintable()):
+        raise ValidationFailed(fields=[{"field": "Idempotency-Key", "message": "1-128 printable characters"}])
+    data = body.model_dump(mode="json")
+    command = RecordComplaint(
+        channel=Channel(getattr(body, "channel", Channel.WEB)), category=body.category,
+        description=body.description, customer=Customer(**body.customer.model_dump()),
+        product=Product(**body.product.model_dump()), desired_resolution=body.desired_resolution,
+        service_dimension=body.service_dimension, received_at=getattr(body, "received_at", None))
+    request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return Submission(command=command, upload_ids=list(body.upload_ids), recorded_by=recorded_by,
+                      idempotency_key=f"{scope}#{key}" if key else None, request_hash=request_hash)

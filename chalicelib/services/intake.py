@@ -1,0 +1,83 @@
+"""Recording a complaint: one transaction in the request path, everything else through the outbox."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any
+
+from chalicelib.adapters.complaints import idempotency_item
+from chalicelib.adapters.dynamo import iso
+from chalicelib.adapters.photos import PhotoProblem
+from chalicelib.domain import access, routing
+from chalicelib.domain.errors import IdempotencyKeyReused, RuleViolation
+from chalicelib.domain.intake import RecordComplaint, open_complaint
+from chalicelib.domain.labels import PUBLIC_STEP
+from chalicelib.domain.model import Clock, Complaint
+from chalicelib.services.effects import outbox_for
+from chalicelib.wiring import Adapters
+
+
+@dataclasses.dataclass(frozen=True)
+class Submission:
+    command: RecordComplaint
+    upload_ids: list[str]
+    recorded_by: str
+    idempotency_key: str | None  # already scoped by the caller, e.g. "public#<key>"
+    request_hash: str
+
+
+def submit(sub: Submission, a: Adapters, now: datetime) -> dict[str, Any]:
+    """Store the complaint once and answer its receipt; a retry with the same key gets the same receipt."""
+    if sub.idempotency_key:
+        earlier = a.complaints.idempotency_record(_idempotency_pk(sub.idempotency_key))
+        if earlier:
+            return _replay(earlier, sub, a)
+    photos = _check_photos(sub.upload_ids, a)
+    complaint_id = access.new_complaint_id(now)
+    code = access.new_access_code(a.settings.access_code_secret, complaint_id, sub.idempotency_key)
+    route = routing.choose_route(a.directory.find_routes(routing.route_lookups(sub.command.customer)))
+    command = dataclasses.replace(sub.command, photos=photos)
+    complaint = open_complaint(command, complaint_id,
+                               access.hash_access_code(a.settings.access_code_secret, complaint_id, code),
+                               route, sub.recorded_by, now)
+    receipt = _receipt(complaint, code)
+    idempotency = None
+    if sub.idempotency_key:
+        idempotency = idempotency_item(_idempotency_pk(sub.idempotency_key), sub.request_hash, complaint_id, now)
+        idempotency["receipt"] = {k: v for k, v in receipt.items() if k != "access_code"}
+    try:
+        a.complaints.add(complaint, outbox_for(complaint, a.directory, now), idempotency)
+    except IdempotencyKeyReused:  # a concurrent twin won the race: answer what it stored
+        return _replay(a.complaints.idempotency_record(_idempotency_pk(sub.idempotency_key)), sub, a)
+    return receipt
+
+
+def _replay(earlier: dict[str, Any], sub: Submission, a: Adapters) -> dict[str, Any]:
+    if earlier["request_hash"] != sub.request_hash:
+        raise IdempotencyKeyReused("the Idempotency-Key was used for a different complaint")
+    receipt = dict(earlier["receipt"])
+    receipt["access_code"] = access.new_access_code(
+        a.settings.access_code_secret, receipt["complaint_id"], sub.idempotency_key)
+    return receipt
+
+
+def _check_photos(upload_ids: list[str], a: Adapters) -> list[str]:
+    keys = []
+    for n, upload_id in enumerate(upload_ids):
+        try:
+            keys.append(a.photos.check(upload_id))
+        except PhotoProblem as problem:
+            raise RuleViolation(f"upload_ids.{n}", str(problem)) from problem
+    return keys
+
+
+def _receipt(complaint: Complaint, code: str) -> dict[str, Any]:
+    first_contact = complaint.deadlines[Clock.FIRST_CONTACT].due_at
+    return {"complaint_id": complaint.id, "access_code": code, "status": PUBLIC_STEP[complaint.status],
+            "severity": complaint.severity.value, "received_at": iso(complaint.received_at),
+            "first_contact_due": iso(first_contact) if first_contact else None,
+            "status_url": f"/api/v1/complaints/{complaint.id}/status"}
+
+
+def _idempotency_pk(key: str) -> str:
+    return f"IDEMPOTENCY#{key}"

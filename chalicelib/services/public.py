@@ -1,0 +1,62 @@
+"""What the public may see and do: photo uploads and the status of their own complaint."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.adapters.dynamo import iso
+from chalicelib.domain import access
+from chalicelib.domain.errors import ComplaintNotFound
+from chalicelib.domain.labels import HANDLING, PUBLIC_STEP, PUBLIC_STEP_TEXT, word
+from chalicelib.domain.model import Complaint
+from chalicelib.resources import PHOTO_MAX_BYTES
+from chalicelib.wiring import Adapters
+
+UPLOAD_TTL = timedelta(minutes=15)
+
+
+def new_upload(content_type: str, a: Adapters, now: datetime) -> dict[str, Any]:
+    """A presigned POST for one photo; the browser sends the file straight to S3."""
+    upload_id = secrets.token_hex(16)
+    post = a.photos.presign_upload(upload_id, content_type, int(UPLOAD_TTL.total_seconds()))
+    return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"],
+            "expires_at": iso(now + UPLOAD_TTL), "max_bytes": PHOTO_MAX_BYTES}
+
+
+def status(complaint_id: str, code: str | None, lang: str, a: Adapters) -> dict[str, Any]:
+    """Progress in plain words; an unknown id and a wrong code are the same 'not found'."""
+    complaint = a.complaints.get(complaint_id) if _plausible_id(complaint_id) else None
+    if complaint is None or not access.access_code_matches(
+            a.settings.access_code_secret, complaint.id, code, complaint.access_code_hash):
+        raise ComplaintNotFound(complaint_id)
+    return {"complaint_id": complaint.id, "status": PUBLIC_STEP[complaint.status],
+            "received_at": iso(complaint.received_at),
+            "timeline": _timeline(complaint, a, lang), "handling": _handling(complaint, lang)}
+
+
+def _timeline(complaint: Complaint, a: Adapters, lang: str) -> list[dict[str, str]]:
+    steps: list[dict[str, str]] = []
+    for entry in a.complaints.history(complaint.id):
+        step = PUBLIC_STEP.get(entry.to_status or "")
+        if step and (not steps or steps[-1]["status"] != step):
+            steps.append({"at": iso(entry.at), "status": step, "note": word(PUBLIC_STEP_TEXT, step, lang)})
+    return steps
+
+
+def _handling(complaint: Complaint, lang: str) -> dict[str, Any] | None:
+    """The agreed handling, only once the customer was told it; no staff names, no internal notes."""
+    if not complaint.customer_notified or not complaint.handling:
+        return None
+    handling = complaint.handling
+    shown = {"type": handling.get("type"), "label": word(HANDLING, handling.get("type"), lang),
+             "told_at": complaint.customer_notified.get("at")}
+    if handling.get("amount") is not None:
+        shown["amount"] = str(handling["amount"])
+    if complaint.customer_notified.get("message"):
+        shown["message"] = complaint.customer_notified["message"]
+    return shown
+
+
+def _plausible_id(complaint_id: str) -> bool:
+    return len(complaint_id) == 17 and complaint_id.startswith("C-")

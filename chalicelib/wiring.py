@@ -1,0 +1,43 @@
+"""The adapters of this process, built once from the settings when first asked for."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from chalicelib.adapters.complaints import ComplaintRepository
+from chalicelib.adapters.directory import StaffDirectory
+from chalicelib.adapters.identity import StaffIdentity
+from chalicelib.adapters.notifier import Notifier
+from chalicelib.adapters.outbox import OutboxStore
+from chalicelib.adapters.photos import PhotoStore
+from chalicelib.adapters.timers import Timers
+from chalicelib.clients import client
+from chalicelib.config import Settings, settings
+
+
+@dataclass(frozen=True)
+class Adapters:
+    settings: Settings
+    complaints: ComplaintRepository
+    directory: StaffDirectory
+    outbox: OutboxStore
+    notifier: Notifier
+    timers: Timers
+    photos: PhotoStore
+    identity: StaffIdentity
+
+
+@lru_cache(maxsize=1)
+def adapters() -> Adapters:
+    s = settings()
+    dynamodb = client("dynamodb")
+    return Adapters(
+        settings=s,
+        complaints=ComplaintRepository(dynamodb, s.table_name),
+        directory=StaffDirectory(dynamodb, s.table_name),
+        outbox=OutboxStore(dynamodb, s.table_name),
+        notifier=Notifier(client("sns"), s.topic_arn),
+        timers=Timers(client("scheduler"), s.schedule_group, s.timer_function_arn, s.scheduler_role_arn),
+        photos=PhotoStore(client("s3"), s.bucket_name),
+        identity=StaffIdentity(client("cognito-idp"), s.user_pool_id, s.user_pool_client_id),
+    )

@@ -1,0 +1,93 @@
+"""Create every resource of chalicelib/resources.py in moto, plus the demo data.
+
+Used by the local runner (`make run`) and by the tests, so both stand on exactly what
+the CloudFormation template declares for AWS.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import boto3
+
+from chalicelib import resources
+from chalicelib.adapters.directory import StaffDirectory
+from chalicelib.adapters.identity import StaffIdentity, create_pool
+from chalicelib.adapters.notifier import Notifier
+from chalicelib.domain.model import Role, StaffMember
+
+STAGE = "local"
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+DEMO_PASSWORD = "Complaints-Local-2026"  # local stack only; never used in a deployed stage
+ACCESS_CODE_SECRET = "local-only-access-code-secret"
+
+TERRITORIES = [
+    ("HN-CS", "湖南长沙片区", [{"province": "湖南", "city": "长沙"}, {"province": "湖南", "city": None}], "sales_cs"),
+    ("HB-WH", "湖北武汉片区", [{"province": "湖北", "city": "武汉"}, {"province": "湖北", "city": None}], "sales_wh"),
+    ("GD-GZ", "广东广州片区", [{"province": "广东", "city": "广州"}, {"province": "广东", "city": None}], "sales_gz"),
+]
+STAFF = [
+    StaffMember("service1", "周晓丽", frozenset({Role.SERVICE}), "+8613900000010", "service1@example.com"),
+    StaffMember("sales_cs", "李明", frozenset({Role.SALES}), "+8613900000001", "sales_cs@example.com", ["HN-CS"]),
+    StaffMember("sales_wh", "王芳", frozenset({Role.SALES}), "+8613900000002", "sales_wh@example.com", ["HB-WH"]),
+    StaffMember("sales_gz", "陈强", frozenset({Role.SALES}), "+8613900000003", "sales_gz@example.com", ["GD-GZ"],
+                Decimal("500.00")),
+    StaffMember("quality1", "赵工", frozenset({Role.QUALITY}), "+8613900000020", "quality1@example.com"),
+    StaffMember("manager1", "刘经理", frozenset({Role.MANAGER}), "+8613900000030", "manager1@example.com"),
+    StaffMember("leader1", "孙总", frozenset({Role.LEADER}), "+8613900000040", "leader1@example.com"),
+    StaffMember("admin1", "系统管理员", frozenset({Role.ADMIN}), None, "admin1@example.com"),
+]
+ACCOUNTS = [
+    ("HOTEL-CS-001", "长沙某五星级酒店", "HN-CS", "sales_cs"),
+    ("DIST-WH-001", "武汉某经销商", "HB-WH", "sales_wh"),
+    ("AFF-GZ-001", "广州关联公司", "GD-GZ", "sales_gz"),
+]
+
+
+def bootstrap(endpoint_url: str, demo: bool = True) -> dict[str, str]:
+    """Create the stack in the moto server at `endpoint_url`; returns the app's environment."""
+    names = resources.names(STAGE)
+    session = boto3.session.Session(region_name=REGION)
+
+    def client(service: str) -> Any:
+        return session.client(service, endpoint_url=endpoint_url)
+
+    dynamodb = client("dynamodb")
+    dynamodb.create_table(**resources.table_definition(names["table"]))
+    dynamodb.update_time_to_live(TableName=names["table"], TimeToLiveSpecification={
+        "Enabled": True, "AttributeName": resources.TTL_ATTRIBUTE})
+    topic_arn = client("sns").create_topic(Name=names["topic"])["TopicArn"]
+    s3 = client("s3")
+    s3.create_bucket(Bucket=names["bucket"])
+    s3.put_public_access_block(Bucket=names["bucket"], PublicAccessBlockConfiguration=resources.PUBLIC_ACCESS_BLOCK)
+    s3.put_bucket_cors(Bucket=names["bucket"], CORSConfiguration=resources.bucket_cors("*"))
+    client("scheduler").create_schedule_group(Name=names["schedule_group"])
+    cognito = client("cognito-idp")
+    pool = create_pool(cognito, names["user_pool"], names["user_pool_client"])
+    env = {
+        "STAGE": STAGE, "AWS_ENDPOINT_URL": endpoint_url, "AWS_DEFAULT_REGION": REGION,
+        "TABLE_NAME": names["table"], "TOPIC_ARN": topic_arn, "BUCKET_NAME": names["bucket"],
+        "SCHEDULE_GROUP": names["schedule_group"],
+        "TIMER_FUNCTION_ARN": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:complaints-{STAGE}-on_timer",
+        "SCHEDULER_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/complaints-{STAGE}-scheduler",
+        "USER_POOL_ID": pool["user_pool_id"], "USER_POOL_CLIENT_ID": pool["user_pool_client_id"],
+        "JWKS_URL": f"{endpoint_url}/{pool['user_pool_id']}/.well-known/jwks.json",
+        "ACCESS_CODE_SECRET": ACCESS_CODE_SECRET,
+    }
+    if demo:
+        _demo_data(dynamodb, names["table"], Notifier(client("sns"), topic_arn),
+                    StaffIdentity(cognito, pool["user_pool_id"], pool["user_pool_client_id"]))
+    return env
+
+
+def _demo_data(dynamodb: Any, table: str, notifier: Notifier, identity: StaffIdentity) -> None:
+    directory = StaffDirectory(dynamodb, table)
+    for member in STAFF:
+        directory.put_staff(member)
+        notifier.subscribe(member.username, member.email, member.phone)
+        identity.create_user(member.username, DEMO_PASSWORD, sorted(member.roles), member.email, member.name)
+    for code, name, places, salesperson in TERRITORIES:
+        directory.put_territory(code, name, places, salesperson)
+    for account_id, name, territory, salesperson in ACCOUNTS:
+        directory.put_account(account_id, name, territory, salesperson)

@@ -1,0 +1,57 @@
+"""Shared fixtures: one moto server for the session, reset before each test that uses AWS."""
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+import requests
+
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+os.environ.pop("AWS_PROFILE", None)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """A real moto server on loopback; boto3 reaches it through AWS_ENDPOINT_URL."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    os.environ["AWS_ENDPOINT_URL"] = url
+    yield url
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_server):
+    """A clean moto (every resource gone) for one test."""
+    from chalicelib import clients
+
+    requests.post(f"{moto_server}/moto-api/reset", timeout=10)
+    clients.reset()
+    yield moto_server
+    clients.reset()
+
+
+@pytest.fixture
+def stack(aws, monkeypatch):
+    """Every resource of the local stack with its demo data, and the environment pointing at it."""
+    from chalicelib import clients
+    from infra import local_stack
+
+    env = local_stack.bootstrap(aws)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    clients.reset()
+    return env
