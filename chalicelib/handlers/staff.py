@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.api.errors import parse_body
+from chalicelib.api.errors import parse_action, parse_body
 from chalicelib.api.models import StaffComplaintIn
 from chalicelib.auth import current_actor
 from chalicelib.domain.errors import NotAllowed
@@ -11,7 +11,7 @@ from chalicelib.domain.model import Role
 from chalicelib.handlers.authorizer import staff_token
 from chalicelib.handlers.http import endpoint, json_response, lang, now
 from chalicelib.handlers.submissions import submission
-from chalicelib.services import intake
+from chalicelib.services import intake, workflow
 from chalicelib.wiring import adapters
 
 bp = Blueprint(__name__)
@@ -30,3 +30,20 @@ def record_complaint():
     receipt = intake.submit(submission(body, request, recorded_by=actor.username, scope=f"staff:{actor.username}"),
                             adapters(), now())
     return json_response(receipt, 201)
+
+
+@bp.route("/api/v1/staff/complaints/{complaint_id}", methods=["GET"], authorizer=staff_token)
+@api
+def get_complaint(complaint_id):
+    actor = current_actor(bp.current_request)
+    return json_response(workflow.view(complaint_id, actor, adapters()))
+
+
+@bp.route("/api/v1/staff/complaints/{complaint_id}/actions", methods=["POST"], authorizer=staff_token)
+@api
+def act_on_complaint(complaint_id):
+    request = bp.current_request
+    actor = current_actor(request)
+    action = parse_action(request.raw_body, lang(request))
+    data = action.model_dump(exclude={"action"})
+    return json_response(workflow.act(complaint_id, action.action, data, actor, adapters(), now()))

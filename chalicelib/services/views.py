@@ -1,0 +1,34 @@
+"""The whole record of a complaint as staff see it."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.adapters.dynamo import plain
+from chalicelib.domain.model import Actor, Complaint
+from chalicelib.domain.workflow import allowed_actions
+from chalicelib.wiring import Adapters
+
+
+def staff_view(complaint: Complaint, actor: Actor, a: Adapters) -> dict[str, Any]:
+    """Everything about one complaint, its history, photo links valid for 15 minutes, and what `actor` may do."""
+    view = jsonable(plain(complaint))
+    view.pop("access_code_hash", None)
+    view["history"] = [jsonable({"at": h.at, "actor": h.actor, "action": h.action, "from": h.from_status,
+                                 "to": h.to_status, "data": h.data}) for h in a.complaints.history(complaint.id)]
+    view["photos"] = [{"key": key, "url": a.photos.view_url(key)} for key in complaint.photos]
+    view["allowed_actions"] = allowed_actions(complaint, actor)
+    return view
+
+
+def jsonable(value: Any) -> Any:
+    """Plain stored values (Decimal included) as JSON values: money as a string, counts as ints."""
+    from decimal import Decimal
+
+    value = plain(value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else str(value)
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [jsonable(v) for v in value]
+    return value
