@@ -87,6 +87,7 @@ Press Ctrl+C to stop.
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     host = os.environ.get("HOST", "127.0.0.1")
     moto_port = int(os.environ.get("MOTO_PORT", "5000"))
     app_port = int(os.environ.get("PORT", "8000"))

@@ -1,6 +1,7 @@
 """Shared fixtures: one moto server for the session, reset before each test that uses AWS."""
 from __future__ import annotations
 
+import logging
 import os
 import socket
 
@@ -11,6 +12,7 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.pop("AWS_PROFILE", None)
+logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto server request lines
 
 
 def free_port() -> int:

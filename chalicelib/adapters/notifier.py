@@ -36,15 +36,19 @@ class Notifier:
             self._client.subscribe(TopicArn=self._topic, Protocol=protocol, Endpoint=endpoint,
                                    Attributes={"FilterPolicy": policy}, ReturnSubscriptionArn=True)
 
-    def _subscriptions_of(self, recipient: str) -> dict[tuple[str, str], str]:
-        found: dict[tuple[str, str], str] = {}
+    def subscriptions(self) -> list[dict[str, Any]]:
+        """Every confirmed e-mail and SMS subscription of the topic with its filter policy."""
+        found = []
         paginator = self._client.get_paginator("list_subscriptions_by_topic")
         for page in paginator.paginate(TopicArn=self._topic):
             for sub in page["Subscriptions"]:
                 if sub["Protocol"] not in ("email", "sms") or not sub["SubscriptionArn"].startswith("arn:"):
                     continue
                 attributes = self._client.get_subscription_attributes(SubscriptionArn=sub["SubscriptionArn"])
-                policy = json.loads(attributes["Attributes"].get("FilterPolicy") or "{}")
-                if policy.get("recipient") == [recipient]:
-                    found[(sub["Protocol"], sub["Endpoint"])] = sub["SubscriptionArn"]
+                found.append({"arn": sub["SubscriptionArn"], "protocol": sub["Protocol"], "endpoint": sub["Endpoint"],
+                              "filter": json.loads(attributes["Attributes"].get("FilterPolicy") or "{}")})
         return found
+
+    def _subscriptions_of(self, recipient: str) -> dict[tuple[str, str], str]:
+        return {(s["protocol"], s["endpoint"]): s["arn"] for s in self.subscriptions()
+                if s["filter"].get("recipient") == [recipient]}

@@ -8,7 +8,7 @@ successor with it.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
@@ -24,6 +24,7 @@ class Timers:
     def sync(self, complaint_id: str, clock: str, at: datetime | None) -> None:
         """Make the clock's schedules exactly one firing at `at` (none when `at` is None)."""
         prefix = f"{complaint_id}.{clock}."
+        at = _whole_second_after(at) if at else None  # at() has whole seconds: never fire before the moment
         wanted = f"{prefix}{int(at.timestamp())}" if at else None
         existing = self._names(prefix)
         if wanted and wanted not in existing:
@@ -63,6 +64,11 @@ class Timers:
         kwargs = {"GroupName": self._group, **({"NamePrefix": prefix} if prefix else {})}
         pages = self._client.get_paginator("list_schedules").paginate(**kwargs)
         return {s["Name"] for page in pages for s in page["Schedules"] if s["Name"].startswith(prefix)}
+
+
+def _whole_second_after(moment: datetime) -> datetime:
+    whole = moment.replace(microsecond=0)
+    return whole if whole == moment else whole + timedelta(seconds=1)
 
 
 def _at(expression: str) -> datetime | None:

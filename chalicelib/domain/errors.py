@@ -36,3 +36,11 @@ class ConcurrentChange(DomainError):
 
 class IdempotencyKeyReused(DomainError):
     """The same Idempotency-Key came with a different request body."""
+
+
+class Unauthenticated(DomainError):
+    """No valid staff token came with the request."""
+
+
+class InvalidCredentials(DomainError):
+    """Wrong username or password (or the account cannot log in yet)."""

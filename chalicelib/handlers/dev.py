@@ -25,7 +25,7 @@ def _local_only() -> None:
 @api
 def outbox():
     _local_only()
-    return json_response({"messages": dev.sent_messages(adapters().settings.topic_arn)})
+    return json_response({"messages": dev.sent_messages(adapters().notifier, adapters().settings.topic_arn)})
 
 
 @bp.route("/dev/scheduler/fire", methods=["POST"])

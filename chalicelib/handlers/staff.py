@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.api.errors import parse_action, parse_body
-from chalicelib.api.models import StaffComplaintIn
+from chalicelib.api.errors import parse_body
+from chalicelib.api.models import StaffComplaintIn, parse_action
 from chalicelib.auth import current_actor
 from chalicelib.domain.errors import NotAllowed
 from chalicelib.domain.model import Role

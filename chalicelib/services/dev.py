@@ -6,22 +6,24 @@ import os
 import urllib.request
 from typing import Any
 
+from chalicelib.adapters.notifier import Notifier
 
-def sent_messages(topic_arn: str) -> list[dict[str, Any]]:
+
+def sent_messages(notifier: Notifier, topic_arn: str) -> list[dict[str, Any]]:
     """Every SMS and e-mail the topic's publishes would have produced, oldest first.
 
-    A publish reaches the subscriptions whose `recipient` filter matches, as in AWS.
+    moto records each publish; a publish reaches the current subscriptions whose
+    `recipient` filter matches, as in AWS.
     """
-    data = _moto_state()
-    topics = [t for t in data.get("Topic", []) if t["arn"] == topic_arn]
-    subscriptions = [s for s in data.get("Subscription", []) if s["topic_arn"] == topic_arn]
+    topics = [t for t in _moto_state().get("Topic", []) if t["arn"] == topic_arn]
+    subscriptions = notifier.subscriptions()
     messages = []
     for topic in topics:
         for message_id, body, subject, attributes, _ in topic["sent_notifications"]:
             attrs = {k: v.get("Value") for k, v in (attributes or {}).items()}
             texts = _texts(body)
             for sub in subscriptions:
-                if _matches(sub, attrs):
+                if all(attrs.get(name) in allowed for name, allowed in sub["filter"].items()):
                     protocol = sub["protocol"]
                     messages.append({"channel": protocol, "to": sub["endpoint"], "subject": subject,
                                      "text": texts.get(protocol, texts.get("default")),
@@ -41,8 +43,3 @@ def _texts(body: str) -> dict[str, str]:
     except ValueError:
         return {"default": body}
     return parsed if isinstance(parsed, dict) else {"default": body}
-
-
-def _matches(subscription: dict[str, Any], attributes: dict[str, str]) -> bool:
-    policy = json.loads(subscription["attributes"].get("FilterPolicy") or "{}")
-    return all(attributes.get(name) in allowed for name, allowed in policy.items())

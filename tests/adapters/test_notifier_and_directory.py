@@ -1,16 +1,11 @@
-import json
-
-import requests
-
 from chalicelib.domain.model import Role, StaffMember
 from chalicelib.domain.routing import Route
 from chalicelib.wiring import adapters
 
 
 def subscriptions(stack, recipient):
-    subs = requests.get(f"{stack['AWS_ENDPOINT_URL']}/moto-api/data.json").json()["sns"]["Subscription"]
-    return {(s["protocol"], s["endpoint"]) for s in subs
-            if json.loads(s["attributes"].get("FilterPolicy") or "{}") == {"recipient": [recipient]}}
+    return {(s["protocol"], s["endpoint"]) for s in adapters().notifier.subscriptions()
+            if s["filter"] == {"recipient": [recipient]}}
 
 
 def test_a_new_phone_replaces_the_old_sms_subscription(stack):

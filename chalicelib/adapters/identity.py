@@ -1,0 +1,61 @@
+"""StaffIdentity: staff accounts and log-in in the Cognito user pool (groups are roles)."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import resources
+from chalicelib.domain.errors import InvalidCredentials
+
+
+class StaffIdentity:
+    def __init__(self, client: Any, user_pool_id: str, client_id: str):
+        self._client = client
+        self._pool = user_pool_id
+        self._app_client = client_id
+
+    def login(self, username: str, password: str) -> tuple[str, int]:
+        """The ID token and its lifetime in seconds; InvalidCredentials on any refusal."""
+        errors = self._client.exceptions
+        try:
+            response = self._client.initiate_auth(
+                ClientId=self._app_client, AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": username, "PASSWORD": password})
+        except (errors.NotAuthorizedException, errors.UserNotFoundException,
+                errors.UserNotConfirmedException, errors.PasswordResetRequiredException) as refused:
+            raise InvalidCredentials("wrong username or password") from refused
+        if "AuthenticationResult" not in response:
+            raise InvalidCredentials(f"the account must first complete {response.get('ChallengeName', 'a challenge')}")
+        result = response["AuthenticationResult"]
+        return result["IdToken"], int(result.get("ExpiresIn", 3600))
+
+    def create_user(self, username: str, password: str | None, groups: list[str],
+                    email: str | None = None, name: str | None = None) -> None:
+        """Create the account (or keep the existing one) and make its groups exactly `groups`."""
+        attributes = [{"Name": k, "Value": v} for k, v in (("email", email), ("name", name)) if v]
+        try:
+            self._client.admin_create_user(UserPoolId=self._pool, Username=username, UserAttributes=attributes,
+                                           MessageAction="SUPPRESS")
+        except self._client.exceptions.UsernameExistsException:
+            pass
+        if password:
+            self._client.admin_set_user_password(UserPoolId=self._pool, Username=username, Password=password,
+                                                 Permanent=True)
+        self.set_groups(username, groups)
+
+    def set_groups(self, username: str, groups: list[str]) -> None:
+        current = {g["GroupName"] for g in self._client.admin_list_groups_for_user(
+            UserPoolId=self._pool, Username=username)["Groups"]}
+        for group in set(groups) - current:
+            self._client.admin_add_user_to_group(UserPoolId=self._pool, Username=username, GroupName=group)
+        for group in current - set(groups):
+            self._client.admin_remove_user_from_group(UserPoolId=self._pool, Username=username, GroupName=group)
+
+
+def create_pool(client: Any, pool_name: str, client_name: str) -> dict[str, str]:
+    """The user pool, its app client and one group per role (the local bootstrap's Cognito)."""
+    pool_id = client.create_user_pool(**resources.user_pool_definition(pool_name))["UserPool"]["Id"]
+    app_client = client.create_user_pool_client(UserPoolId=pool_id,
+                                                **resources.user_pool_client_definition(client_name))
+    for group in resources.STAFF_GROUPS:
+        client.create_group(UserPoolId=pool_id, GroupName=group)
+    return {"user_pool_id": pool_id, "user_pool_client_id": app_client["UserPoolClient"]["ClientId"]}

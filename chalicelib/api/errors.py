@@ -1,0 +1,211 @@
+"""The contract's error vocabulary and the parsing of request bodies into models.
+
+No Chalice here: `handlers/http.py` turns an ApiError into a response. Messages are
+Chinese by default and English for `Accept-Language: en`.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_DEPTH = 20
+M = TypeVar("M")
+
+
+class ApiError(Exception):
+    """An answer other than success, as the contract spells it."""
+
+    status = 500
+    code = "internal_error"
+    message = ("服务器内部错误, 请稍后再试", "Internal error, please try again later")
+
+    def __init__(self, message: str | None = None, fields: list[dict[str, str]] | None = None,
+                 retry_after: int | None = None, **extra: Any):
+        super().__init__(message or self.message[1])
+        self.detail = message
+        self.fields = fields or []
+        self.retry_after = retry_after
+        self.extra = extra
+
+
+class ValidationFailed(ApiError):
+    """400: fields that are missing or wrong."""
+    status, code, message = 400, "validation_error", ("提交的内容有误, 请检查标出的项目", "The request has invalid fields")
+
+
+class Unauthenticated(ApiError):
+    """401: no valid login."""
+    status, code, message = 401, "unauthenticated", ("请先登录", "Please log in")
+
+
+class Forbidden(ApiError):
+    """403: logged in, but not allowed to do this."""
+    status, code, message = 403, "forbidden", ("您没有权限执行此操作", "You are not allowed to do this")
+
+
+class NotFound(ApiError):
+    """404: nothing here (or nothing you may see)."""
+    status, code, message = 404, "not_found", ("未找到", "Not found")
+
+
+class Conflict(ApiError):
+    """409: the request collides with what happened meanwhile."""
+    status, code, message = 409, "conflict", ("操作冲突, 请刷新后重试", "Conflict: reload and try again")
+
+
+class InvalidTransition(ApiError):
+    """409: the action is not allowed in the complaint's current status."""
+    status, code, message = 409, "invalid_transition", ("当前状态下不能执行此操作", "Not allowed in the current status")
+
+
+class TooLarge(ApiError):
+    """413: the body is too large."""
+    status, code, message = 413, "too_large", ("提交的内容过大", "The request body is too large")
+
+
+class UnsupportedMediaType(ApiError):
+    """415: not JSON."""
+    status, code, message = 415, "unsupported_media_type", ("请以 JSON 格式提交", "Send JSON")
+
+
+class Throttled(ApiError):
+    """429: too many attempts; try later."""
+    status, code, message = 429, "throttled", ("尝试次数过多, 请稍后再试", "Too many attempts, try again later")
+
+
+class Unavailable(ApiError):
+    """503: storage could not be reached; nothing was stored, retry."""
+    status, code, message = 503, "unavailable", ("系统繁忙, 您的投诉尚未保存, 请稍后重试",
+                                                 "Busy: nothing was stored, please retry")
+
+
+def language(accept_language: str | None) -> str:
+    """'en' when English comes first in Accept-Language, else 'zh'."""
+    first = (accept_language or "").split(",")[0].strip().lower()
+    return "en" if first.startswith("en") else "zh"
+
+
+def error_body(error: ApiError, lang: str) -> dict[str, Any]:
+    message = error.detail if error.detail and lang == "en" else error.message[1 if lang == "en" else 0]
+    body: dict[str, Any] = {"code": error.code, "message": message, "fields": error.fields}
+    body.update(error.extra)
+    return {"error": body}
+
+
+def parse_body(model: type[M] | Any, raw: bytes | str | None, lang: str) -> M:
+    """Decode, bound and validate a JSON body; every problem names its field."""
+    data = decode_json(raw, lang)
+    adapter = model if isinstance(model, TypeAdapter) else TypeAdapter(model)
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as invalid:
+        raise ValidationFailed(fields=field_errors(invalid, lang)) from None
+
+
+def decode_json(raw: bytes | str | None, lang: str) -> dict[str, Any]:
+    raw = raw or b""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")
+    if len(raw) > MAX_BODY_BYTES:
+        raise TooLarge()
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValidationFailed(fields=[_field("body", "invalid_utf8", lang)]) from None
+    except (ValueError, RecursionError):
+        raise ValidationFailed(fields=[_field("body", "invalid_json", lang)]) from None
+    if not isinstance(data, dict):
+        raise ValidationFailed(fields=[_field("body", "not_an_object", lang)])
+    if _depth(data) > MAX_DEPTH:
+        raise ValidationFailed(fields=[_field("body", "too_deep", lang)])
+    return data
+
+
+def field_errors(invalid: ValidationError, lang: str) -> list[dict[str, str]]:
+    fields = []
+    for error in invalid.errors(include_url=False):
+        loc = [str(part) for part in error["loc"]]
+        if error["type"] not in ("union_tag_invalid", "union_tag_not_found") and len(loc) > 1 \
+                and loc[0] in ACTION_TAGS:
+            loc = loc[1:]  # discriminated union: the tag is not a field the caller wrote
+        path = ".".join(loc) or "body"
+        fields.append({"field": path, "message": translate(error["type"], lang, error.get("ctx"), error["msg"])})
+    return fields
+
+
+def _field(field: str, kind: str, lang: str) -> dict[str, str]:
+    return {"field": field, "message": translate(kind, lang)}
+
+
+def _depth(value: Any, level: int = 1) -> int:
+    if isinstance(value, dict):
+        return max([_depth(v, level + 1) for v in value.values()], default=level)
+    if isinstance(value, list):
+        return max([_depth(v, level + 1) for v in value], default=level)
+    return level
+
+
+# error type -> (Chinese, English); {name} placeholders come from pydantic's error context
+MESSAGES: dict[str, tuple[str, str]] = {
+    "missing": ("必填", "is required"),
+    "string_too_short": ("太短, 至少 {min_length} 个字", "is too short (at least {min_length} characters)"),
+    "string_too_long": ("太长, 最多 {max_length} 个字", "is too long (at most {max_length} characters)"),
+    "string_pattern_mismatch": ("格式不正确", "has the wrong format"),
+    "string_type": ("应为文字", "must be text"),
+    "int_parsing": ("应为整数", "must be a whole number"), "int_type": ("应为整数", "must be a whole number"),
+    "int_from_float": ("应为整数", "must be a whole number"),
+    "decimal_parsing": ("应为数字", "must be a number"), "decimal_type": ("应为数字", "must be a number"),
+    "decimal_max_places": ("最多两位小数", "has more than 2 decimal places"),
+    "greater_than": ("应大于 {gt}", "must be greater than {gt}"),
+    "greater_than_equal": ("应不小于 {ge}", "must be at least {ge}"),
+    "less_than_equal": ("应不大于 {le}", "must be at most {le}"),
+    "enum": ("应为以下之一: {expected}", "must be one of {expected}"),
+    "literal_error": ("应为以下之一: {expected}", "must be one of {expected}"),
+    "bool_type": ("应为是或否", "must be true or false"), "bool_parsing": ("应为是或否", "must be true or false"),
+    "date_parsing": ("日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "date_from_datetime_parsing": ("日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "date_type": ("日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "datetime_parsing": ("时间格式不正确（ISO 8601, 带时区）", "must be an ISO 8601 time with offset"),
+    "datetime_from_date_parsing": ("时间格式不正确（ISO 8601, 带时区）", "must be an ISO 8601 time with offset"),
+    "datetime_type": ("时间格式不正确（ISO 8601, 带时区）", "must be an ISO 8601 time with offset"),
+    "timezone_aware": ("时间须带时区", "must carry a time zone offset"),
+    "extra_forbidden": ("不是可接受的字段", "is not an accepted field"),
+    "model_type": ("应为对象", "must be an object"), "model_attributes_type": ("应为对象", "must be an object"),
+    "dict_type": ("应为对象", "must be an object"), "list_type": ("应为列表", "must be a list"),
+    "too_long": ("项目太多, 最多 {max_length} 项", "has too many items (at most {max_length})"),
+    "union_tag_invalid": ("未知的操作: {tag}", "unknown action {tag}"),
+    "union_tag_not_found": ("必填", "is required"),
+    "invalid_utf8": ("内容不是有效的 UTF-8 编码", "is not valid UTF-8"),
+    "invalid_json": ("不是有效的 JSON", "is not valid JSON"),
+    "not_an_object": ("应为 JSON 对象", "must be a JSON object"),
+    "too_deep": ("嵌套层次过深", "is nested too deeply"),
+    "phone_invalid": ("手机或电话号码无效", "is not a valid phone number"),
+    "email_invalid": ("电子邮箱格式不正确", "is not a valid e-mail address"),
+    "control_characters": ("含有不允许的控制字符", "contains control characters"),
+    "consent_required": ("请同意我们为处理投诉使用您的信息", "consent is required to handle the complaint"),
+    "sku_or_name_required": ("请填写产品编号或产品名称", "give the product SKU or its name"),
+    "date_in_future": ("日期不能晚于今天", "cannot be in the future"),
+    "time_in_future": ("时间不能晚于现在", "cannot be in the future"),
+    "duplicate_items": ("有重复项", "has duplicate items"),
+    "amount_required": ("该处理方式需填写金额", "an amount is required for this handling"),
+    "not_uploaded": ("照片尚未上传成功", "the photo was not uploaded"),
+    "too_large": ("照片超过 10 MB", "the photo is larger than 10 MB"),
+    "not_an_image": ("文件不是 JPEG/PNG/WebP 图片", "the file is not a JPEG, PNG or WebP image"),
+    "not_a_salesperson": ("只能分派给业务员", "can only be a salesperson"),
+    "return_refused_not_at_fault": ("质检结论为非我方责任, 不能退货", "a return is refused: the company is not at fault"),
+    "invalid_key": ("应为 1-128 个可打印字符", "must be 1-128 printable characters"),
+}
+DEFAULT_MESSAGE = ("格式不正确", "is not valid")
+ACTION_TAGS: set[str] = set()  # filled by models.py with the action names
+
+
+def translate(kind: str, lang: str, ctx: dict[str, Any] | None = None, fallback: str | None = None) -> str:
+    pair = MESSAGES.get(kind, DEFAULT_MESSAGE)
+    text = pair[1] if lang == "en" else pair[0]
+    try:
+        return text.format(**{k: v for k, v in (ctx or {}).items()})
+    except (KeyError, IndexError):
+        return text

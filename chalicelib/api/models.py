@@ -1,0 +1,308 @@
+"""Request and response models of the HTTP contract (pydantic v2); the OpenAPI document is built from them."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
+
+import phonenumbers
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from chalicelib.api import errors
+from chalicelib.domain.model import (
+    Category, Channel, CustomerType, DesiredResolution, HandlingType, ServiceDimension,
+)
+from chalicelib.resources import PHOTO_TYPES, PHOTO_MAX_BYTES
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+def _no_control(value: str) -> str:
+    if _CONTROL.search(value):
+        raise PydanticCustomError("control_characters", "contains control characters")
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\r" in value or "\t" in value:
+        raise PydanticCustomError("control_characters", "contains control characters")
+    return value
+
+
+def _phone(value: str) -> str:
+    """Chinese numbers (mobile or landline with area code) or international E.164, stored as E.164."""
+    try:
+        parsed = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        raise PydanticCustomError("phone_invalid", "not a valid phone number") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise PydanticCustomError("phone_invalid", "not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise PydanticCustomError("email_invalid", "not a valid e-mail address")
+    return value.lower()
+
+
+def _not_future_date(value: date | None) -> date | None:
+    if value is not None and value > datetime.now(timezone.utc).date():
+        raise PydanticCustomError("date_in_future", "cannot be in the future")
+    return value
+
+
+Line = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_no_control), AfterValidator(_one_line)]
+Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_no_control)]
+Amount = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CustomerIn(Model):
+    name: Annotated[Line, Field(max_length=50)]
+    phone: Annotated[str, Field(min_length=3, max_length=30), AfterValidator(_phone)]
+    email: Annotated[str, Field(max_length=254), AfterValidator(_email)] | None = None
+    type: CustomerType = CustomerType.CONSUMER
+    province: Annotated[Line, Field(max_length=20)] | None = None
+    city: Annotated[Line, Field(max_length=20)] | None = None
+    address: Annotated[Line, Field(max_length=200)] | None = None
+    account_id: Annotated[Line, Field(max_length=40)] | None = None
+
+
+class ProductIn(Model):
+    sku: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,20}$")] | None = None
+    name: Line | None = None
+    production_date: Annotated[date | None, AfterValidator(_not_future_date)] = None
+    batch: Annotated[Line, Field(max_length=40)] | None = None
+    purchase_place: Line | None = None
+    quantity: Annotated[int, Field(ge=1, le=100000)] | None = None
+
+    @field_validator("sku")
+    @classmethod
+    def _upper(cls, value: str | None) -> str | None:
+        return value.upper() if value else value
+
+    @model_validator(mode="after")
+    def _named(self) -> "ProductIn":
+        if not self.sku and not self.name:
+            raise PydanticCustomError("sku_or_name_required", "give the product SKU or its name")
+        return self
+
+
+class ComplaintIn(Model):
+    customer: CustomerIn
+    product: ProductIn
+    category: Category
+    description: Annotated[Text, Field(min_length=5)]
+    desired_resolution: DesiredResolution | None = None
+    service_dimension: ServiceDimension | None = None
+    upload_ids: Annotated[list[Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]], Field(max_length=6)] = []
+    consent: bool = False
+
+    @field_validator("upload_ids")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise PydanticCustomError("duplicate_items", "has duplicate items")
+        return value
+
+
+class PublicComplaintIn(ComplaintIn):
+    """The public form: consent to processing the data is required."""
+
+    @field_validator("consent")
+    @classmethod
+    def _consented(cls, value: bool) -> bool:
+        if value is not True:
+            raise PydanticCustomError("consent_required", "consent is required")
+        return value
+
+
+class StaffComplaintIn(ComplaintIn):
+    """Staff entry from any channel; a letter carries the date it arrived."""
+
+    channel: Channel
+    received_at: datetime | None = None
+
+    @field_validator("received_at")
+    @classmethod
+    def _past_and_aware(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return value
+        if value.tzinfo is None:
+            raise PydanticCustomError("timezone_aware", "must carry an offset")
+        if value > datetime.now(timezone.utc):
+            raise PydanticCustomError("time_in_future", "cannot be in the future")
+        return value
+
+
+class Receipt(BaseModel):
+    complaint_id: str
+    access_code: str
+    status: str
+    severity: str
+    received_at: datetime
+    first_contact_due: datetime | None
+    status_url: str
+
+
+class UploadIn(Model):
+    filename: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_control)]
+    content_type: Literal[PHOTO_TYPES]  # type: ignore[valid-type]
+    size: Annotated[int, Field(ge=1, le=PHOTO_MAX_BYTES)]
+
+
+class UploadOut(BaseModel):
+    upload_id: str
+    url: str
+    fields: dict[str, str]
+    expires_at: datetime
+    max_bytes: int
+
+
+class LoginIn(Model):
+    username: Annotated[str, Field(min_length=1, max_length=128)]
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class LoginOut(BaseModel):
+    token: str
+    expires_in: int
+    roles: list[str]
+
+
+class TimelineEntry(BaseModel):
+    at: datetime
+    status: str
+    note: str
+
+
+class StatusOut(BaseModel):
+    complaint_id: str
+    status: Literal["received", "investigating", "quality_testing", "result_ready", "closed"]
+    received_at: datetime
+    timeline: list[TimelineEntry]
+    handling: dict[str, Any] | None
+
+
+class FireIn(Model):
+    until: datetime | None = None
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    fields: list[FieldError] = []
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+# --- workflow actions: one model per action, told apart by "action" --------------------------
+
+class Assign(Model):
+    action: Literal["assign"]
+    assignee: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class Contact(Model):
+    action: Literal["contact"]
+    note: Text | None = None
+
+
+class CloseUnsubstantiated(Model):
+    action: Literal["close_unsubstantiated"]
+    explanation: Text
+
+
+class SubmitFeedbackForm(Model):
+    action: Literal["submit_feedback_form"]
+    investigation: Text
+    sample_provided: bool
+    certificate_provided: bool
+    customer_request: Text
+    requested_amount: Amount | None = None
+
+
+class RecordQcResult(Model):
+    action: Literal["record_qc_result"]
+    investigation_result: Text
+    cause_analysis: Text
+    responsible_department: Line
+    corrective_actions: Text
+    preventive_actions: Text
+    company_at_fault: bool
+
+
+class ProposeHandling(Model):
+    action: Literal["propose_handling"]
+    type: HandlingType
+    amount: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)] | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _amount_where_money_moves(self) -> "ProposeHandling":
+        if self.type in (HandlingType.COMPENSATION, HandlingType.REFUND) and self.amount is None:
+            raise PydanticCustomError("amount_required", "an amount is required")
+        return self
+
+
+class Approve(Model):
+    action: Literal["approve"]
+    note: Text | None = None
+
+
+class Decline(Model):
+    action: Literal["decline"]
+    note: Text
+
+
+class NotifyCustomer(Model):
+    action: Literal["notify_customer"]
+    via: Literal["phone", "sms", "letter", "visit"]
+    note: Text | None = None
+
+
+class RecordSatisfaction(Model):
+    action: Literal["record_satisfaction"]
+    rating: Annotated[int, Field(ge=1, le=5)]
+    comment: Text | None = None
+
+
+class Close(Model):
+    action: Literal["close"]
+    note: Text | None = None
+
+
+class Reopen(Model):
+    action: Literal["reopen"]
+    reason: Text
+
+
+class Escalate(Model):
+    action: Literal["escalate"]
+    note: Text | None = None
+
+
+ACTION_MODELS = (Assign, Contact, CloseUnsubstantiated, SubmitFeedbackForm, RecordQcResult, ProposeHandling,
+                 Approve, Decline, NotifyCustomer, RecordSatisfaction, Close, Reopen, Escalate)
+ActionIn = Annotated[Union[ACTION_MODELS], Field(discriminator="action")]  # type: ignore[valid-type]
+ACTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(ActionIn)
+errors.ACTION_TAGS.update(m.model_fields["action"].annotation.__args__[0] for m in ACTION_MODELS)
+
+
+def parse_action(raw: bytes | str | None, lang: str) -> Any:
+    """The action body as its own model; an unknown action names the field `action`."""
+    return errors.parse_body(ACTION_ADAPTER, raw, lang)
