@@ -132,7 +132,7 @@ def field_errors(invalid: ValidationError, lang: str) -> list[dict[str, str]]:
                 and loc[0] in ACTION_TAGS:
             loc = loc[1:]  # discriminated union: the tag is not a field the caller wrote
         path = ".".join(loc) or "body"
-        fields.append({"field": path, "message": translate(error["type"], lang, error.get("ctx"), error["msg"])})
+        fields.append({"field": path, "message": translate(error["type"], lang, error.get("ctx"))})
     return fields
 
 
@@ -202,7 +202,7 @@ DEFAULT_MESSAGE = ("格式不正确", "is not valid")
 ACTION_TAGS: set[str] = set()  # filled by models.py with the action names
 
 
-def translate(kind: str, lang: str, ctx: dict[str, Any] | None = None, fallback: str | None = None) -> str:
+def translate(kind: str, lang: str, ctx: dict[str, Any] | None = None) -> str:
     pair = MESSAGES.get(kind, DEFAULT_MESSAGE)
     text = pair[1] if lang == "en" else pair[0]
     try:

@@ -34,11 +34,11 @@ def endpoint(request_of: Callable[[], Request]) -> Callable:
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Response:
-            request = request_of()
+            language = lang(request_of())
             try:
                 return view(*args, **kwargs)
             except Exception as error:  # the boundary: nothing leaves as a stack trace
-                return error_response(to_api_error(error), lang(request))
+                return error_response(to_api_error(error, language), language)
         return wrapped
     return decorate
 
@@ -50,7 +50,7 @@ def error_response(error: api.ApiError, language: str) -> Response:
     return json_response(api.error_body(error, language), error.status, headers)
 
 
-def to_api_error(error: Exception) -> api.ApiError:
+def to_api_error(error: Exception, language: str = "zh") -> api.ApiError:
     if isinstance(error, api.ApiError):
         return error
     if isinstance(error, domain.ComplaintNotFound):
@@ -64,7 +64,7 @@ def to_api_error(error: Exception) -> api.ApiError:
     if isinstance(error, domain.InvalidTransition):
         return api.InvalidTransition(str(error), allowed=error.allowed)
     if isinstance(error, domain.RuleViolation):
-        return api.ValidationFailed(fields=[{"field": error.field, "message": str(error)}])
+        return api.ValidationFailed(fields=[{"field": error.field, "message": api.translate(str(error), language)}])
     if isinstance(error, domain.ConcurrentChange):
         return api.Conflict("the complaint was changed by someone else; reload and try again")
     if isinstance(error, domain.IdempotencyKeyReused):

@@ -6,8 +6,8 @@ import json
 
 from chalice.app import Request
 
-from chalicelib.api.errors import ValidationFailed
 from chalicelib.api.models import ComplaintIn
+from chalicelib.domain.errors import RuleViolation
 from chalicelib.domain.intake import RecordComplaint
 from chalicelib.domain.model import Channel, Customer, Product
 from chalicelib.services.intake import Submission
@@ -18,7 +18,7 @@ MAX_KEY_LENGTH = 128
 def submission(body: ComplaintIn, request: Request, recorded_by: str, scope: str) -> Submission:
     key = request.headers.get("idempotency-key")
     if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH and key.isprintable()):
-        raise ValidationFailed(fields=[{"field": "Idempotency-Key", "message": "1-128 printable characters"}])
+        raise RuleViolation("Idempotency-Key", "invalid_key")
     data = body.model_dump(mode="json")
     command = RecordComplaint(
         channel=Channel(getattr(body, "channel", Channel.WEB)), category=body.category,
