@@ -55,8 +55,15 @@ def test_case_1_the_broken_blade_walks_to_closed(api):
     assert ("escalated", "manager1") in events_for(api, cid)
 
 
+def public_status(api, receipt):
+    response = api.call("GET", receipt["status_url"], headers={"X-Access-Code": receipt["access_code"]})
+    assert response.status_code == 200
+    return response
+
+
 def test_case_2_the_hotels_return_needs_the_leaders_approval(api):
-    cid = api.call("POST", "/api/v1/complaints", HOTEL_NAPKINS).data["complaint_id"]
+    receipt = api.call("POST", "/api/v1/complaints", HOTEL_NAPKINS).data
+    cid = receipt["complaint_id"]
     act(api, cid, "sales_cs", "contact", note="到酒店查看 30 箱")
     act(api, cid, "sales_cs", "submit_feedback_form", investigation="印刷浅有条纹, 三个生产日期",
         sample_provided=True, certificate_provided=False, customer_request="坚持退货")
@@ -66,9 +73,16 @@ def test_case_2_the_hotels_return_needs_the_leaders_approval(api):
     proposed = act(api, cid, "sales_cs", "propose_handling", type="return", note="退回 30 箱, 损失最小化")
     assert proposed["status"] == "pending_approval"
     assert ("approval_requested", "leader1") in events_for(api, cid)
+    assert public_status(api, receipt).data["handling"] is None  # nothing agreed or told yet
     act(api, cid, "sales_cs", "approve", expect=403, note="自己批准")
     assert act(api, cid, "leader1", "approve", note="同意退货")["status"] == "handling_agreed"
     act(api, cid, "sales_cs", "notify_customer", via="visit", note="已告知退货安排")
+    status = public_status(api, receipt)
+    assert status.data["status"] == "result_ready" and status.data["handling"]["type"] == "return"
+    assert [step["status"] for step in status.data["timeline"]] == [
+        "received", "investigating", "quality_testing", "investigating", "result_ready"]
+    for private in ("sales_cs", "leader1", "quality1", "王经理", "油墨", "同意退货"):
+        assert private not in status.body.decode()
     act(api, cid, "service1", "record_satisfaction", rating=4, comment="基本满意")
     assert act(api, cid, "manager1", "close", note="结案")["status"] == "closed"
 
@@ -155,8 +169,15 @@ def test_two_staff_acting_at_once_never_both_win(api, monkeypatch):
 
     threads = [threading.Thread(target=assign, args=("service1", Role.SERVICE, "sales_cs")),
                threading.Thread(target=assign, args=("manager1", Role.MANAGER, "sales_wh"))]
+    save, one_write_at_a_time = a.complaints.save, threading.Lock()
+
+    def serialized_save(*args):  # DynamoDB applies conditional writes atomically; moto's threads may not
+        with one_write_at_a_time:
+            return save(*args)
+
     with monkeypatch.context() as patched:
         patched.setattr(a.complaints, "get", read_then_wait)
+        patched.setattr(a.complaints, "save", serialized_save)
         [t.start() for t in threads]
         [t.join() for t in threads]
     assert sorted(outcomes, key=str) == [409, "won"]

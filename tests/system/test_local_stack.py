@@ -83,3 +83,40 @@ def test_a_demo_specialist_logs_in_and_records_a_hotline_complaint(local_system)
     refused = requests.post(f"{local_system}/api/v1/staff/complaints", json={**ODOR, "channel": "hotline"},
                             headers={"Authorization": "Bearer not-a-token"}, timeout=10)
     assert refused.status_code in (401, 403)
+
+
+def test_a_real_case_is_walked_to_closed_with_the_callback_fired(local_system):
+    from infra.local_stack import DEMO_PASSWORD
+    from tests.real_cases import SEAL_OPEN
+
+    def token(user):
+        return requests.post(f"{local_system}/api/v1/auth/login", json={"username": user, "password": DEMO_PASSWORD},
+                             timeout=10).json()["token"]
+
+    def act(user, action, **data):
+        response = requests.post(f"{local_system}/api/v1/staff/complaints/{cid}/actions",
+                                 json={"action": action, **data}, headers={"Authorization": f"Bearer {token(user)}"},
+                                 timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    cid = requests.post(f"{local_system}/api/v1/complaints", json=SEAL_OPEN, timeout=10).json()["complaint_id"]
+    act("sales_gz", "contact", note="已联系")
+    act("sales_gz", "submit_feedback_form", investigation="侧封口开", sample_provided=True, certificate_provided=True,
+        customer_request="处理库存")
+    act("quality1", "record_qc_result", investigation_result="原纸偏薄", cause_analysis="热封不良",
+        responsible_department="生产车间", corrective_actions="设定折叠尺寸", preventive_actions="换卷检查",
+        company_at_fault=True)
+    act("sales_gz", "propose_handling", type="rework", amount="100.00", note="重新封口 20 箱")
+    callback_due = act("sales_gz", "notify_customer", via="phone")["deadlines"]["callback"]["due_at"]
+    fired = requests.post(f"{local_system}/dev/scheduler/fire", json={"until": callback_due}, timeout=30).json()
+    assert [f["outcomes"] for f in fired["fired"] if f["schedule"].startswith(f"{cid}.callback.")] == [["callback_due"]]
+
+    def callback_sms():
+        messages = requests.get(f"{local_system}/dev/outbox", timeout=10).json()["messages"]
+        return [m for m in messages if m["complaint_id"] == cid and m["event"] == "callback_due" and m["channel"] == "sms"]
+
+    [sms] = _poll(callback_sms)
+    assert sms["to"] == "+8613900000003" and "13512345678" in sms["text"]
+    act("sales_gz", "record_satisfaction", rating=5, comment="满意")
+    assert act("service1", "close", note="结案")["status"] == "closed"
