@@ -47,9 +47,13 @@ class _Jwks:
 
 
 def _fetch(url: str) -> dict[str, Any]:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        document = json.load(response)
-    return {k["kid"]: jwt.PyJWK.from_dict(k).key for k in document.get("keys", []) if k.get("kty") == "RSA"}
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            keys = json.load(response)["keys"]
+        return {k["kid"]: jwt.PyJWK.from_dict(k).key for k in keys
+                if isinstance(k, dict) and k.get("kty") == "RSA" and isinstance(k.get("kid"), str)}
+    except (OSError, ValueError, LookupError, TypeError, jwt.PyJWTError) as unusable:
+        raise Unauthenticated("signing keys unavailable") from unusable
 
 
 _jwks = _Jwks()
@@ -62,13 +66,11 @@ def verify_token(token: str) -> Actor:
         header = jwt.get_unverified_header(token)
         if header.get("alg") != "RS256" or not header.get("kid"):
             raise Unauthenticated("unsupported token")
-        claims = jwt.decode(token, _jwks.key(header["kid"]), algorithms=["RS256"], audience=settings().user_pool_client_id,
-                            issuer=settings().jwt_issuer, leeway=LEEWAY,
+        claims = jwt.decode(token, _jwks.key(header["kid"]), algorithms=["RS256"], leeway=LEEWAY,
+                            audience=settings().user_pool_client_id, issuer=settings().jwt_issuer,
                             options={"require": ["exp", "iss", "aud", "token_use"]})
-    except jwt.PyJWTError as invalid:
+    except (jwt.PyJWTError, ValueError, TypeError) as invalid:
         raise Unauthenticated("invalid token") from invalid
-    except (OSError, ValueError) as unreachable:
-        raise Unauthenticated("signing keys unavailable") from unreachable
     if claims.get("token_use") != "id" or not claims.get("cognito:username"):
         raise Unauthenticated("not an ID token")
     roles = frozenset(_ROLES[g] for g in claims.get("cognito:groups", []) if g in _ROLES)

@@ -10,6 +10,7 @@ from chalicelib.adapters.identity import StaffIdentity
 from chalicelib.adapters.notifier import Notifier
 from chalicelib.adapters.outbox import OutboxStore
 from chalicelib.adapters.photos import PhotoStore
+from chalicelib.adapters.search import ComplaintSearch
 from chalicelib.adapters.timers import Timers
 from chalicelib.clients import client
 from chalicelib.config import Settings, settings
@@ -25,6 +26,7 @@ class Adapters:
     timers: Timers
     photos: PhotoStore
     identity: StaffIdentity
+    search: ComplaintSearch
 
 
 @lru_cache(maxsize=1)
@@ -40,4 +42,5 @@ def adapters() -> Adapters:
         timers=Timers(client("scheduler"), s.schedule_group, s.timer_function_arn, s.scheduler_role_arn),
         photos=PhotoStore(client("s3"), s.bucket_name),
         identity=StaffIdentity(client("cognito-idp"), s.user_pool_id, s.user_pool_client_id),
+        search=ComplaintSearch(dynamodb, s.table_name),
     )

@@ -35,25 +35,45 @@ def moto_server():
     server.stop()
 
 
+def reset_moto(url: str) -> None:
+    from chalicelib import clients
+
+    requests.post(f"{url}/moto-api/reset", timeout=10)
+    clients.reset()
+
+
+def fresh_stack(url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Every resource of the local stack with its demo data, and the environment pointing at it."""
+    from chalicelib import clients
+    from infra import local_stack
+
+    reset_moto(url)
+    env = local_stack.bootstrap(url)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    clients.reset()
+    clients.client("dynamodb").meta.events.register("before-call.dynamodb.Scan", _no_scans)
+    return env
+
+
 @pytest.fixture
 def aws(moto_server):
     """A clean moto (every resource gone) for one test."""
     from chalicelib import clients
 
-    requests.post(f"{moto_server}/moto-api/reset", timeout=10)
-    clients.reset()
+    reset_moto(moto_server)
     yield moto_server
     clients.reset()
 
 
 @pytest.fixture
-def stack(aws, monkeypatch):
-    """Every resource of the local stack with its demo data, and the environment pointing at it."""
+def stack(moto_server, monkeypatch):
     from chalicelib import clients
-    from infra import local_stack
 
-    env = local_stack.bootstrap(aws)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
+    yield fresh_stack(moto_server, monkeypatch)
     clients.reset()
-    return env
+
+
+def _no_scans(**kwargs):
+    """No request path may Scan the table: every access pattern has a key or an index."""
+    raise AssertionError("a Scan was attempted")

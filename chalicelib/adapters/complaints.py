@@ -7,6 +7,7 @@ transaction: state, history, outbox (and on intake the idempotency record).
 """
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -34,17 +35,19 @@ class ComplaintRepository:
     def add(self, complaint: Complaint, outbox: list[dict[str, Any]],
             idempotency: dict[str, Any] | None = None) -> None:
         """Store a new complaint, its first history and outbox items, and the idempotency record."""
-        puts = [self._put(_meta_item(complaint, version=1), "attribute_not_exists(pk)")]
+        token = secrets.token_hex(16)
+        puts = [self._put(_meta_item(complaint, version=1, token=token), "attribute_not_exists(pk)")]
         if idempotency:
             puts.append(self._put(idempotency, "attribute_not_exists(pk)"))
-        self._write(complaint, puts, outbox, idempotent=idempotency is not None)
+        self._write(complaint, puts, outbox, token, idempotent=idempotency is not None)
         complaint.version = 1
 
     def save(self, complaint: Complaint, outbox: list[dict[str, Any]]) -> None:
         """Store a change, only if nobody else saved since `complaint.version` was read."""
-        put = self._put(_meta_item(complaint, version=complaint.version + 1), "version = :read")
+        token = secrets.token_hex(16)
+        put = self._put(_meta_item(complaint, version=complaint.version + 1, token=token), "version = :read")
         put["Put"]["ExpressionAttributeValues"] = to_item({":read": complaint.version})
-        self._write(complaint, [put], outbox, idempotent=False)
+        self._write(complaint, [put], outbox, token, idempotent=False)
         complaint.version += 1
 
     def get(self, complaint_id: str) -> Complaint | None:
@@ -62,20 +65,32 @@ class ComplaintRepository:
             TableName=self._table, Key=to_item({"pk": key, "sk": "IDEMPOTENCY"}), ConsistentRead=True)
         return from_item(response["Item"]) if "Item" in response else None
 
-    def _write(self, complaint: Complaint, puts: list[dict], outbox: list[dict], idempotent: bool) -> None:
+    def _write(self, complaint: Complaint, puts: list[dict], outbox: list[dict], token: str,
+               idempotent: bool) -> None:
+        """One transaction. A retry of an attempt that did land (its answer was lost) is not a conflict:
+        the stored write token says the change is already ours."""
         history = [self._put(_history_item(complaint.id, entry, n)) for n, entry in enumerate(complaint.new_history)]
         effects = [self._put(item) for item in outbox]
         try:
-            self._client.transact_write_items(TransactItems=puts + history + effects)
+            self._client.transact_write_items(TransactItems=puts + history + effects, ClientRequestToken=token)
         except self._client.exceptions.TransactionCanceledException as error:
             codes = cancellation_codes(error)
-            if idempotent and len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
+            if codes and codes[0] == "ConditionalCheckFailed" and self._landed(complaint.id, token):
+                pass
+            elif idempotent and len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
                 raise IdempotencyKeyReused("idempotency key already used") from error
-            if codes and codes[0] == "ConditionalCheckFailed":
+            elif codes and codes[0] == "ConditionalCheckFailed":
                 raise ConcurrentChange(complaint.id) from error
-            raise
+            else:
+                raise
         complaint.new_history.clear()
         complaint.effects.clear()
+
+    def _landed(self, complaint_id: str, token: str) -> bool:
+        response = self._client.get_item(
+            TableName=self._table, Key=to_item({"pk": complaint_pk(complaint_id), "sk": META}),
+            ProjectionExpression="write_token", ConsistentRead=True)
+        return response.get("Item", {}).get("write_token", {}).get("S") == token
 
     def _put(self, item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
         put: dict[str, Any] = {"TableName": self._table, "Item": to_item(item)}
@@ -103,9 +118,9 @@ def idempotency_item(key: str, request_hash: str, complaint_id: str, now: dateti
             "expires_at": int((now + IDEMPOTENCY_TTL).timestamp())}
 
 
-def _meta_item(complaint: Complaint, version: int) -> dict[str, Any]:
+def _meta_item(complaint: Complaint, version: int, token: str) -> dict[str, Any]:
     data = plain(complaint)
-    data.update(pk=complaint_pk(complaint.id), sk=META, type="complaint", version=version)
+    data.update(pk=complaint_pk(complaint.id), sk=META, type="complaint", version=version, write_token=token)
     data.update(_index_keys(complaint))
     return data
 

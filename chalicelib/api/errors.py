@@ -196,6 +196,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_an_image": ("文件不是 JPEG/PNG/WebP 图片", "the file is not a JPEG, PNG or WebP image"),
     "not_a_salesperson": ("只能分派给业务员", "can only be a salesperson"),
     "return_refused_not_at_fault": ("质检结论为非我方责任, 不能退货", "a return is refused: the company is not at fault"),
+    "invalid_cursor": ("分页游标无效, 请从第一页重新开始", "is not a valid cursor; start again from the first page"),
     "invalid_key": ("应为 1-128 个可打印字符", "must be 1-128 printable characters"),
 }
 DEFAULT_MESSAGE = ("格式不正确", "is not valid")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, TypeVar, Union
 
 import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
@@ -12,10 +12,11 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.api import errors
 from chalicelib.domain.model import (
-    Category, Channel, CustomerType, DesiredResolution, HandlingType, ServiceDimension,
+    Category, Channel, CustomerType, DesiredResolution, HandlingType, ServiceDimension, Severity, Status,
 )
 from chalicelib.resources import PHOTO_TYPES, PHOTO_MAX_BYTES
 
+M = TypeVar("M", bound=BaseModel)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
@@ -306,3 +307,36 @@ errors.ACTION_TAGS.update(m.model_fields["action"].annotation.__args__[0] for m 
 def parse_action(raw: bytes | str | None, lang: str) -> Any:
     """The action body as its own model; an unknown action names the field `action`."""
     return errors.parse_body(ACTION_ADAPTER, raw, lang)
+
+
+class ListParams(Model):
+    """Query parameters of the staff list (and the export)."""
+
+    status: Status | None = None
+    assignee: Annotated[str, Field(max_length=128)] | None = None
+    territory: Annotated[str, Field(max_length=40)] | None = None
+    sku: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,20}$")] | None = None
+    batch: Annotated[str, Field(max_length=40)] | None = None
+    category: Category | None = None
+    channel: Channel | None = None
+    severity: Severity | None = None
+    overdue: bool = False
+    received_from: datetime | date | None = None
+    received_to: datetime | date | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 25
+    cursor: Annotated[str, Field(max_length=1000)] | None = None
+
+    @field_validator("sku")
+    @classmethod
+    def _upper(cls, value: str | None) -> str | None:
+        return value.upper() if value else value
+
+
+def parse_query(model: type[M], params: dict[str, str] | None, lang: str) -> M:
+    """Query-string parameters (all strings) validated by a model; errors name the parameter."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(params or {})
+    except ValidationError as invalid:
+        raise errors.ValidationFailed(fields=errors.field_errors(invalid, lang)) from None

@@ -7,7 +7,7 @@ the clock as it is now, so a late, stale or repeated firing does no harm.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from chalicelib.domain.labels import HANDLING, zh
@@ -17,6 +17,7 @@ from chalicelib.domain.model import (
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
+CALLBACK_LEEWAY = timedelta(minutes=1)  # a callback firing this early is on time
 
 
 def _by_severity(normal: timedelta, critical: timedelta) -> dict[Severity, timedelta]:
@@ -42,75 +43,96 @@ DEFAULT_POLICY = DeadlinePolicy()
 
 
 def start_clock(complaint: Complaint, clock: Clock, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY) -> Deadline:
-    _aware(now)
+    now = _utc(now)
     if clock is Clock.CALLBACK:
         due = callback_time(now, complaint.severity, policy)
         deadline = Deadline(clock, due_at=due, warned=True)  # a callback is a reminder, not a race
     else:
         deadline = Deadline(clock, due_at=now + policy.duration(clock, complaint.severity))
     complaint.deadlines[clock] = deadline
-    complaint.cause(Schedule(clock, _next_firing(deadline, complaint.severity, policy)))
+    complaint.cause(Schedule(clock, _firing(deadline, complaint, policy)))
     return deadline
 
 
 def stop_clock(complaint: Complaint, clock: Clock, now: datetime) -> None:
+    now = _utc(now)
     deadline = complaint.deadlines.get(clock)
     if deadline is None or deadline.stopped_at is not None:
         return
-    deadline.stopped_at = _aware(now)
+    deadline.stopped_at = now
     complaint.cause(Unschedule(clock))
 
 
 def pause_clock(complaint: Complaint, clock: Clock, now: datetime) -> None:
     """Waiting on the lab or the customer: keep the time left, stop the schedule."""
+    now = _utc(now)
     deadline = complaint.deadlines.get(clock)
     if deadline is None or not deadline.running:
         return
-    deadline.remaining_seconds = (deadline.due_at - _aware(now)).total_seconds()
+    deadline.remaining_seconds = (deadline.due_at - now).total_seconds()  # negative if already overdue
     deadline.due_at = None
     complaint.cause(Unschedule(clock))
 
 
 def resume_clock(complaint: Complaint, clock: Clock, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY) -> None:
+    """Give back the time that was left. A warning or breach already due fires right away."""
+    now = _utc(now)
     deadline = complaint.deadlines.get(clock)
     if deadline is None or deadline.stopped_at is not None or deadline.due_at is not None:
         return
-    deadline.due_at = _aware(now) + timedelta(seconds=deadline.remaining_seconds or 0)
+    deadline.due_at = now + timedelta(seconds=deadline.remaining_seconds or 0)
     deadline.remaining_seconds = None
-    complaint.cause(Schedule(clock, max(_next_firing(deadline, complaint.severity, policy), now)))
+    complaint.cause(Schedule(clock, max(_firing(deadline, complaint, policy), now)))
+
+
+def rescale(complaint: Complaint, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY, *,
+            previous: Severity) -> None:
+    """The severity changed from `previous` (a `Deadline` keeps neither start nor duration): running and
+    paused clocks get the new allowance less the time used; one already over its new limit fires at once."""
+    now = _utc(now)
+    for deadline in complaint.deadlines.values():
+        if deadline.clock is Clock.CALLBACK or deadline.stopped_at is not None or deadline.breached:
+            continue
+        change = policy.duration(deadline.clock, complaint.severity) - policy.duration(deadline.clock, previous)
+        if deadline.due_at is None:  # paused: only the time left changes, no schedule while paused
+            deadline.remaining_seconds = (deadline.remaining_seconds or 0) + change.total_seconds()
+            continue
+        deadline.due_at += change
+        deadline.warned = deadline.warned and _warn_time(deadline, complaint, policy) <= now
+        complaint.cause(Schedule(deadline.clock, max(_firing(deadline, complaint, policy), now)))
+
+
+def next_firing(deadline: Deadline, duration: timedelta, policy: DeadlinePolicy = DEFAULT_POLICY) -> datetime:
+    """When a running clock of `duration` should fire next: its warning point until it warned, then its due time."""
+    return deadline.due_at if deadline.warned else deadline.due_at - duration * policy.warn_before
 
 
 def callback_time(notified_at: datetime, severity: Severity, policy: DeadlinePolicy = DEFAULT_POLICY) -> datetime:
     """The callback is due a few days after the customer was told, within business hours."""
     zone = ZoneInfo(policy.timezone)
-    local = (_aware(notified_at) + policy.callback[severity]).astimezone(zone)
-    while True:
-        if local.time() < policy.business_start:
-            local = local.replace(hour=policy.business_start.hour, minute=policy.business_start.minute,
-                                  second=0, microsecond=0)
-        if local.time() >= policy.business_end or not _working_day(local.date(), policy):
-            local = (local + DAY).replace(hour=policy.business_start.hour, minute=policy.business_start.minute,
-                                          second=0, microsecond=0)
-            continue
-        return local.astimezone(ZoneInfo("UTC"))
+    local = (_utc(notified_at) + policy.callback[severity]).astimezone(zone)
+    if local.time() < policy.business_start:
+        local = datetime.combine(local.date(), policy.business_start, zone)
+    while local.time() >= policy.business_end or not _working_day(local.date(), policy):
+        local = datetime.combine(local.date() + DAY, policy.business_start, zone)
+    return local.astimezone(timezone.utc)
 
 
 def on_timer(complaint: Complaint, clock: Clock, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY) -> list[str]:
     """The clock's schedule fired: warn, escalate, ask for the callback, or do nothing."""
+    now = _utc(now)
     deadline = complaint.deadlines.get(clock)
     if deadline is None or not deadline.running or deadline.breached:
         return []
-    _aware(now)
     if clock is Clock.CALLBACK:
-        if now < deadline.due_at - timedelta(minutes=1):
+        if now < deadline.due_at - CALLBACK_LEEWAY:
             return _fired_early(complaint, deadline, policy)
         deadline.stopped_at = now
-        complaint.cause(Unschedule(clock), Notify(NotificationEvent.CALLBACK_DUE, _callback_text(complaint), recipient=complaint.assignee)
-                        if complaint.assignee else
-                        Notify(NotificationEvent.CALLBACK_DUE, _callback_text(complaint), role=Role.SERVICE))
+        complaint.cause(Unschedule(clock),
+                        _to_assignee(complaint, NotificationEvent.CALLBACK_DUE, _callback_text(complaint)))
         return _outcome(complaint, clock, now, "callback_due")
     if now < deadline.due_at:
-        if deadline.warned or now < _warn_time(deadline, complaint.severity, policy):
+        if deadline.warned or now < _warn_time(deadline, complaint, policy):
             return _fired_early(complaint, deadline, policy)
         deadline.warned = True
         complaint.cause(_to_assignee(complaint, NotificationEvent.SLA_WARNING, _warning_text(complaint, deadline)),
@@ -127,7 +149,8 @@ def on_timer(complaint: Complaint, clock: Clock, now: datetime, policy: Deadline
 
 
 def _fired_early(complaint: Complaint, deadline: Deadline, policy: DeadlinePolicy) -> list[str]:
-    complaint.cause(Schedule(deadline.clock, _next_firing(deadline, complaint.severity, policy)))
+    """Nothing due yet (early or repeated firing): set the schedule again; the same Schedule twice is harmless."""
+    complaint.cause(Schedule(deadline.clock, _firing(deadline, complaint, policy)))
     return []
 
 
@@ -136,22 +159,23 @@ def _outcome(complaint: Complaint, clock: Clock, now: datetime, outcome: str) ->
     return [outcome]
 
 
-def _next_firing(deadline: Deadline, severity: Severity, policy: DeadlinePolicy) -> datetime:
-    return deadline.due_at if deadline.warned else _warn_time(deadline, severity, policy)
+def _firing(deadline: Deadline, complaint: Complaint, policy: DeadlinePolicy) -> datetime:
+    return next_firing(deadline, policy.duration(deadline.clock, complaint.severity), policy)
 
 
-def _warn_time(deadline: Deadline, severity: Severity, policy: DeadlinePolicy) -> datetime:
-    return deadline.due_at - policy.duration(deadline.clock, severity) * policy.warn_before
+def _warn_time(deadline: Deadline, complaint: Complaint, policy: DeadlinePolicy) -> datetime:
+    return deadline.due_at - policy.duration(deadline.clock, complaint.severity) * policy.warn_before
 
 
 def _working_day(day: date, policy: DeadlinePolicy) -> bool:
     return day.weekday() < 5 and day not in policy.holidays
 
 
-def _aware(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise ValueError("deadlines need timezone-aware datetimes")
-    return moment
+def _utc(moment: datetime) -> datetime:
+    """Any aware time in, UTC out: what is stored is always UTC."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"deadlines need timezone-aware datetimes, got naive {moment.isoformat()}")
+    return moment.astimezone(timezone.utc)
 
 
 def _to_assignee(complaint: Complaint, event: NotificationEvent, text: str) -> Notify:
@@ -161,14 +185,16 @@ def _to_assignee(complaint: Complaint, event: NotificationEvent, text: str) -> N
 
 
 _CLOCK_NAMES = {Clock.FIRST_CONTACT: "首次联系", Clock.RESOLUTION: "处理", Clock.CALLBACK: "回访"}
+_ASK = {Clock.FIRST_CONTACT: "请尽快联系顾客", Clock.RESOLUTION: "请尽快确定处理方案并告知顾客"}
+_SHANGHAI = ZoneInfo("Asia/Shanghai")  # people read times in texts in Shanghai time
 
 
 def _local(moment: datetime) -> str:
-    return f"{moment.astimezone(ZoneInfo('Asia/Shanghai')):%m-%d %H:%M}"
+    return f"{moment.astimezone(_SHANGHAI):%m-%d %H:%M}"
 
 
 def _warning_text(c: Complaint, d: Deadline) -> str:
-    return f"【投诉处理】投诉 {c.id} {_CLOCK_NAMES[d.clock]}时限将于 {_local(d.due_at)} 到期, 请尽快处理。"
+    return f"【投诉处理】投诉 {c.id} {_CLOCK_NAMES[d.clock]}时限将于 {_local(d.due_at)} 到期, {_ASK[d.clock]}。"
 
 
 def _breach_text(c: Complaint, d: Deadline) -> str:

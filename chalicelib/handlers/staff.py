@@ -4,14 +4,14 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.errors import parse_body
-from chalicelib.api.models import StaffComplaintIn, parse_action
+from chalicelib.api.models import ListParams, StaffComplaintIn, parse_action, parse_query
 from chalicelib.auth import current_actor
 from chalicelib.domain.errors import NotAllowed
 from chalicelib.domain.model import Role
 from chalicelib.handlers.authorizer import staff_token
 from chalicelib.handlers.http import endpoint, json_response, lang, now
-from chalicelib.handlers.submissions import submission
-from chalicelib.services import intake, workflow
+from chalicelib.handlers.submissions import list_query, submission
+from chalicelib.services import intake, queries, workflow
 from chalicelib.wiring import adapters
 
 bp = Blueprint(__name__)
@@ -47,3 +47,12 @@ def act_on_complaint(complaint_id):
     action = parse_action(request.raw_body, lang(request))
     data = action.model_dump(exclude={"action"})
     return json_response(workflow.act(complaint_id, action.action, data, actor, adapters(), now()))
+
+
+@bp.route("/api/v1/staff/complaints", methods=["GET"], authorizer=staff_token)
+@api
+def list_complaints():
+    request = bp.current_request
+    params = parse_query(ListParams, request.query_params, lang(request))
+    return json_response(queries.list_complaints(list_query(params), params.cursor, current_actor(request),
+                                                 adapters(), now()))

@@ -1,18 +1,22 @@
-"""From a validated complaint body to the intake command (shared by the public and staff entry)."""
+"""From validated request models to service commands (shared by several handlers)."""
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from chalice.app import Request
 
-from chalicelib.api.models import ComplaintIn
+from chalicelib.api.models import ComplaintIn, ListParams
 from chalicelib.domain.errors import RuleViolation
 from chalicelib.domain.intake import RecordComplaint
+from chalicelib.domain.listing import FILTERS, ListQuery
 from chalicelib.domain.model import Channel, Customer, Product
 from chalicelib.services.intake import Submission
 
 MAX_KEY_LENGTH = 128
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def submission(body: ComplaintIn, request: Request, recorded_by: str, scope: str) -> Submission:
@@ -28,3 +32,18 @@ def submission(body: ComplaintIn, request: Request, recorded_by: str, scope: str
     request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
     return Submission(command=command, upload_ids=list(body.upload_ids), recorded_by=recorded_by,
                       idempotency_key=f"{scope}#{key}" if key else None, request_hash=request_hash)
+
+
+def list_query(params: ListParams) -> ListQuery:
+    filters = {name: str(getattr(params, name)) for name in FILTERS if getattr(params, name) is not None}
+    return ListQuery(filters=filters, overdue=params.overdue, received_from=_moment(params.received_from),
+                     received_to=_moment(params.received_to, end_of_day=True), limit=params.limit)
+
+
+def _moment(value: datetime | date | None, end_of_day: bool = False) -> datetime | None:
+    """A date means the whole day in Asia/Shanghai; a time without offset is read as Shanghai time."""
+    if value is None or isinstance(value, datetime) and value.tzinfo:
+        return value
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=SHANGHAI)
+    return datetime.combine(value, time.max if end_of_day else time.min, tzinfo=SHANGHAI)

@@ -38,12 +38,17 @@ class Api:
         return self.call("GET", "/dev/outbox").data["messages"]
 
 
-@pytest.fixture
-def api(stack):
+def api_client():
     from chalice.test import Client
 
     from app import app
+
+    return Client(app, stage_name="local")
+
+
+@pytest.fixture
+def api(stack):
     from infra.pump import pump_for_app
 
-    with Client(app, stage_name="local") as client:
+    with api_client() as client:
         yield Api(client, pump_for_app())

@@ -1,0 +1,84 @@
+"""ComplaintSearch: one page of a list, by Query on the index a plan names (never Scan)."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.adapters.dynamo import from_item, iso, to_item
+from chalicelib.domain.listing import Plan
+from chalicelib.resources import GLOBAL_INDEXES
+
+# filter name -> attribute path on the complaint item
+ATTRIBUTES = {"status": ("status",), "assignee": ("assignee",), "territory": ("territory",),
+              "sku": ("product", "sku"), "batch": ("product", "batch"), "category": ("category",),
+              "channel": ("channel",), "severity": ("severity",)}
+_FIRST = "\u0000"
+_LAST = "\uffff"
+
+
+class ComplaintSearch:
+    def __init__(self, client: Any, table_name: str):
+        self._client = client
+        self._table = table_name
+
+    def page(self, plan: Plan, limit: int, tier: int = 0, after: str | None = None,
+             now_key: str | None = None) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
+        """Up to `limit` items after the position (`tier`, `after`) and the position after the last one."""
+        found: list[dict[str, Any]] = []
+        for t in range(tier, len(plan.tiers)):
+            wanted = limit - len(found)
+            items = self._tier(plan, plan.tiers[t], wanted, after if t == tier else None, now_key)
+            found += items
+            if len(found) >= limit:
+                last_sk = found[-1][GLOBAL_INDEXES[plan.index][1]]
+                return found, (t, last_sk)
+        return found, None
+
+    def _tier(self, plan: Plan, partitions: tuple[str, ...], wanted: int, after: str | None,
+              now_key: str | None) -> list[dict[str, Any]]:
+        pk, sk = GLOBAL_INDEXES[plan.index]
+        merged: list[dict[str, Any]] = []
+        for partition in partitions:
+            merged += self._partition(plan, pk, sk, partition, wanted, after, now_key)
+        merged.sort(key=lambda i: i[sk], reverse=plan.sort == "received")
+        return merged[:wanted]
+
+    def _partition(self, plan: Plan, pk: str, sk: str, partition: str, wanted: int, after: str | None,
+                   now_key: str | None) -> list[dict[str, Any]]:
+        names = {"#pk": pk, "#sk": sk}
+        values: dict[str, Any] = {":p": partition}
+        condition = "#pk = :p AND " + self._range(plan, after, now_key, values)
+        filters = []
+        for n, (name, value) in enumerate(sorted(plan.residual.items())):
+            path = ".".join(f"#f{n}_{i}" for i in range(len(ATTRIBUTES[name])))
+            names.update({f"#f{n}_{i}": part for i, part in enumerate(ATTRIBUTES[name])})
+            values[f":f{n}"] = value
+            filters.append(f"{path} = :f{n}")
+        if plan.sort == "due" and (plan.received_from or plan.received_to):
+            names["#r"] = "received_at"
+            values.update({":rf": iso(plan.received_from) if plan.received_from else "",
+                           ":rt": (iso(plan.received_to) if plan.received_to else "") + _LAST})
+            filters.append("#r BETWEEN :rf AND :rt")
+        request = {"TableName": self._table, "IndexName": plan.index, "KeyConditionExpression": condition,
+                   "ExpressionAttributeNames": names, "ExpressionAttributeValues": to_item(values),
+                   "ScanIndexForward": plan.sort == "due", "Limit": max(wanted, 10)}
+        if filters:
+            request["FilterExpression"] = " AND ".join(filters)
+        items: list[dict[str, Any]] = []
+        while len(items) < wanted:
+            page = self._client.query(**request)
+            items += [i for i in map(from_item, page["Items"]) if i[sk] != after]
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return items[:wanted]
+
+    @staticmethod
+    def _range(plan: Plan, after: str | None, now_key: str | None, values: dict[str, Any]) -> str:
+        """The sort-key range: below the cursor (newest first) or above it (most overdue first)."""
+        if plan.sort == "due":
+            values[":lo"] = (after or "0") + _FIRST
+            values[":hi"] = now_key or _LAST
+            return "#sk BETWEEN :lo AND :hi"
+        values[":lo"] = iso(plan.received_from) if plan.received_from else "0"
+        values[":hi"] = after or ((iso(plan.received_to) + _LAST) if plan.received_to else _LAST)
+        return "#sk BETWEEN :lo AND :hi"
