@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench package clean
+.PHONY: run test browser bench package clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(PY) -m infra.local
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+browser:
+	./infra/ensure_chromium.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache build artifacts
