@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test browser bench package clean
+.PHONY: run test browser bench package lint clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,3 +22,29 @@ browser:
 
 clean:
 	rm -rf $(VENV) .pytest_cache build artifacts
+
+# `make package STAGE=prod`: the merge template from infra/ (resources, IAM policies, alarms), then
+# `chalice package` -> build/$(STAGE)/sam.json + deployment.zip. `chalice package` wants a region;
+# the template itself names none (${AWS::Region}), so any region works here.
+STAGE ?= prod
+BUILD := build/$(STAGE)
+CHECKOV_VENV ?= build/checkov-venv
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+
+package: $(STAMP)
+	rm -rf $(BUILD)
+	$(PY) -m infra.template $(STAGE) build/merge-$(STAGE).json
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(VENV)/bin/chalice package --stage $(STAGE) \
+		--merge-template build/merge-$(STAGE).json $(BUILD)
+
+# checkov pins boto3/networkx versions that conflict with requirements-dev.txt: it gets its own venv.
+$(CHECKOV_STAMP): infra/requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r infra/requirements-checkov.txt
+	touch $@
+
+# `make lint STAGE=prod`: package, then cfn-lint (no errors) and checkov (no failed checks; skips carry
+# their reason in the template's Metadata). tests/infra/test_package.py runs this inside `make test`.
+lint: package $(CHECKOV_STAMP)
+	$(VENV)/bin/cfn-lint --format parseable -- $(BUILD)/sam.json
+	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download --framework cloudformation -f $(BUILD)/sam.json

@@ -1,0 +1,136 @@
+"""`make lint STAGE=prod` packages the prod stage (`chalice package` + the merge template) and checks
+the result with cfn-lint (no errors) and checkov (no failed checks). Slow (about a minute, more on
+the first run, which installs checkov into its own venv), and part of `make test` all the same.
+"""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from chalicelib import resources
+from infra import policies
+from infra.template import FUNCTIONS, log_retention_days
+
+ROOT = Path(__file__).resolve().parents[2]
+STAGE = "prod"
+
+
+@pytest.fixture(scope="module")
+def packaged():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_ENDPOINT", "MAKE", "MFLAGS"))}
+    env["AWS_DEFAULT_REGION"] = "us-east-1"
+    run = subprocess.run(["make", "--no-print-directory", "lint", f"STAGE={STAGE}"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=1800)
+    assert run.returncode == 0, f"make lint failed:\n{run.stdout[-6000:]}\n{run.stderr[-6000:]}"
+    assert "Failed checks: 0" in run.stdout, run.stdout[-3000:]
+    build = ROOT / "build" / STAGE
+    return {"template": json.loads((build / "sam.json").read_text()), "zip": build / "deployment.zip",
+            "output": run.stdout}
+
+
+def of_type(template, kind):
+    return {k: r for k, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def test_package_writes_one_sam_template_and_the_deployment_zip(packaged):
+    assert packaged["template"]["Transform"] == "AWS::Serverless-2016-10-31"
+    assert packaged["zip"].stat().st_size > 100_000
+    import zipfile
+    names = zipfile.ZipFile(packaged["zip"]).namelist()
+    assert "app.py" in names and "chalicelib/config.py" in names and "chalicelib/resources.py" in names
+    assert not any(n.startswith(("tests/", "infra/", "boto3/", "botocore/", "moto/")) for n in names)
+
+
+def test_every_packaged_function_has_its_hand_written_role_name_and_settings(packaged):
+    template = packaged["template"]
+    functions = of_type(template, "AWS::Serverless::Function")
+    assert set(functions) == set(FUNCTIONS), \
+        "a Lambda function was added or renamed in the app: give it a policy in infra/policies.py"
+    for logical_id, (role, _) in policies.FUNCTIONS.items():
+        properties = functions[logical_id]["Properties"]
+        assert properties["Role"] == {"Fn::GetAtt": [role, "Arn"]}
+        assert properties["FunctionName"] == policies.function_name(STAGE, logical_id)
+        assert properties["Environment"]["Variables"]["TABLE_NAME"] == {"Ref": "ComplaintsTable"}
+        document = template["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]
+        assert document["Statement"] == policies.statements(STAGE)[logical_id]
+
+
+def test_no_policy_grants_a_wildcard_action_or_an_unnamed_resource(packaged):
+    for name, role in of_type(packaged["template"], "AWS::IAM::Role").items():
+        for policy in role["Properties"].get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                assert all("*" not in a for a in actions), (name, actions)
+                if statement["Resource"] == "*" or "*" in statement["Resource"]:
+                    assert actions == ["scheduler:ListSchedules"], (name, statement)
+        assert "ManagedPolicyArns" not in role["Properties"], name
+
+
+def test_the_template_holds_every_resource_the_system_needs(packaged):
+    template = packaged["template"]
+    r = template["Resources"]
+    assert set(template["Parameters"]) >= {"Stage", "AllowedOrigin", "HotlineSenderId", "AlarmEmail"}
+    table = r["ComplaintsTable"]["Properties"]
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["SSESpecification"]["SSEEnabled"] is True
+    assert table["TimeToLiveSpecification"] == {"AttributeName": resources.TTL_ATTRIBUTE, "Enabled": True}
+    assert table["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == set(resources.GLOBAL_INDEXES)
+    bucket = r["PhotosBucket"]["Properties"]
+    assert bucket["PublicAccessBlockConfiguration"] == resources.PUBLIC_ACCESS_BLOCK
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert bucket["LifecycleConfiguration"]["Rules"]
+    assert bucket["CorsConfiguration"]["CorsRules"][0]["AllowedOrigins"] == [{"Ref": "AllowedOrigin"}]
+    tls = r["PhotosBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert tls["Effect"] == "Deny" and tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert r["NotificationsTopic"]["Properties"]["KmsMasterKeyId"]
+    assert r["TimersGroup"]["Type"] == "AWS::Scheduler::ScheduleGroup"
+    trust = r["SchedulerInvokeRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert [s["Principal"] for s in trust] == [{"Service": "scheduler.amazonaws.com"}]
+    assert {g["Properties"]["GroupName"] for g in of_type(template, "AWS::Cognito::UserPoolGroup").values()} == \
+        set(resources.STAFF_GROUPS)
+    assert r["StaffUserPoolClient"]["Properties"]["UserPoolId"] == {"Ref": "StaffUserPool"}
+    logs = of_type(template, "AWS::Logs::LogGroup")
+    assert {g["Properties"]["LogGroupName"] for g in logs.values()} == \
+        {f"/aws/lambda/{policies.function_name(STAGE, f)}" for f in FUNCTIONS}
+    assert {g["Properties"]["RetentionInDays"] for g in logs.values()} == {log_retention_days(STAGE)}
+    assert r["DeadLetterQueue"]["Type"] == "AWS::SQS::Queue"
+    for logical_id in ("OnTimer", "SweepOutbox"):  # invoked asynchronously
+        assert r[logical_id]["Properties"]["DeadLetterQueue"]["TargetArn"] == \
+            {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}
+    mapping = r["StreamMapping"]["Properties"]
+    assert mapping["FunctionName"] == {"Ref": "OnStream"}
+    assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}
+
+
+def test_alarms_watch_5xx_errors_throttles_dead_letters_and_failed_notifications(packaged):
+    alarms = of_type(packaged["template"], "AWS::CloudWatch::Alarm").values()
+    watched = {(a["Properties"]["Namespace"], a["Properties"]["MetricName"]) for a in alarms}
+    assert {("AWS/ApiGateway", "5XXError"), ("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles"),
+            ("AWS/SQS", "ApproximateNumberOfMessagesVisible"), ("AWS/SNS", "NumberOfNotificationsFailed"),
+            (f"Complaints/{STAGE}", "OutboxItemFailedAfterRetries")} <= watched
+    for kind in ("Errors", "Throttles"):
+        assert {a["Properties"]["Dimensions"][0]["Value"] for a in alarms
+                if a["Properties"]["MetricName"] == kind} == {policies.function_name(STAGE, f) for f in FUNCTIONS}
+    assert all(a["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms)
+    subscription = packaged["template"]["Resources"]["AlarmTopic"]["Properties"]["Subscription"]
+    assert subscription == [{"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}]
+
+
+def test_the_api_alarm_watches_the_api_by_its_packaged_name(packaged):
+    api = packaged["template"]["Resources"]["RestAPI"]["Properties"]
+    alarm = packaged["template"]["Resources"]["AlarmApi5xx"]["Properties"]
+    dimensions = {d["Name"]: d["Value"] for d in alarm["Dimensions"]}
+    assert dimensions == {"ApiName": api["DefinitionBody"]["info"]["title"], "Stage": api["StageName"]}
+
+
+def test_every_skipped_check_says_why(packaged):
+    skipped = 0
+    for name, resource in packaged["template"]["Resources"].items():
+        for entry in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
+            assert entry["id"].startswith("CKV") and len(entry.get("comment", "")) > 30, (name, entry)
+            skipped += 1
+    assert skipped and f"Skipped checks: {skipped}" in packaged["output"]

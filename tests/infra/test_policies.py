@@ -1,0 +1,248 @@
+"""Least privilege, checked by running the code: every AWS call each function makes on the local stack
+is allowed by that function's hand-written policy (infra/policies.py), and every action a policy grants
+is one the function was seen making (or one AWS itself makes on its behalf, listed below).
+
+The functions' entry points run as in AWS: the HTTP API through Chalice's test client, the stream
+consumer with the table's stream records, the timer target with a schedule's input, the sweeper with a
+scheduled event. Each call is turned into the IAM action and resource ARN AWS would authorise.
+"""
+from __future__ import annotations
+
+import contextvars
+import fnmatch
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+
+from chalicelib import clients
+from infra import policies
+from tests.real_cases import BLADE
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+SERVICES = ("dynamodb", "sns", "s3", "scheduler", "cognito-idp")
+UNSIGNED = {("cognito-idp", "InitiateAuth")}  # public Cognito API: no IAM permission involved
+# granted for AWS to use on the function's behalf, not called by the code
+USED_BY_AWS = {
+    "logs:CreateLogStream", "logs:PutLogEvents",  # the Lambda runtime's logging
+    "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",  # ESM
+    "sqs:SendMessage",  # Lambda's DLQ and the stream mapping's on-failure destination
+}
+# granted for a path this walk does not take, with the reason it exists
+NOT_WALKED = {
+    "APIHandler": {"s3:PutObject", "s3:GetObject"},  # exports/: only exports too large to answer inline
+    # the sweeper runs OnStream's delivery code (seen deleting schedules there); here its clocks only start
+    "SweepOutbox": {"scheduler:DeleteSchedule"},
+}
+current = contextvars.ContextVar("function", default=None)
+
+
+class Recorder:
+    def __init__(self):
+        self.calls: dict[str, list[tuple[str, str, dict]]] = {name: [] for name in policies.FUNCTIONS}
+
+    def hook(self, service):
+        def record(params, model, **_):
+            function = current.get()
+            if function:
+                self.calls[function].append((service, model.name, params))
+        return record
+
+    def attach(self):
+        for service in SERVICES:
+            clients.client(service).meta.events.register(f"provide-client-params.{service}", self.hook(service))
+
+
+def as_function(name, call, *args, **kwargs):
+    token = current.set(name)
+    try:
+        return call(*args, **kwargs)
+    finally:
+        current.reset(token)
+
+
+def required(service: str, operation: str, params: dict) -> list[tuple[str, str]]:
+    """(IAM action, resource ARN) pairs AWS checks for one API call."""
+    if (service, operation) in UNSIGNED:
+        return []
+    if service == "dynamodb":
+        table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/"
+        if operation == "TransactWriteItems":
+            kinds = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+                     "ConditionCheck": "ConditionCheckItem"}
+            return [(f"dynamodb:{kinds[kind]}", table + body["TableName"])
+                    for item in params["TransactItems"] for kind, body in item.items()]
+        if operation in ("BatchGetItem", "BatchWriteItem"):
+            return [(f"dynamodb:{operation}", table + name) for name in params["RequestItems"]]
+        arn = table + params["TableName"] + (f"/index/{params['IndexName']}" if params.get("IndexName") else "")
+        return [(f"dynamodb:{operation}", arn)]
+    if service == "sns":  # a subscription is authorised on its topic
+        topic = params.get("TopicArn") or params["SubscriptionArn"].rsplit(":", 1)[0]
+        return [(f"sns:{operation}", topic)]
+    if service == "cognito-idp":
+        return [(f"cognito-idp:{operation}", f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{params['UserPoolId']}")]
+    if service == "s3":
+        if operation == "CreateBucket":  # botocore signs a presigned POST with the CreateBucket model
+            return [("s3:PutObject", f"arn:aws:s3:::{params['Bucket']}/uploads/<presigned post>")]
+        action = {"HeadObject": "GetObject"}.get(operation, operation)
+        return [(f"s3:{action}", f"arn:aws:s3:::{params['Bucket']}/{params.get('Key', '')}")]
+    if service == "scheduler":
+        if operation == "ListSchedules":
+            return [("scheduler:ListSchedules", "*")]
+        arn = f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule/{params.get('GroupName', 'default')}/{params['Name']}"
+        needs = [(f"scheduler:{operation}", arn)]
+        if operation in ("CreateSchedule", "UpdateSchedule"):
+            needs.append(("iam:PassRole", params["Target"]["RoleArn"]))
+        return needs
+    return [(f"{service}:{operation}", "*")]
+
+
+def resolve(value, stack):
+    """The policy's intrinsic functions, evaluated for the local stack."""
+    atts = {"SchedulerInvokeRole.Arn": stack["SCHEDULER_ROLE_ARN"],
+            "StaffUserPool.Arn": f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{stack['USER_POOL_ID']}",
+            "DeadLetterQueue.Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:complaints-local-dead-letters",
+            "PhotosBucket.Arn": f"arn:aws:s3:::{stack['BUCKET_NAME']}"}
+    atts.update({f"{policies.log_group_id(f)}.Arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/"
+                 f"{policies.function_name('local', f)}:*" for f in policies.FUNCTIONS})
+    if isinstance(value, list):
+        return [resolve(v, stack) for v in value]
+    if isinstance(value, str):
+        return value
+    (kind, arg), = value.items()
+    if kind == "Ref":
+        return {"NotificationsTopic": stack["TOPIC_ARN"]}[arg]
+    if kind == "Fn::GetAtt":
+        return atts[".".join(arg)]
+    text = arg.replace("${AWS::Partition}", "aws").replace("${AWS::Region}", REGION)
+    text = text.replace("${AWS::AccountId}", ACCOUNT)
+    for name, arn in atts.items():
+        text = text.replace("${" + name + "}", arn)
+    assert "${" not in text, text
+    return text
+
+
+def allows(statements, action, arn, stack) -> bool:
+    for s in statements:
+        resources = resolve(s["Resource"], stack)
+        resources = resources if isinstance(resources, list) else [resources]
+        if action in s["Action"] and any(fnmatch.fnmatchcase(arn, r) for r in resources):
+            return True
+    return False
+
+
+@pytest.fixture
+def recorded(stack, monkeypatch):
+    """Run every entry point once through a complaint's life; the calls each function made."""
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib.handlers import events
+    from chalicelib.services import delivery
+    from chalicelib.wiring import adapters
+    from infra.pump import EventPump
+    from tests.api.conftest import Api
+
+    recorder = Recorder()
+    recorder.attach()
+
+    def on_stream(event, context):
+        return as_function("OnStream", events.on_stream, event, context)
+
+    pump = EventPump(clients.client("dynamodb"), clients.client("dynamodbstreams"), stack["TABLE_NAME"],
+                     on_stream=on_stream, fire_due=lambda until: None, sweep=lambda: None)
+    with Client(app, stage_name="local") as client:
+        api = Api(client, pump)
+
+        def http(*args, **kwargs):
+            response = as_function("APIHandler", api.call, *args, **kwargs)
+            assert response.status_code < 300, response.body
+            return response.data
+
+        post = http("POST", "/api/v1/uploads", {"filename": "p.png", "content_type": "image/png", "size": 300})
+        requests.post(post["url"], data=post["fields"], timeout=10,
+                      files={"file": ("p", b"\x89PNG\r\n\x1a\n" + b"\0" * 292, "image/png")}).raise_for_status()
+        receipt = http("POST", "/api/v1/complaints", {**BLADE, "upload_ids": [post["upload_id"]]},
+                       headers={"Idempotency-Key": "policy-test"})
+        cid = receipt["complaint_id"]
+        second = http("POST", "/api/v1/complaints", BLADE)["complaint_id"]  # its clocks warn and escalate
+        http("GET", receipt["status_url"], headers={"X-Access-Code": receipt["access_code"]})
+        http("GET", "/api/v1/staff/complaints?limit=5", user="sales_cs")
+        http("GET", f"/api/v1/staff/complaints/{cid}", user="sales_cs")
+        pump.drain_stream()
+        http("POST", f"/api/v1/staff/complaints/{cid}/actions", {"action": "contact", "note": "已联系"},
+             user="sales_cs")
+        pump.drain_stream()
+        http("GET", "/api/v1/staff/stats", user="manager1")
+        http("GET", "/api/v1/staff/alerts", user="manager1")
+        http("GET", "/api/v1/staff/export?format=csv", user="manager1")
+        http("PUT", "/api/v1/admin/staff/sales_new", {
+            "name": "新销售", "phone": "+8613900000099", "email": "sales_new@example.com", "roles": ["sales"],
+            "territories": ["HN-CS"], "password": "Complaints-Policy-2026"}, user="admin1")
+        http("PUT", "/api/v1/admin/staff/sales_new", {
+            "name": "新销售", "email": "new-address@example.com", "roles": ["sales", "quality"],
+            "territories": ["HN-CS"]}, user="admin1")
+        http("PUT", "/api/v1/admin/staff/sales_new", {"name": "新销售", "roles": ["quality"]}, user="admin1")
+        http("GET", "/api/v1/admin/staff", user="admin1")
+        http("PUT", "/api/v1/admin/territories/HN-CS", {
+            "name": "湖南长沙片区", "places": [{"province": "湖南", "city": "长沙"}], "salesperson": "sales_cs"},
+            user="admin1")
+        pump.drain_stream()
+
+        horizon = datetime.now(timezone.utc) + timedelta(days=400)
+        due = adapters().timers.due(horizon)
+        assert due, "the complaint set no schedule"
+        for round_ in range(2):  # a warning sets the breach's schedule, and the breach tells the managers
+            if round_:  # what the stream would have done in between, unrecorded
+                delivery.deliver_pending(adapters(), horizon, older_than=horizon + timedelta(days=1))
+                due = adapters().timers.due(horizon)
+            for schedule in due:
+                adapters().timers.remove(schedule["name"])  # Scheduler deletes a one-time schedule after firing
+                as_function("OnTimer", events.on_timer, schedule["input"], None)
+
+        # the stream is not drained: the sweeper finds these outbox items (notifications, a clock) pending
+        http("POST", f"/api/v1/staff/complaints/{second}/actions", {"action": "contact", "note": "已联系"},
+             user="sales_cs")
+        later = horizon + timedelta(days=1)
+        monkeypatch.setattr(events, "now", lambda: later)
+        scheduled = {"version": "0", "id": "1", "detail-type": "Scheduled Event", "source": "aws.events",
+                     "account": ACCOUNT, "time": later.strftime("%Y-%m-%dT%H:%M:%SZ"), "region": REGION,
+                     "resources": [], "detail": {}}
+        swept = as_function("SweepOutbox", events.sweep_outbox, scheduled, None)
+        assert swept["delivered"] > 0
+        monkeypatch.undo()
+        http("POST", f"/api/v1/admin/complaints/{cid}/erase", {"reason": "顾客要求删除"}, user="admin1")
+        pump.drain_stream()
+    return recorder.calls
+
+
+def test_each_functions_policy_allows_what_it_calls_and_grants_nothing_it_does_not(recorded, stack):
+    assert {f for f, calls in recorded.items() if calls} == set(policies.FUNCTIONS) - {"StaffToken"}
+    statements = policies.statements("local")
+    refused, unused = {}, {}
+    for function, calls in recorded.items():
+        for service, operation, params in calls:
+            for action, arn in required(service, operation, params):
+                if not allows(statements[function], action, arn, stack):
+                    refused.setdefault(function, set()).add(f"{action} on {arn}")
+    assert not refused, "add these to infra/policies.py:\n" + json.dumps(
+        {k: sorted(v) for k, v in refused.items()}, indent=1, ensure_ascii=False)
+    for function, granted_statements in statements.items():
+        used = {action for service, operation, params in recorded[function]
+                for action, _ in required(service, operation, params)}
+        granted = {a for s in granted_statements for a in s["Action"]}
+        extra = granted - used - USED_BY_AWS - NOT_WALKED.get(function, set())
+        if extra:
+            unused[function] = sorted(extra)
+    assert not unused, f"granted but never used (remove from infra/policies.py): {unused}"
+
+
+def test_the_api_handler_reaches_the_bucket_only_under_its_two_prefixes(stack):
+    statements = policies.statements("local")["APIHandler"]
+    bucket = f"arn:aws:s3:::{stack['BUCKET_NAME']}"
+    assert allows(statements, "s3:PutObject", f"{bucket}/uploads/abc", stack)
+    assert allows(statements, "s3:PutObject", f"{bucket}/exports/2026-01-01/x/a.csv", stack)
+    assert not allows(statements, "s3:PutObject", f"{bucket}/other/abc", stack)
+    assert not allows(statements, "s3:DeleteObject", f"{bucket}/exports/a.csv", stack)
+    assert not allows(statements, "s3:ListBucket", bucket, stack)
