@@ -1,10 +1,10 @@
 """The Chalice app: wiring only. Each blueprint lives in chalicelib/handlers/."""
 from chalice import Chalice
 
-from chalicelib.handlers import authorizer, dev, events, login, public, staff
+from chalicelib.handlers import admin, authorizer, dev, events, login, pages, public, reports, staff
 
 app = Chalice(app_name="complaints")
 app.experimental_feature_flags.update(["BLUEPRINTS"])
 
-for blueprint in (authorizer, public, login, staff, dev, events):
+for blueprint in (authorizer, public, login, staff, dev, events, pages, admin, reports):
     app.register_blueprint(blueprint.bp)

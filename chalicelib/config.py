@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
+
+from chalicelib.domain.clusters import ClusterRule
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,12 @@ class Settings:
     jwt_issuer: str
     access_code_secret: str
     allowed_origin: str
+    cluster_threshold: int = 3
+    cluster_window_days: int = 30
+
+    @property
+    def cluster_rule(self) -> ClusterRule:
+        return ClusterRule(self.cluster_threshold, timedelta(days=self.cluster_window_days))
 
     @property
     def is_local(self) -> bool:
@@ -53,4 +62,6 @@ def settings() -> Settings:
         jwt_issuer=issuer,
         access_code_secret=env("ACCESS_CODE_SECRET", ""),
         allowed_origin=env("ALLOWED_ORIGIN", "*"),
+        cluster_threshold=int(env("CLUSTER_THRESHOLD", "3")),
+        cluster_window_days=int(env("CLUSTER_WINDOW_DAYS", "30")),
     )

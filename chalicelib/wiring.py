@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from chalicelib.adapters.aggregates import StatsStore
+from chalicelib.adapters.clusters import ClusterStore
 from chalicelib.adapters.complaints import ComplaintRepository
 from chalicelib.adapters.directory import StaffDirectory
 from chalicelib.adapters.identity import StaffIdentity
@@ -27,6 +29,8 @@ class Adapters:
     photos: PhotoStore
     identity: StaffIdentity
     search: ComplaintSearch
+    stats: StatsStore
+    clusters: ClusterStore
 
 
 @lru_cache(maxsize=1)
@@ -43,4 +47,6 @@ def adapters() -> Adapters:
         photos=PhotoStore(client("s3"), s.bucket_name),
         identity=StaffIdentity(client("cognito-idp"), s.user_pool_id, s.user_pool_client_id),
         search=ComplaintSearch(dynamodb, s.table_name),
+        stats=StatsStore(dynamodb, s.table_name),
+        clusters=ClusterStore(dynamodb, s.table_name),
     )

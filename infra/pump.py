@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 log = logging.getLogger("pump")
+MAX_ATTEMPTS = 10  # then the batch is skipped, as an on-failure destination would take it
 
 
 class EventPump:
@@ -23,19 +24,29 @@ class EventPump:
         self._on_stream = on_stream
         self._fire_due = fire_due
         self._sweep = sweep
-        self._iterators: dict[str, str] = {}
+        self._positions: dict[str, str] = {}  # shard -> last sequence number handled
+        self._failures: dict[str, int] = {}
 
     def drain_stream(self) -> int:
-        """Hand every new stream record to the stream handler; returns how many there were."""
+        """Hand every new stream record to the stream handler; returns how many were handled.
+
+        Like Lambda's stream poller, a batch whose handler fails is handed over again (next
+        round) before anything after it, until it succeeds or has failed `MAX_ATTEMPTS` times.
+        Each batch is read with a fresh iterator after the last handled sequence number: moto
+        replaces a table's stream shard when it rolls back a failed transaction, which strands
+        any iterator kept from before.
+        """
         count = 0
-        for shard_id in self._shards():
+        arn = self._dynamodb.describe_table(TableName=self._table)["Table"]["LatestStreamArn"]
+        for shard in self._streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+            shard_id = shard["ShardId"]
             while True:
-                page = self._streams.get_records(ShardIterator=self._iterators[shard_id], Limit=100)
-                self._iterators[shard_id] = page.get("NextShardIterator") or self._iterators[shard_id]
-                if not page["Records"]:
-                    break
-                self._invoke_stream(page["Records"])
-                count += len(page["Records"])
+                page = self._streams.get_records(ShardIterator=self._iterator(arn, shard_id), Limit=100)
+                records = page["Records"]
+                if not records or not self._invoke_stream(shard_id, records):
+                    break  # nothing new, or the same batch again next round
+                self._positions[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
+                count += len(records)
         return count
 
     def tick(self) -> None:
@@ -53,20 +64,24 @@ class EventPump:
                 log.warning("pump round failed: %s: %s", type(error).__name__, error)
             stop.wait(interval)
 
-    def _invoke_stream(self, records: list[dict[str, Any]]) -> None:
+    def _invoke_stream(self, shard_id: str, records: list[dict[str, Any]]) -> bool:
+        """True when the batch is done with: handled, or given up after too many failures."""
         try:
             self._on_stream({"Records": records}, None)
-        except Exception as error:  # the outbox items stay pending; the sweeper retries them
-            log.warning("stream batch failed: %s", type(error).__name__)
+        except Exception as error:
+            self._failures[shard_id] = self._failures.get(shard_id, 0) + 1
+            if self._failures[shard_id] < MAX_ATTEMPTS:
+                log.warning("stream batch failed (will retry): %s", type(error).__name__)
+                return False
+            log.error("stream batch failed %d times, skipped: %s", MAX_ATTEMPTS, type(error).__name__)
+        self._failures.pop(shard_id, None)
+        return True
 
-    def _shards(self) -> list[str]:
-        arn = self._dynamodb.describe_table(TableName=self._table)["Table"]["LatestStreamArn"]
-        shards = self._streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
-        for shard in shards:
-            if shard["ShardId"] not in self._iterators:
-                self._iterators[shard["ShardId"]] = self._streams.get_shard_iterator(
-                    StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        return [s["ShardId"] for s in shards]
+    def _iterator(self, arn: str, shard_id: str) -> str:
+        after = self._positions.get(shard_id)
+        where = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after} if after else {
+            "ShardIteratorType": "TRIM_HORIZON"}
+        return self._streams.get_shard_iterator(StreamArn=arn, ShardId=shard_id, **where)["ShardIterator"]
 
 
 def pump_for_app() -> EventPump:

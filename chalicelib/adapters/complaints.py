@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from chalicelib.adapters.dynamo import cancellation_codes, from_item, iso, parse_time, plain, shard, to_item
 from chalicelib.domain.errors import ConcurrentChange, IdempotencyKeyReused
@@ -21,6 +21,7 @@ from chalicelib.domain.model import (
 
 IDEMPOTENCY_TTL = timedelta(days=1)
 META = "META"
+_KEY_ATTRIBUTES = frozenset({"pk", "sk", "outbox_pk", "outbox_sk"})
 
 
 def complaint_pk(complaint_id: str) -> str:
@@ -59,6 +60,50 @@ class ComplaintRepository:
     def history(self, complaint_id: str) -> list[HistoryEntry]:
         items = self._query_partition(complaint_id, "HISTORY#")
         return [_history_from_item(i) for i in items]
+
+    def redact_partition(self, complaint_id: str, redact: Callable[[Any], Any]) -> int:
+        """Rewrite what `redact` changes in the complaint's other items (history, outbox, ...).
+
+        Attribute by attribute and only if it still holds what was read, so a concurrent
+        outbox delivery (which sets status and lease fields) is never undone. Returns how
+        many items changed; ConcurrentChange if one changed under us (read again, retry).
+        """
+        changed = 0
+        for item in self._query_partition(complaint_id, ""):
+            if item["sk"] == META:
+                continue
+            updates = {k: (v, redact(v)) for k, v in item.items() if k not in _KEY_ATTRIBUTES}
+            updates = {k: pair for k, pair in updates.items() if pair[0] != pair[1]}
+            if not updates:
+                continue
+            names = {f"#a{n}": k for n, k in enumerate(updates)}
+            values = {}
+            for n, (old, new) in enumerate(updates.values()):
+                values.update({f":new{n}": new, f":old{n}": old})
+            try:
+                self._client.update_item(
+                    TableName=self._table, Key=to_item({"pk": item["pk"], "sk": item["sk"]}),
+                    UpdateExpression="SET " + ", ".join(f"#a{n} = :new{n}" for n in range(len(updates))),
+                    ConditionExpression=" AND ".join(f"#a{n} = :old{n}" for n in range(len(updates))),
+                    ExpressionAttributeNames=names, ExpressionAttributeValues=to_item(values))
+            except self._client.exceptions.ConditionalCheckFailedException as error:
+                raise ConcurrentChange(complaint_id) from error
+            changed += 1
+        return changed
+
+    def get_many(self, complaint_ids: list[str]) -> list[Complaint]:
+        """Several complaints by id (unknown ids are left out), in the order asked."""
+        found: dict[str, Complaint] = {}
+        wanted = list(dict.fromkeys(complaint_ids))
+        for start in range(0, len(wanted), 100):
+            request = {self._table: {"Keys": [to_item({"pk": complaint_pk(i), "sk": META}) for i in wanted[start:start + 100]]}}
+            while request:
+                response = self._client.batch_get_item(RequestItems=request)
+                for item in response["Responses"].get(self._table, []):
+                    complaint = complaint_from_item(from_item(item))
+                    found[complaint.id] = complaint
+                request = response.get("UnprocessedKeys") or None
+        return [found[i] for i in wanted if i in found]
 
     def idempotency_record(self, key: str) -> dict[str, Any] | None:
         response = self._client.get_item(
@@ -101,9 +146,9 @@ class ComplaintRepository:
     def _query_partition(self, complaint_id: str, prefix: str) -> list[dict[str, Any]]:
         items, start = [], None
         while True:
-            kwargs = {"TableName": self._table, "KeyConditionExpression": "pk = :pk AND begins_with(sk, :p)",
-                      "ExpressionAttributeValues": to_item({":pk": complaint_pk(complaint_id), ":p": prefix}),
-                      "ConsistentRead": True}
+            values = {":pk": complaint_pk(complaint_id), ":p": prefix} if prefix else {":pk": complaint_pk(complaint_id)}
+            kwargs = {"TableName": self._table, "ExpressionAttributeValues": to_item(values), "ConsistentRead": True,
+                      "KeyConditionExpression": "pk = :pk AND begins_with(sk, :p)" if prefix else "pk = :pk"}
             if start:
                 kwargs["ExclusiveStartKey"] = start
             page = self._client.query(**kwargs)

@@ -3,7 +3,9 @@
 Routing is data: a territory lists its provinces/cities and its salesperson, and
 writing it writes one ROUTE item per place so that intake finds the salesperson with
 one BatchGetItem. Role items (`ROLE#<role>`) list who has a role, for notifications
-addressed to "every manager".
+addressed to "every manager". The console's lists are Queries too: staff through the role
+items (everyone has at least one role), territories through one `TERRITORIES` partition
+holding a copy of each territory (a few dozen small items, written only by admins).
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from typing import Any
 from chalicelib.adapters.dynamo import from_item, to_item
 from chalicelib.domain.model import Role, StaffMember
 from chalicelib.domain.routing import ANY_CITY, Route, place
+
+TERRITORY_LIST = "TERRITORIES"
 
 
 class StaffDirectory:
@@ -35,6 +39,12 @@ class StaffDirectory:
         item = self._get(f"STAFF#{username}", "PROFILE")
         return _staff_from_item(item) if item else None
 
+    def all_staff(self) -> list[StaffMember]:
+        """Every staff member, ordered by username: the role lists, then their profiles."""
+        usernames = sorted({u for role in Role for u in self.usernames_with_role(role)})
+        items = self._batch_get([(f"STAFF#{u}", "PROFILE") for u in usernames])
+        return sorted((_staff_from_item(i) for i in items), key=lambda m: m.username)
+
     def usernames_with_role(self, role: Role) -> list[str]:
         page = self._client.query(
             TableName=self._table, KeyConditionExpression="pk = :pk",
@@ -49,6 +59,8 @@ class StaffDirectory:
         keys = {_route_key(p) for p in places}
         writes = [self._put({"pk": f"TERRITORY#{code}", "sk": "META", "type": "territory", "code": code,
                              "name": name, "places": places, "salesperson": salesperson})]
+        writes.append(self._put({"pk": TERRITORY_LIST, "sk": f"TERRITORY#{code}", "type": "territory_entry",
+                                 "code": code, "name": name, "places": places, "salesperson": salesperson}))
         writes += [self._put({"pk": f"ROUTE#{k}", "sk": "ROUTE", "type": "route", "territory": code,
                               "salesperson": salesperson}) for k in sorted(keys)]
         if old:
@@ -58,6 +70,16 @@ class StaffDirectory:
 
     def territory(self, code: str) -> dict[str, Any] | None:
         return self._get(f"TERRITORY#{code}", "META")
+
+    def territories(self) -> list[dict[str, Any]]:
+        """Every territory, ordered by code (one Query on the list partition)."""
+        return self._query(TERRITORY_LIST)
+
+    def route_territories(self, places: list[dict[str, str | None]]) -> list[str | None]:
+        """For each place, the territory its route belongs to now (None: no route yet)."""
+        keys = [_route_key(p) for p in places]
+        found = self.find_routes({k: ("route", k) for k in keys})
+        return [found[k].territory if k in found else None for k in keys]
 
     def put_account(self, account_id: str, name: str, territory: str | None, salesperson: str) -> None:
         self._client.put_item(TableName=self._table, Item=to_item({
@@ -79,6 +101,27 @@ class StaffDirectory:
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
         response = self._client.get_item(TableName=self._table, Key=to_item({"pk": pk, "sk": sk}))
         return from_item(response["Item"]) if "Item" in response else None
+
+    def _query(self, pk: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        request = {"TableName": self._table, "KeyConditionExpression": "pk = :pk",
+                   "ExpressionAttributeValues": to_item({":pk": pk})}
+        while True:
+            page = self._client.query(**request)
+            items += [from_item(i) for i in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return items
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _batch_get(self, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            pending = {self._table: {"Keys": [to_item({"pk": pk, "sk": sk}) for pk, sk in keys[start:start + 100]]}}
+            while pending:
+                response = self._client.batch_get_item(RequestItems=pending)
+                items += [from_item(i) for i in response["Responses"].get(self._table, [])]
+                pending = response.get("UnprocessedKeys") or {}
+        return items
 
     def _put(self, item: dict[str, Any]) -> dict[str, Any]:
         return {"Put": {"TableName": self._table, "Item": to_item(item)}}

@@ -42,6 +42,24 @@ class StaffIdentity:
                                                  Permanent=True)
         self.set_groups(username, groups)
 
+    def update_attributes(self, username: str, email: str | None, name: str | None) -> None:
+        """Keep the account's e-mail and name in step with the staff record (None removes one)."""
+        present = [{"Name": k, "Value": v} for k, v in (("email", email), ("name", name)) if v]
+        absent = [k for k, v in (("email", email), ("name", name)) if not v]
+        if present:
+            self._client.admin_update_user_attributes(UserPoolId=self._pool, Username=username,
+                                                      UserAttributes=present)
+        if absent:
+            self._client.admin_delete_user_attributes(UserPoolId=self._pool, Username=username,
+                                                      UserAttributeNames=absent)
+
+    def exists(self, username: str) -> bool:
+        try:
+            self._client.admin_get_user(UserPoolId=self._pool, Username=username)
+        except self._client.exceptions.UserNotFoundException:
+            return False
+        return True
+
     def set_groups(self, username: str, groups: list[str]) -> None:
         current = {g["GroupName"] for g in self._client.admin_list_groups_for_user(
             UserPoolId=self._pool, Username=username)["Groups"]}

@@ -162,6 +162,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "greater_than": ("应大于 {gt}", "must be greater than {gt}"),
     "greater_than_equal": ("应不小于 {ge}", "must be at least {ge}"),
     "less_than_equal": ("应不大于 {le}", "must be at most {le}"),
+    "period": ("应不早于 from, 且最多晚一年", "must be on or after from, at most a year later"),
     "enum": ("应为以下之一: {expected}", "must be one of {expected}"),
     "literal_error": ("应为以下之一: {expected}", "must be one of {expected}"),
     "bool_type": ("应为是或否", "must be true or false"), "bool_parsing": ("应为是或否", "must be true or false"),

@@ -12,9 +12,12 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.api import errors
 from chalicelib.domain.model import (
-    Category, Channel, CustomerType, DesiredResolution, HandlingType, ServiceDimension, Severity, Status,
+    Category, Channel, CustomerType, DesiredResolution, HandlingType, Role, ServiceDimension, Severity, Status,
 )
+from chalicelib.domain.stats import DIMENSIONS
 from chalicelib.resources import PHOTO_TYPES, PHOTO_MAX_BYTES
+
+STATS_DIMENSIONS = ("all", *DIMENSIONS)
 
 M = TypeVar("M", bound=BaseModel)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -332,6 +335,24 @@ class ListParams(Model):
         return value.upper() if value else value
 
 
+class StatsParams(Model):
+    """Query parameters of the statistics: a period of whole days (Shanghai) and a dimension."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+    by: Literal[STATS_DIMENSIONS] = "category"  # type: ignore[valid-type]
+
+    @field_validator("to")
+    @classmethod
+    def _after_from(cls, value: date | None, info) -> date | None:
+        start = info.data.get("from_")
+        if value and start and (value < start or (value - start).days > 366):
+            raise PydanticCustomError("period", "must be on or after from, at most a year later")
+        return value
+
+
 def parse_query(model: type[M], params: dict[str, str] | None, lang: str) -> M:
     """Query-string parameters (all strings) validated by a model; errors name the parameter."""
     from pydantic import ValidationError
@@ -340,3 +361,106 @@ def parse_query(model: type[M], params: dict[str, str] | None, lang: str) -> M:
         return model.model_validate(params or {})
     except ValidationError as invalid:
         raise errors.ValidationFailed(fields=errors.field_errors(invalid, lang)) from None
+
+
+# --- administration: staff members, territories, erasure ---------------------------------------
+
+Username = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+TerritoryCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")]
+errors.MESSAGES.update({
+    "password_policy": ("密码至少 {min_length} 位, 须含大写字母、小写字母和数字",
+                        "must be at least {min_length} characters with upper- and lower-case letters and digits"),
+    "password_required": ("新员工须设置初始密码", "is required for a new staff member"),
+    "unknown_territory": ("没有这个片区", "is not a known territory"),
+    "place_taken": ("该地区已属于其他片区, 请先从那个片区移除", "belongs to another territory; remove it there first"),
+    "still_territory_salesperson": ("此人仍是片区业务员, 请先更换片区业务员",
+                                    "the person is still a territory's salesperson; change that first"),
+    "admin_only": ("只有管理员可以授予或修改管理员", "only an admin may grant the admin role or edit an admin"),
+})
+
+
+def _upper_code(value: str) -> str:
+    return value.upper()
+
+
+def _password(value: str) -> str:
+    """The user pool's own policy, checked here so a weak password names its field instead of failing later."""
+    from chalicelib.resources import user_pool_definition
+
+    policy = user_pool_definition("")["Policies"]["PasswordPolicy"]
+    if (len(value) < policy["MinimumLength"] or (policy["RequireUppercase"] and not re.search(r"[A-Z]", value))
+            or (policy["RequireLowercase"] and not re.search(r"[a-z]", value))
+            or (policy["RequireNumbers"] and not re.search(r"[0-9]", value))):
+        raise PydanticCustomError("password_policy", "too weak", {"min_length": policy["MinimumLength"]})
+    return value
+
+
+def _unique_items(value: list[Any]) -> list[Any]:
+    if len(set(value)) != len(value):
+        raise PydanticCustomError("duplicate_items", "has duplicate items")
+    return value
+
+
+class StaffKey(Model):
+    username: Annotated[Username, AfterValidator(str.lower)]  # the user pool ignores case; so does the directory
+
+
+class StaffIn(Model):
+    """A staff member as a whole (PUT replaces). `password` sets the log-in password: required for a
+    new member, optional later (then it resets the password). It is never stored here or shown."""
+
+    name: Annotated[Line, Field(max_length=50)]
+    phone: Annotated[str, Field(min_length=3, max_length=30), AfterValidator(_phone)] | None = None
+    email: Annotated[str, Field(max_length=254), AfterValidator(_email)] | None = None
+    roles: Annotated[list[Role], Field(min_length=1, max_length=6), AfterValidator(_unique_items)]
+    territories: Annotated[list[Annotated[TerritoryCode, AfterValidator(_upper_code)]], Field(max_length=20),
+                           AfterValidator(_unique_items)] = []
+    compensation_limit: Amount = Decimal("200.00")
+    password: Annotated[str, Field(max_length=256), AfterValidator(_password)] | None = None
+
+
+class StaffOut(BaseModel):
+    username: str
+    name: str
+    phone: str | None
+    email: str | None
+    roles: list[Role]
+    territories: list[str]
+    compensation_limit: str
+
+
+class TerritoryKey(Model):
+    code: Annotated[TerritoryCode, AfterValidator(_upper_code)]
+
+
+class PlaceIn(Model):
+    province: Annotated[Line, Field(max_length=20)]
+    city: Annotated[Line, Field(max_length=20)] | None = None
+
+
+class TerritoryIn(Model):
+    """A territory as a whole (PUT replaces): its provinces/cities (a city of None: the whole province)
+    and its salesperson (None: its complaints go to the service queue)."""
+
+    name: Annotated[Line, Field(max_length=50)]
+    places: Annotated[list[PlaceIn], Field(min_length=1, max_length=48)]
+    salesperson: Annotated[Username, AfterValidator(str.lower)] | None = None
+
+    @field_validator("places")
+    @classmethod
+    def _distinct_places(cls, value: list[PlaceIn]) -> list[PlaceIn]:
+        from chalicelib.domain.routing import place
+
+        _unique_items([(place(p.province), place(p.city)) for p in value])
+        return value
+
+
+class TerritoryOut(BaseModel):
+    code: str
+    name: str
+    places: list[PlaceIn]
+    salesperson: str | None
+
+
+class EraseIn(Model):
+    reason: Text | None = None

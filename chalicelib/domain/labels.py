@@ -9,6 +9,9 @@ CATEGORY = {
     "service_attitude": ("服务态度", "Service attitude"), "service_knowledge": ("服务专业性", "Service knowledge"),
     "other": ("其他", "Other"),
 }
+CHANNEL = {"hotline": ("热线", "Hotline"), "letter": ("来信", "Letter"), "web": ("网上表单", "Web form"),
+           "salesperson": ("业务员", "Salesperson"), "distributor": ("经销商", "Distributor"),
+           "affiliate": ("关联公司", "Affiliate")}
 SEVERITY = {"critical": ("紧急", "Critical"), "major": ("重要", "Major"), "normal": ("一般", "Normal")}
 HANDLING = {
     "explanation": ("解释说明", "Explanation"), "refund": ("退款", "Refund"), "exchange": ("换货", "Exchange"),

@@ -4,14 +4,14 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.errors import parse_body
-from chalicelib.api.models import ListParams, StaffComplaintIn, parse_action, parse_query
+from chalicelib.api.models import ListParams, StaffComplaintIn, StatsParams, parse_action, parse_query
 from chalicelib.auth import current_actor
 from chalicelib.domain.errors import NotAllowed
 from chalicelib.domain.model import Role
 from chalicelib.handlers.authorizer import staff_token
 from chalicelib.handlers.http import endpoint, json_response, lang, now
 from chalicelib.handlers.submissions import list_query, submission
-from chalicelib.services import intake, queries, workflow
+from chalicelib.services import alerts, intake, queries, stats, workflow
 from chalicelib.wiring import adapters
 
 bp = Blueprint(__name__)
@@ -56,3 +56,25 @@ def list_complaints():
     params = parse_query(ListParams, request.query_params, lang(request))
     return json_response(queries.list_complaints(list_query(params), params.cursor, current_actor(request),
                                                  adapters(), now()))
+
+
+@bp.route("/api/v1/staff/stats", methods=["GET"], authorizer=staff_token)
+@api
+def statistics():
+    request = bp.current_request
+    _not_sales_only(current_actor(request), "statistics")
+    params = parse_query(StatsParams, request.query_params, lang(request))
+    start, end = stats.period(params.from_, params.to, now())
+    return json_response(stats.report(start, end, params.by, lang(request), adapters()))
+
+
+@bp.route("/api/v1/staff/alerts", methods=["GET"], authorizer=staff_token)
+@api
+def cluster_alerts():
+    _not_sales_only(current_actor(bp.current_request), "cluster alerts")
+    return json_response(alerts.open_alerts(adapters(), now()))
+
+
+def _not_sales_only(actor, what: str) -> None:
+    if actor.roles <= {Role.SALES}:
+        raise NotAllowed(f"{what} are for service, quality, managers and leaders")

@@ -17,21 +17,27 @@ def outbox_for(complaint: Complaint, directory: StaffDirectory, now: datetime) -
     item only says "make the schedule match the complaint" and the order in which
     timer items are carried out does not matter.
     """
-    items: list[dict[str, Any]] = []
     clocks: list[Clock] = []
-    role_members: dict[Role, list[str]] = {}
     for effect in complaint.effects:
-        if isinstance(effect, Notify):
-            if effect.role is not None and effect.role not in role_members:
-                role_members[effect.role] = directory.usernames_with_role(effect.role)
-            recipients = [effect.recipient] if effect.recipient else role_members[effect.role]
-            items += [{"kind": "notify", "event": effect.event.value, "recipient": r, "text": effect.text}
-                      for r in dict.fromkeys(recipients)]
-        elif isinstance(effect, (Schedule, Unschedule)):
+        if isinstance(effect, (Schedule, Unschedule)):
             deadline = complaint.deadlines.get(effect.clock)
             if deadline:
                 deadline.timer_at = effect.at if isinstance(effect, Schedule) else None
             if effect.clock not in clocks:
                 clocks.append(effect.clock)
+    items = notifications([e for e in complaint.effects if isinstance(e, Notify)], directory)
     items += [{"kind": "timer", "clock": c.value} for c in clocks]
     return [outbox_item(complaint.id, n, now, complaint.version + 1, **fields) for n, fields in enumerate(items)]
+
+
+def notifications(notes: list[Notify], directory: StaffDirectory) -> list[dict[str, Any]]:
+    """One outbox entry per recipient; a note to a role goes to everyone with the role now."""
+    items: list[dict[str, Any]] = []
+    role_members: dict[Role, list[str]] = {}
+    for note in notes:
+        if note.role is not None and note.role not in role_members:
+            role_members[note.role] = directory.usernames_with_role(note.role)
+        recipients = [note.recipient] if note.recipient else role_members[note.role]
+        items += [{"kind": "notify", "event": note.event.value, "recipient": r, "text": note.text}
+                  for r in dict.fromkeys(recipients)]
+    return items

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import pytest
 
@@ -52,3 +53,17 @@ def api(stack):
 
     with api_client() as client:
         yield Api(client, pump_for_app())
+
+
+@contextmanager
+def module_api(moto_server):
+    """One stack for a whole module whose tests only add to it (building it is the slow part)."""
+    from chalicelib import clients
+    from infra.pump import pump_for_app
+    from tests.conftest import fresh_stack
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fresh_stack(moto_server, monkeypatch)
+        with api_client() as client:
+            yield Api(client, pump_for_app())
+    clients.reset()

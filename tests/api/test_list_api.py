@@ -13,6 +13,7 @@ from chalicelib.domain.intake import RecordComplaint
 from chalicelib.domain.model import Category, Channel, Customer, CustomerType, Product
 from chalicelib.services.intake import Submission, submit
 from chalicelib.wiring import adapters
+from tests.api.conftest import module_api
 
 NOW = datetime.now(timezone.utc)
 PLACES = [("湖南", "长沙"), ("湖北", "武汉"), ("广东", "广州"), ("西藏", "拉萨")]
@@ -23,15 +24,8 @@ PAGE = 12  # small pages, so every walk crosses several
 @pytest.fixture(scope="module")
 def seeded_stack(moto_server):
     """One stack with 240 complaints over the last 60 days for the whole module (the tests only read)."""
-    from infra.pump import pump_for_app
-    from tests.api.conftest import Api, api_client
-    from tests.conftest import fresh_stack
-
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        fresh_stack(moto_server, monkeypatch)
-        complaints = seed()
-        with api_client() as client:
-            yield Api(client, pump_for_app()), complaints
+    with module_api(moto_server) as api:
+        yield api, seed()
 
 
 @pytest.fixture

@@ -1,0 +1,117 @@
+"""The web pages: the public complaint form (`/`), its status page (`/status`) and the staff console
+(`/console`), with their static files under `/static/`. Everything comes from chalicelib/web/, so
+Chalice packages it with the code; nothing is fetched from elsewhere at run time.
+
+Pages are plain HTML templates with `{{key}}` placeholders filled from web/strings.json in the
+page's language (zh-CN by default, `?lang=en`). No inline script or style: the Content-Security-Policy
+allows only this origin, plus the photo bucket for uploads and photo links.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from chalice import Blueprint, Response
+
+bp = Blueprint(__name__)
+WEB = Path(__file__).resolve().parent.parent / "web"
+STATIC = WEB / "static"
+CONTENT_TYPES = {
+    ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml; charset=utf-8", ".json": "application/json; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
+_STATIC_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,80}$")
+_PLACEHOLDER = re.compile(r"\{\{([a-z0-9_.]+)\}\}")
+PAGES = {"form": "form.html", "status": "status.html", "console": "console.html"}
+
+
+@bp.route("/", methods=["GET"])
+def form_page():
+    return _page("form")
+
+
+@bp.route("/status", methods=["GET"])
+def status_page():
+    return _page("status")
+
+
+@bp.route("/console", methods=["GET"])
+def console_page():
+    return _page("console")
+
+
+@bp.route("/static/{name}", methods=["GET"])
+def static_file(name):
+    path = STATIC / name
+    content_type = CONTENT_TYPES.get(path.suffix)
+    if not _STATIC_NAME.match(name) or content_type is None or not path.is_file():
+        return Response(body="not found", status_code=404,
+                        headers={"Content-Type": "text/plain; charset=utf-8", **_security_headers()})
+    return Response(body=_read(str(path)), status_code=200,
+                    headers={"Content-Type": content_type, "Cache-Control": "public, max-age=300",
+                             **_security_headers()})
+
+
+def _page(name: str) -> Response:
+    query = bp.current_request.query_params or {}
+    lang = "en" if (query.get("lang") or "").lower().startswith("en") else "zh"
+    body = render(name, lang)
+    return Response(body=body, status_code=200, headers={
+        "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", **_security_headers()})
+
+
+def render(name: str, lang: str) -> str:
+    """The page template in one language; `{{strings_json}}` carries every string for the scripts."""
+    strings = _strings(lang)
+    template = _read(str(WEB / PAGES[name]))
+
+    def fill(match: re.Match) -> str:
+        key = match.group(1)
+        if key == "strings_json":  # inside <script type="application/json">: no '<' may end it early
+            return json.dumps(strings, ensure_ascii=False).replace("<", "\\u003c")
+        return html.escape(strings.get(key, key), quote=True)
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+def _strings(lang: str) -> dict[str, str]:
+    table = json.loads(_read(str(WEB / "strings.json")))
+    strings = {key: pair[1] if lang == "en" else pair[0] for key, pair in table.items()}
+    english = lang == "en"
+    strings.update({"lang": "en" if english else "zh-CN", "lang_query": "?lang=en" if english else "",
+                    "other_lang_query": "" if english else "?lang=en", "other_lang_code": "zh-CN" if english else "en",
+                    "other_lang_name": "中文" if english else "English"})
+    return strings
+
+
+@lru_cache(maxsize=64)
+def _read(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def _security_headers() -> dict[str, str]:
+    bucket = _bucket_origins()
+    csp = "; ".join([
+        "default-src 'self'", "script-src 'self'", "style-src 'self'", "font-src 'self'",
+        f"img-src 'self' blob: data: {bucket}", f"connect-src 'self' {bucket}",
+        "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+    ])
+    return {"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
+
+
+def _bucket_origins() -> str:
+    """Where photos go and come from: the local S3 endpoint, or the bucket's AWS host names."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        parts = urlsplit(endpoint)
+        return f"{parts.scheme}://{parts.netloc}"
+    bucket = os.environ.get("BUCKET_NAME", "complaints-photos-local")
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    return f"https://{bucket}.s3.amazonaws.com https://{bucket}.s3.{region}.amazonaws.com"

@@ -1,0 +1,78 @@
+"""Cluster alerts, raised from the table's stream as complaints naming a lot come in."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable
+
+from chalicelib.adapters.outbox import outbox_item
+from chalicelib.domain import clusters
+from chalicelib.domain.clusters import Decision, Member
+from chalicelib.domain.model import Complaint
+from chalicelib.services.effects import notifications
+from chalicelib.services.stream import complaint_changes
+from chalicelib.services.views import jsonable
+from chalicelib.wiring import Adapters
+
+ATTEMPTS = 3  # a lost race re-reads the alert and decides again
+
+
+def observe_stream(records: Iterable[dict[str, Any]], a: Adapters, now: datetime) -> int:
+    """Note every lot a new (or newly described) complaint names; returns how many alerts were raised."""
+    raised = 0
+    for change in complaint_changes(records):
+        if change.new is None:
+            continue
+        before = set(clusters.lots(change.old)) if change.old else set()
+        for lot in clusters.lots(change.new):
+            if lot not in before:
+                raised += observe(lot, Member(change.new.id, change.new.received_at), a, now)
+    return raised
+
+
+def observe(lot: str, member: Member, a: Adapters, now: datetime) -> bool:
+    """Record one complaint about a lot; True if it made a new cluster (and the alert went out)."""
+    rule = a.settings.cluster_rule
+    a.clusters.add_member(lot, member)
+    for _ in range(ATTEMPTS):
+        alert = a.clusters.alert(lot)
+        nearby = a.clusters.members(lot, member.received_at - rule.window, member.received_at + rule.window)
+        decision = clusters.decide(member, nearby, alert, rule)
+        if decision is Decision.NONE:
+            return False
+        if decision is Decision.JOIN:
+            if member.complaint_id in alert.complaint_ids or a.clusters.save_alert(
+                    clusters.joined(alert, member), alert, []):
+                return False
+            continue
+        new = clusters.opened(lot, clusters.cluster_around(member, nearby, rule), now)
+        outbox = [outbox_item(member.complaint_id, n, now, 0, **fields) for n, fields in
+                  enumerate(notifications(clusters.notifications(new, rule), a.directory))]
+        if a.clusters.save_alert(new, alert, outbox):
+            return True
+    raise RuntimeError(f"cluster alert for {lot} kept changing")  # the stream retries the batch
+
+
+def open_alerts(a: Adapters, now: datetime) -> dict[str, Any]:
+    """The clusters still open (a complaint within the window), newest first, with their complaints."""
+    rule = a.settings.cluster_rule
+    items = []
+    for alert in a.clusters.alerts():
+        if not alert.is_open(now, rule):
+            continue
+        sku, kind, value = clusters.describe(alert.lot)
+        complaints = [_summary(c) for c in a.complaints.get_many(list(alert.complaint_ids))]
+        items.append({**jsonable({
+            "cluster_id": alert.lot, "sku": sku, "count": len(alert.complaint_ids),
+            "complaint_ids": list(alert.complaint_ids), "first_received_at": alert.first_received_at,
+            "last_received_at": alert.last_received_at, "opened_at": alert.opened_at,
+            "complaints": complaints}),
+            "batch": value if kind == "batch" else None, "production_date": value if kind == "date" else None})
+    items.sort(key=lambda i: i["last_received_at"], reverse=True)
+    return {"items": items, "threshold": rule.threshold, "window_days": rule.window.days}
+
+
+def _summary(c: Complaint) -> dict[str, Any]:
+    """Enough to judge the lot; the customer's details stay on the complaint page."""
+    return {"complaint_id": c.id, "received_at": c.received_at, "status": c.status, "category": c.category,
+            "severity": c.severity, "territory": c.territory, "assignee": c.assignee,
+            "production_date": c.product.production_date, "batch": c.product.batch}

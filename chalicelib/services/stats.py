@@ -1,0 +1,65 @@
+"""Statistics: kept up to date from the table's stream, read per period without touching complaints."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any, Iterable
+
+from chalicelib.domain import stats
+from chalicelib.domain.labels import CATEGORY, CHANNEL, word
+from chalicelib.services.stream import complaint_changes
+from chalicelib.wiring import Adapters
+
+
+def apply_stream(records: Iterable[dict[str, Any]], a: Adapters) -> int:
+    """Move the sums for every complaint change in a stream batch, in order; returns how many moved them.
+
+    A failure stops the batch here and is raised, so the stream retries it: changes already
+    applied are recognised by their version and skipped, and none is applied out of order.
+    """
+    applied = 0
+    for change in complaint_changes(records):
+        moves = stats.delta(change.old, change.new)
+        if moves and a.stats.apply(change.complaint_id, change.version, moves):
+            applied += 1
+    return applied
+
+
+def report(start: date, end: date, by: str, lang: str, a: Adapters) -> dict[str, Any]:
+    """The figures of the complaints received from `start` to `end` (Shanghai days, inclusive), per group."""
+    days, months = split_period(start, end)
+    groups = a.stats.sums(by, days, months)
+    totals = a.stats.sums(stats.ALL, days, months).get(stats.ALL, Counter())
+    rows = [{"key": key, "label": _label(by, key, lang), **vars(stats.Figures.of(sums))}
+            for key, sums in groups.items() if sums["count"] > 0]
+    rows.sort(key=lambda row: (-row["count"], row["key"]))
+    return {"from": start.isoformat(), "to": end.isoformat(), "by": by, "total": vars(stats.Figures.of(totals)),
+            "groups": rows}
+
+
+def split_period(start: date, end: date) -> tuple[list[date], list[date]]:
+    """Whole months as months (their first day), the ragged edges as days: few rows to read."""
+    days: list[date] = []
+    months: list[date] = []
+    day = start
+    while day <= end:
+        month_end = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        if day.day == 1 and month_end <= end:
+            months.append(day)
+            day = month_end + timedelta(days=1)
+        else:
+            days.append(day)
+            day += timedelta(days=1)
+    return days, months
+
+
+def period(start: date | None, end: date | None, now: datetime) -> tuple[date, date]:
+    """The days asked for; a missing end is today, a missing start the first of the end's month."""
+    today = now.astimezone(stats.SHANGHAI).date()
+    end = end or max(today, start or today)
+    return start or end.replace(day=1), end
+
+
+def _label(by: str, key: str, lang: str) -> str:
+    tables = {"category": CATEGORY, "channel": CHANNEL}
+    return word(tables[by], key, lang) if by in tables else key

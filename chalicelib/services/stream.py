@@ -1,0 +1,39 @@
+"""Reading the table's stream: which complaint changed, from what, to what."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from chalicelib.adapters.complaints import complaint_from_item
+from chalicelib.adapters.dynamo import from_item
+from chalicelib.domain.model import Complaint
+
+
+@dataclass(frozen=True)
+class ComplaintChange:
+    old: Complaint | None  # None: just recorded
+    new: Complaint | None  # None: deleted
+
+    @property
+    def complaint_id(self) -> str:
+        return (self.new or self.old).id
+
+    @property
+    def version(self) -> int:
+        return self.new.version if self.new else self.old.version + 1
+
+
+def complaint_changes(records: Iterable[dict[str, Any]]) -> Iterator[ComplaintChange]:
+    """The complaint (META) changes of a stream batch, in stream order; other items are skipped."""
+    for record in records:
+        body = record.get("dynamodb", {})
+        keys = body.get("Keys", {})
+        if keys.get("sk", {}).get("S") != "META" or not keys.get("pk", {}).get("S", "").startswith("COMPLAINT#"):
+            continue
+        old, new = (_complaint(body.get(name)) for name in ("OldImage", "NewImage"))
+        if old is not None or new is not None:
+            yield ComplaintChange(old, new)
+
+
+def _complaint(image: dict[str, Any] | None) -> Complaint | None:
+    return complaint_from_item(from_item(image)) if image else None

@@ -1,0 +1,650 @@
+/* The staff console: log-in, queue, hotline entry, complaint page with its actions, dashboard.
+   Hash routes (#/queue, #/new, #/c/<id>, #/dashboard); the token lives in sessionStorage only. */
+(function () {
+  "use strict";
+  var App = window.App, t = App.t, el = App.el;
+  var view = document.getElementById("view");
+  var SESSION_KEY = "complaints.console.session";
+  var SEVERITY_RANK = {critical: 0, major: 1, normal: 2};
+  var STATUSES = ["received", "assigned", "investigating", "qc_pending", "qc_done", "pending_approval",
+                  "handling_agreed", "customer_notified", "followed_up", "closed"];
+  var CATEGORIES = ["foreign_matter", "odor", "dusting", "seal_failure", "print_defect", "count_shortage",
+                    "weight_short", "label_error", "packaging_damage", "service_attitude", "service_knowledge", "other"];
+  var CHANNELS = ["hotline", "letter", "web", "salesperson", "distributor", "affiliate"];
+  var CUSTOMER_TYPES = ["consumer", "retailer", "distributor", "hotel", "affiliate", "other"];
+  var RESOLUTIONS = ["explanation", "exchange", "refund", "compensation", "return", "other"];
+  var HANDLINGS = ["explanation", "refund", "exchange", "compensation", "return", "rework", "other"];
+  var session = load();
+  var queueState = {filters: {}, items: [], cursor: null};
+
+  /* ---------- session ---------- */
+  function load() {
+    try {
+      var s = JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null");
+      return s && s.expires_at > Date.now() ? s : null;
+    } catch (e) { return null; }
+  }
+  function save(s) { session = s; if (s) { sessionStorage.setItem(SESSION_KEY, JSON.stringify(s)); } else { sessionStorage.removeItem(SESSION_KEY); } }
+  function hasRole() {
+    if (!session) { return false; }
+    var roles = Array.prototype.slice.call(arguments);
+    return session.roles.indexOf("admin") >= 0 || roles.some(function (r) { return session.roles.indexOf(r) >= 0; });
+  }
+
+  /* The API with the token; a 401 ends the session. */
+  function call(method, path, options) {
+    options = options || {};
+    options.token = session && session.token;
+    return App.api(method, path, options).then(function (result) {
+      if (result.status === 401) { save(null); route(t("session_expired")); throw new Error("unauthenticated"); }
+      return result;
+    });
+  }
+
+  function announce(text) { var node = document.getElementById("announce"); node.textContent = ""; setTimeout(function () { node.textContent = text; }, 30); }
+  function errorText(result) {
+    var e = result.data && result.data.error;
+    return e ? e.message + (e.fields && e.fields.length ? ": " + e.fields.map(function (f) { return f.field + " " + f.message; }).join("; ") : "")
+             : String(result.status);
+  }
+
+  /* ---------- chrome ---------- */
+  function renderChrome(active) {
+    var nav = document.getElementById("nav"), who = document.getElementById("who"), logout = document.getElementById("logout");
+    nav.hidden = !session; logout.hidden = !session;
+    who.textContent = session ? t("who", {user: session.username, roles: session.roles.join(", ")}) : "";
+    Array.prototype.forEach.call(nav.querySelectorAll("a"), function (a) {
+      var roles = a.getAttribute("data-roles");
+      a.hidden = !!roles && !hasRole.apply(null, roles.split(" "));
+      if (a.getAttribute("data-nav") === active) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
+    });
+  }
+  document.getElementById("logout").addEventListener("click", function () { save(null); location.hash = ""; route(); });
+
+  document.addEventListener("keydown", function (event) {
+    if (!session || !event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var key = event.key.toLowerCase(), target = {q: "#/queue", n: "#/new", d: "#/dashboard"}[key];
+    if (!target) { return; }
+    event.preventDefault();
+    if (target === location.hash) { route(); } else { location.hash = target; }
+  });
+  window.addEventListener("hashchange", function () { route(); });
+
+  function route(notice) {
+    if (!session) { renderChrome(null); return renderLogin(notice); }
+    var hash = location.hash || "#/queue";
+    var match = /^#\/c\/([A-Za-z0-9-]+)$/.exec(hash);
+    if (match) { renderChrome("queue"); return renderComplaint(match[1]); }
+    if (hash === "#/new" && hasRole("service", "sales", "manager")) { renderChrome("new"); return renderNew(); }
+    if (hash === "#/dashboard") { renderChrome("dashboard"); return renderDashboard(); }
+    renderChrome("queue");
+    return renderQueue();
+  }
+
+  function page(title, children) {
+    App.clear(view);
+    document.title = title + " · " + t("console_title");
+    var heading = el("h1", {text: title, tabindex: "-1", id: "page-title"});
+    view.appendChild(heading);
+    children.forEach(function (c) { if (c) { view.appendChild(c); } });
+    return heading;
+  }
+
+  /* ---------- small form builders ---------- */
+  var uid = 0;
+  function field(spec) {
+    // spec: {name, label, type: text|textarea|select|checkbox|number|date|tel|email|password, options: [[value,label]], required, value, attrs}
+    var id = "f" + (++uid) + "-" + spec.name.replace(/[^a-z0-9]/gi, "-");
+    var errorId = id + "-error";
+    var attrs = {id: id, name: spec.name, "aria-describedby": errorId, required: spec.required || null};
+    Object.keys(spec.attrs || {}).forEach(function (k) { attrs[k] = spec.attrs[k]; });
+    var control;
+    if (spec.type === "textarea") { control = el("textarea", Object.assign(attrs, {rows: spec.rows || "3"})); control.value = spec.value || ""; }
+    else if (spec.type === "select") {
+      control = el("select", attrs, spec.options.map(function (o) { return el("option", {value: o[0], text: o[1]}); }));
+      if (spec.value !== undefined) { control.value = spec.value; }
+    } else if (spec.type === "checkbox") {
+      control = el("input", Object.assign(attrs, {type: "checkbox", checked: spec.value ? true : null}));
+      return el("div", {class: "field check-field", "data-field": spec.name}, [
+        el("label", {class: "check", for: id}, [control, el("span", {text: spec.label})]),
+        el("p", {class: "field-error", id: errorId, hidden: true})]);
+    } else { control = el("input", Object.assign(attrs, {type: spec.type || "text"})); if (spec.value) { control.value = spec.value; } }
+    return el("div", {class: "field" + (spec.wide ? " wide" : ""), "data-field": spec.name}, [
+      el("label", {for: id}, [spec.label, spec.required ? el("span", {class: "req", text: " *"}) : null]),
+      control, el("p", {class: "field-error", id: errorId, hidden: true})]);
+  }
+  function options(values, prefix, withAny) {
+    var list = values.map(function (v) { return [v, t(prefix + v)]; });
+    return withAny ? [["", t(withAny)]].concat(list) : list;
+  }
+  function formValues(form) {
+    var data = {};
+    Array.prototype.forEach.call(form.querySelectorAll("input[name],select[name],textarea[name]"), function (input) {
+      if (input.type === "checkbox") { data[input.name] = input.checked; return; }
+      var value = input.value.trim();
+      if (value === "") { return; }
+      var path = input.name.split(".");
+      if (path.length === 2) { data[path[0]] = data[path[0]] || {}; data[path[0]][path[1]] = value; } else { data[input.name] = value; }
+    });
+    return data;
+  }
+  function showErrors(form, fields, messageNode) {
+    App.clearFieldErrors(form);
+    var placed = App.showFieldErrors(form, fields, App.labelText);
+    var loose = placed.filter(function (p) { return !p.container; });
+    if (messageNode) { messageNode.textContent = loose.map(function (p) { return p.field + ": " + p.message; }).join(" "); }
+    var first = placed.filter(function (p) { return p.control; })[0];
+    if (first) { first.control.focus(); }
+  }
+
+  /* ---------- time ---------- */
+  function span(ms) {
+    var minutes = Math.max(0, Math.round(Math.abs(ms) / 60000));
+    if (minutes >= 48 * 60) { return t("unit_d", {n: Math.floor(minutes / 1440)}) + (minutes % 1440 >= 60 ? " " + t("unit_h", {n: Math.floor(minutes % 1440 / 60)}) : ""); }
+    if (minutes >= 60) { return t("unit_h", {n: Math.floor(minutes / 60)}) + (minutes % 60 ? " " + t("unit_m", {n: minutes % 60}) : ""); }
+    return t("unit_m", {n: minutes});
+  }
+  function deadlineNode(clock, dueAt) {
+    var ms = new Date(dueAt).getTime() - Date.now();
+    var overdue = ms <= 0;
+    return el("span", {class: "deadline" + (overdue ? " overdue" : ms < 4 * 3600000 ? " soon" : ""), title: App.formatTime(dueAt)}, [
+      t("clock_" + clock) + " · ", el("strong", {text: overdue ? t("overdue_by", {time: span(ms)}) : t("left", {time: span(ms)})})]);
+  }
+  function soonest(deadlines) {
+    var best = null;
+    Object.keys(deadlines || {}).forEach(function (clock) {
+      var due = deadlines[clock];
+      if (due && (!best || due < best[1])) { best = [clock, due]; }
+    });
+    return best;
+  }
+
+  /* ---------- login ---------- */
+  function renderLogin(notice) {
+    var message = el("p", {class: "form-message", role: "alert", text: notice || ""});
+    var form = el("form", {class: "card login", novalidate: true}, [
+      field({name: "username", label: t("login_user"), attrs: {autocomplete: "username", autocapitalize: "none"}}),
+      field({name: "password", label: t("login_password"), type: "password", attrs: {autocomplete: "current-password"}}),
+      message, el("button", {type: "submit", class: "primary big", text: t("login_submit")})]);
+    page(t("login_title"), [form]);
+    form.querySelector("input").focus();
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var data = formValues(form);
+      message.textContent = "";
+      App.api("POST", "api/v1/auth/login", {body: {username: data.username || "", password: data.password || ""}}).then(function (result) {
+        if (!result.ok) {
+          message.textContent = result.status === 400 || result.status === 401 ? t("login_failed") : errorText(result);
+          return;
+        }
+        var token = result.data.token;
+        save({token: token, roles: result.data.roles, username: data.username,
+              expires_at: Date.now() + (result.data.expires_in || 3600) * 1000});
+        if (!location.hash || location.hash === "#/") { location.hash = "#/queue"; } else { route(); }
+      }, function () { message.textContent = t("err_network"); });
+    });
+  }
+
+  /* ---------- queue ---------- */
+  function renderQueue() {
+    var f = queueState.filters;
+    var filterFields = [
+      field({name: "status", label: t("f_status"), type: "select", options: options(STATUSES, "st_", "any"), value: f.status || ""}),
+      field({name: "severity", label: t("f_severity"), type: "select", options: options(["critical", "major", "normal"], "sev_", "any"), value: f.severity || ""}),
+      field({name: "category", label: t("k_category"), type: "select", options: options(CATEGORIES, "cat_", "any"), value: f.category || ""}),
+      field({name: "channel", label: t("f_channel"), type: "select", options: options(CHANNELS, "ch_", "any"), value: f.channel || ""}),
+      hasRole("service", "quality", "manager", "leader") ? field({name: "assignee", label: t("f_assignee"), value: f.assignee || "", attrs: {autocapitalize: "none"}}) : null,
+      field({name: "territory", label: t("f_territory"), value: f.territory || ""}),
+      field({name: "sku", label: t("k_sku"), value: f.sku || "", attrs: {autocapitalize: "characters"}}),
+      field({name: "overdue", label: t("f_overdue"), type: "checkbox", value: f.overdue === "true"})
+    ];
+    var message = el("p", {class: "form-message", role: "status"});
+    var filters = el("form", {class: "card filters", novalidate: true, "aria-label": t("filters")}, [
+      el("div", {class: "filter-grid"}, filterFields),
+      el("div", {class: "buttons"}, [
+        el("button", {type: "submit", class: "primary", text: t("apply")}),
+        el("button", {type: "button", id: "reset-filters", text: t("reset")}),
+        hasRole("manager", "leader") ? el("button", {type: "button", id: "export-csv", text: t("export_csv")}) : null,
+        hasRole("manager", "leader") ? el("button", {type: "button", id: "export-xlsx", text: t("export_xlsx")}) : null]),
+      message]);
+    var table = el("div", {id: "queue", class: "queue", "aria-live": "polite"});
+    var more = el("button", {type: "button", id: "load-more", hidden: true, text: t("load_more")});
+    page(t("queue_title"), [filters, table, more]);
+    filters.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var values = formValues(filters);
+      var next = {};
+      Object.keys(values).forEach(function (k) { if (k === "overdue") { if (values[k]) { next.overdue = "true"; } } else { next[k] = values[k]; } });
+      queueState.filters = next;
+      fetchQueue(table, more, message, false);
+    });
+    filters.querySelector("#reset-filters").addEventListener("click", function () { queueState.filters = {}; renderQueue(); });
+    ["csv", "xlsx"].forEach(function (format) {
+      var button = filters.querySelector("#export-" + format);
+      if (button) { button.addEventListener("click", function () { exportFile(format, message); }); }
+    });
+    more.addEventListener("click", function () { fetchQueue(table, more, message, true); });
+    fetchQueue(table, more, message, false);
+  }
+
+  function query(params) {
+    return Object.keys(params).filter(function (k) { return params[k] !== undefined && params[k] !== ""; })
+      .map(function (k) { return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]); }).join("&");
+  }
+
+  function fetchQueue(table, more, message, append) {
+    var params = Object.assign({limit: "50"}, queueState.filters);
+    if (append && queueState.cursor) { params.cursor = queueState.cursor; }
+    message.textContent = t("loading");
+    message.classList.add("loading");
+    table.setAttribute("aria-busy", "true");
+    call("GET", "api/v1/staff/complaints?" + query(params)).then(function (result) {
+      message.classList.remove("loading");
+      table.setAttribute("aria-busy", "false");
+      if (!result.ok) {
+        message.textContent = result.status === 400 ? "" : errorText(result);
+        if (result.status === 400) { showErrors(table.previousSibling, result.data.error.fields || [], message); }
+        return;
+      }
+      message.textContent = "";
+      queueState.items = (append ? queueState.items : []).concat(result.data.items);
+      queueState.cursor = result.data.next_cursor;
+      more.hidden = !queueState.cursor;
+      drawQueue(table);
+    }, function (e) { if (e.message !== "unauthenticated") { message.textContent = t("err_network"); } });
+  }
+
+  function rank(severity) { return Object.prototype.hasOwnProperty.call(SEVERITY_RANK, severity) ? SEVERITY_RANK[severity] : 9; }
+
+  function drawQueue(table) {
+    App.clear(table);
+    var items = queueState.items.slice().sort(function (a, b) {
+      var closed = (a.status === "closed") - (b.status === "closed");
+      if (closed) { return closed; }
+      var bySeverity = rank(a.severity) - rank(b.severity);
+      if (bySeverity) { return bySeverity; }
+      if (a.overdue !== b.overdue) { return a.overdue ? -1 : 1; }
+      var da = soonest(a.deadlines), db = soonest(b.deadlines);
+      if (da && db && da[1] !== db[1]) { return da[1] < db[1] ? -1 : 1; }
+      if (!!da !== !!db) { return da ? -1 : 1; }
+      return a.received_at < b.received_at ? 1 : -1;
+    });
+    if (!items.length) { table.appendChild(el("p", {class: "empty", text: t("no_items")})); return; }
+    var head = el("tr", {}, ["col_severity", "col_id", "col_status", "col_deadline", "col_category", "col_product", "col_customer", "col_assignee", "col_received"]
+      .map(function (k) { return el("th", {scope: "col", text: t(k)}); }));
+    var rows = items.map(function (item) {
+      var due = soonest(item.deadlines);
+      var flags = [item.overdue ? el("span", {class: "badge bad", text: t("overdue_flag")}) : null,
+                   item.escalated ? el("span", {class: "badge warn", text: t("escalated_flag")}) : null];
+      return el("tr", {class: "sev-" + item.severity + (item.overdue ? " is-overdue" : ""), "data-id": item.complaint_id, "data-status": item.status}, [
+        el("td", {"data-label": t("col_severity")}, [el("span", {class: "badge sev " + item.severity, text: t("sev_" + item.severity)})]),
+        el("td", {"data-label": t("col_id")}, [el("a", {href: "#/c/" + item.complaint_id, class: "mono", text: item.complaint_id})]),
+        el("td", {"data-label": t("col_status")}, [el("span", {}, [t("st_" + item.status) + " "].concat(flags))]),
+        el("td", {"data-label": t("col_deadline")}, [due ? deadlineNode(due[0], due[1]) : "—"]),
+        el("td", {"data-label": t("col_category"), text: t("cat_" + item.category)}),
+        el("td", {"data-label": t("col_product"), text: [item.product.sku, item.product.name].filter(Boolean).join(" ") || "—"}),
+        el("td", {"data-label": t("col_customer"), text: [item.customer.name, item.customer.city].filter(Boolean).join(" · ")}),
+        el("td", {"data-label": t("col_assignee"), text: item.assignee || "—"}),
+        el("td", {"data-label": t("col_received"), text: App.formatTime(item.received_at)})]);
+    });
+    table.appendChild(el("table", {class: "queue-table"}, [el("caption", {class: "visually-hidden", text: t("queue_title")}),
+      el("thead", {}, [head]), el("tbody", {}, rows)]));
+  }
+
+  var XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  function exportFile(format, message) {
+    var params = Object.assign({format: format}, queueState.filters);
+    message.textContent = "";
+    fetch("api/v1/staff/export?" + query(params), {headers: {Authorization: "Bearer " + session.token,
+                                                             Accept: (format === "xlsx" ? XLSX : "text/csv") + ", application/json"}})
+      .then(function (response) {
+        if (!response.ok) {
+          message.textContent = response.status === 404 ? t("export_unavailable") : t("export_failed", {code: response.status});
+          return;
+        }
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") === 0) {  // a large export: a short-lived link to the file
+          return response.json().then(function (link) { download(link.download_url, link.filename, message); });
+        }
+        return response.blob().then(function (blob) {
+          var m = /filename="?([^";]+)"?/.exec(response.headers.get("Content-Disposition") || "");
+          var url = URL.createObjectURL(blob);
+          download(url, m ? m[1] : "complaints." + format, message);
+          setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+        });
+      }, function () { message.textContent = t("err_network"); });
+  }
+  function download(url, name, message) {
+    var a = el("a", {href: url, download: name, hidden: true});
+    document.body.appendChild(a); a.click(); a.remove();
+    message.textContent = "";
+    announce(name);
+  }
+
+  /* ---------- hotline entry ---------- */
+  function renderNew() {
+    var categoryOptions = [["", t("choose")]].concat(CATEGORIES.map(function (c, i) { return [c, (i + 1) + " " + t("cat_" + c)]; }));
+    var form = el("form", {class: "card entry", novalidate: true, id: "entry-form"}, [
+      el("p", {class: "hint", id: "entry-hint", text: t("new_hint")}),
+      el("div", {class: "entry-grid"}, [
+        field({name: "channel", label: t("f_channel_entry"), type: "select", options: options(["hotline", "letter", "salesperson", "distributor", "affiliate", "web"], "ch_"), value: "hotline"}),
+        field({name: "received_at", label: t("f_received_at"), type: "date"}),
+        field({name: "customer.phone", label: t("k_phone"), type: "tel", required: true, attrs: {autocomplete: "off"}}),
+        field({name: "customer.name", label: t("k_customer_name"), required: true, attrs: {autocomplete: "off"}}),
+        field({name: "customer.type", label: t("k_customer_type"), type: "select", options: options(CUSTOMER_TYPES, "ct_"), value: "consumer"}),
+        field({name: "customer.account_id", label: t("f_account"), attrs: {autocomplete: "off"}}),
+        field({name: "customer.province", label: t("f_province")}),
+        field({name: "customer.city", label: t("f_city")}),
+        field({name: "product.sku", label: t("f_sku"), attrs: {autocapitalize: "characters", autocomplete: "off"}}),
+        field({name: "product.name", label: t("f_product_name")}),
+        field({name: "product.production_date", label: t("f_production_date") + " (YYYY-MM-DD)", attrs: {inputmode: "numeric", autocomplete: "off", placeholder: "2009-06-01"}}),
+        field({name: "product.batch", label: t("f_batch"), attrs: {autocomplete: "off"}}),
+        field({name: "product.quantity", label: t("f_quantity"), type: "number", attrs: {min: "1", inputmode: "numeric"}}),
+        field({name: "product.purchase_place", label: t("f_purchase_place")}),
+        field({name: "category", label: t("f_category_keys"), type: "select", options: categoryOptions, required: true}),
+        field({name: "desired_resolution", label: t("k_desired"), type: "select", options: [["", t("choose")]].concat(options(RESOLUTIONS, "res_"))}),
+        field({name: "description", label: t("k_description"), type: "textarea", required: true, wide: true}),
+        field({name: "consent", label: t("f_consent_staff"), type: "checkbox", value: true})
+      ]),
+      el("p", {class: "form-message", role: "alert", id: "entry-message"}),
+      el("button", {type: "submit", class: "primary", id: "entry-save", "aria-keyshortcuts": "Control+Enter", text: t("save")})]);
+    var receipt = el("section", {class: "card receipt-box", id: "entry-receipt", hidden: true, tabindex: "-1", "aria-labelledby": "entry-receipt-title"});
+    page(t("new_title"), [form, receipt]);
+    var channel = form.querySelector("[name=channel]"), receivedField = form.querySelector("[data-field=received_at]");
+    function letterOnly() { receivedField.hidden = channel.value !== "letter"; }
+    channel.addEventListener("change", letterOnly); letterOnly();
+    form.querySelector("[name='customer.phone']").focus();
+    var key = null, busy = false;
+    form.addEventListener("input", function () { key = null; });
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); form.requestSubmit(); }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (busy) { return; }
+      var data = formValues(form), message = form.querySelector("#entry-message");
+      message.textContent = "";
+      data.customer = data.customer || {}; data.product = data.product || {};
+      var day = /^(\d{4})[-./]?(\d{1,2})[-./]?(\d{1,2})$/.exec(data.product.production_date || "");
+      if (day) { data.product.production_date = day[1] + "-" + ("0" + day[2]).slice(-2) + "-" + ("0" + day[3]).slice(-2); }
+      if (data.product.quantity && /^\d+$/.test(data.product.quantity)) { data.product.quantity = parseInt(data.product.quantity, 10); }
+      if (data.received_at && data.channel === "letter") { data.received_at = data.received_at + "T09:00:00+08:00"; } else { delete data.received_at; }
+      key = key || App.randomKey();
+      busy = true;
+      var save = form.querySelector("#entry-save"); save.disabled = true; save.textContent = t("saving");
+      call("POST", "api/v1/staff/complaints", {body: data, headers: {"Idempotency-Key": key}}).then(function (result) {
+        if (result.status === 201) { return saved(result.data); }
+        if (result.status === 400) { return showErrors(form, result.data.error.fields || [], message); }
+        message.textContent = errorText(result);
+      }, function (e) { if (e.message !== "unauthenticated") { message.textContent = t("err_network"); } })
+        .then(function () { busy = false; save.disabled = false; save.textContent = t("save"); });
+    });
+    function saved(r) {
+      App.clearFieldErrors(form);
+      App.clear(receipt).appendChild(el("h2", {id: "entry-receipt-title", text: t("saved_title")}));
+      receipt.appendChild(el("dl", {class: "receipt-codes"}, [
+        el("dt", {text: t("receipt_number")}), el("dd", {class: "code", id: "entry-id", text: r.complaint_id}),
+        el("dt", {text: t("receipt_code")}), el("dd", {class: "code", id: "entry-code", text: r.access_code})]));
+      if (r.first_contact_due) { receipt.appendChild(el("p", {text: t("receipt_call", {time: App.formatTime(r.first_contact_due)})})); }
+      receipt.appendChild(el("p", {class: "buttons"}, [
+        el("a", {class: "button primary", href: "#/c/" + r.complaint_id, text: t("saved_open")}),
+        el("a", {class: "button", href: "#/new", id: "entry-next", text: t("saved_next")})]));
+      receipt.querySelector("#entry-next").addEventListener("click", function (e) { e.preventDefault(); renderNew(); });
+      form.hidden = true; receipt.hidden = false; receipt.focus();
+      announce(t("saved_title") + " " + r.complaint_id);
+    }
+  }
+
+  /* ---------- one complaint ---------- */
+  var ACTION_FIELDS = {
+    assign: [{name: "assignee", label: "a_assignee", required: true, attrs: {autocapitalize: "none"}}],
+    contact: [{name: "note", label: "a_note", type: "textarea"}],
+    close_unsubstantiated: [{name: "explanation", label: "a_explanation", type: "textarea", required: true}],
+    submit_feedback_form: [{name: "investigation", label: "a_investigation", type: "textarea", required: true},
+      {name: "sample_provided", label: "a_sample_provided", type: "checkbox"},
+      {name: "certificate_provided", label: "a_certificate_provided", type: "checkbox"},
+      {name: "customer_request", label: "a_customer_request", type: "textarea", required: true},
+      {name: "requested_amount", label: "a_requested_amount", type: "number", attrs: {min: "0", step: "0.01", inputmode: "decimal"}}],
+    record_qc_result: [{name: "investigation_result", label: "a_investigation_result", type: "textarea", required: true},
+      {name: "cause_analysis", label: "a_cause_analysis", type: "textarea", required: true},
+      {name: "responsible_department", label: "a_responsible_department", required: true},
+      {name: "corrective_actions", label: "a_corrective_actions", type: "textarea", required: true},
+      {name: "preventive_actions", label: "a_preventive_actions", type: "textarea", required: true},
+      {name: "company_at_fault", label: "a_company_at_fault", type: "select", required: true, options: [["", "choose"], ["true", "yes"], ["false", "no"]]}],
+    propose_handling: [{name: "type", label: "a_type", type: "select", required: true, options: [["", "choose"]].concat(HANDLINGS.map(function (h) { return [h, "h_" + h]; }))},
+      {name: "amount", label: "a_amount", type: "number", attrs: {min: "0", step: "0.01", inputmode: "decimal"}},
+      {name: "note", label: "a_note", type: "textarea"}],
+    approve: [{name: "note", label: "a_note", type: "textarea"}],
+    decline: [{name: "note", label: "a_note", type: "textarea", required: true}],
+    notify_customer: [{name: "via", label: "a_via", type: "select", required: true, options: [["phone", "via_phone"], ["sms", "via_sms"], ["letter", "via_letter"], ["visit", "via_visit"]]},
+      {name: "note", label: "a_note", type: "textarea"}],
+    record_satisfaction: [{name: "rating", label: "a_rating", type: "select", required: true, options: [["", "choose"], ["5", "rating_5"], ["4", "rating_4"], ["3", "rating_3"], ["2", "rating_2"], ["1", "rating_1"]]},
+      {name: "comment", label: "a_comment", type: "textarea"}],
+    close: [{name: "note", label: "a_note", type: "textarea"}],
+    reopen: [{name: "reason", label: "a_reason", type: "textarea", required: true}],
+    escalate: [{name: "note", label: "a_note", type: "textarea"}]
+  };
+
+  function renderComplaint(id) {
+    page(id, [el("p", {text: t("loading")})]);
+    call("GET", "api/v1/staff/complaints/" + encodeURIComponent(id)).then(function (result) {
+      if (!result.ok) {
+        return page(id, [el("p", {class: "form-message", role: "alert", text: result.status === 404 ? t("not_found") : result.status === 403 ? t("forbidden") : errorText(result)}),
+                         el("a", {href: "#/queue", text: t("back_to_queue")})]);
+      }
+      drawComplaint(result.data);
+    }, function () {});
+  }
+
+  function pairs(list) {
+    var rows = list.filter(function (p) { return p[1] !== null && p[1] !== undefined && p[1] !== ""; });
+    return el("dl", {class: "pairs"}, rows.reduce(function (acc, p) {
+      acc.push(el("dt", {text: t(p[0])})); acc.push(el("dd", {text: String(p[1])})); return acc;
+    }, []));
+  }
+  function boolText(v) { return v === true ? t("yes") : v === false ? t("no") : v; }
+  function section(titleKey, body, id) {
+    return el("section", {class: "card", "aria-labelledby": id + "-title", id: id}, [el("h2", {id: id + "-title", text: t(titleKey)})].concat(body));
+  }
+
+  function drawComplaint(c, done) {
+    var cust = c.customer || {}, prod = c.product || {};
+    var header = el("div", {class: "detail-head"}, [
+      el("span", {class: "badge sev " + c.severity, text: t("sev_" + c.severity)}),
+      el("span", {class: "badge status", id: "detail-status", text: t("st_" + c.status)}),
+      c.escalated ? el("span", {class: "badge warn", text: t("escalated_flag")}) : null,
+      el("button", {type: "button", id: "print-form", class: "small", text: t("print_form")}),
+      el("button", {type: "button", id: "to-actions", class: "small link-button", text: t("to_actions")}),
+      el("a", {href: "#/queue", class: "back", text: t("back_to_queue")})]);
+    var notice = el("p", {class: "form-message ok", role: "status", id: "detail-notice", text: done || ""});
+    var deadlines = Object.keys(c.deadlines || {}).map(function (clock) {
+      var d = c.deadlines[clock];
+      if (d.stopped_at) { return el("li", {class: "deadline done"}, [t("clock_" + clock) + " · ✓ " + App.formatTime(d.stopped_at)]); }
+      if (!d.due_at) { return el("li", {class: "deadline"}, [t("clock_" + clock) + " · " + t("paused")]); }
+      return el("li", {}, [deadlineNode(clock, d.due_at)]);
+    });
+    var facts = el("div", {class: "detail-grid"}, [
+      section("detail_complaint", [pairs([["k_category", t("cat_" + c.category)], ["k_channel", t("ch_" + c.channel)],
+        ["k_received", App.formatTime(c.received_at)], ["k_desired", c.desired_resolution ? t("res_" + c.desired_resolution) : null],
+        ["k_assignee", c.assignee], ["k_territory", c.territory]]),
+        el("p", {class: "description", text: c.description})], "sec-complaint"),
+      section("detail_customer", [pairs([["k_name", cust.name], ["k_phone", cust.phone], ["k_email", cust.email],
+        ["k_type", cust.type ? t("ct_" + cust.type) : null], ["k_place", [cust.province, cust.city].filter(Boolean).join(" ")],
+        ["k_address", cust.address], ["k_account", cust.account_id]])], "sec-customer"),
+      section("detail_product", [pairs([["k_sku", prod.sku], ["k_product_name", prod.name], ["k_production_date", prod.production_date],
+        ["k_batch", prod.batch], ["k_purchase_place", prod.purchase_place], ["k_quantity", prod.quantity]])], "sec-product"),
+      section("detail_deadlines", [deadlines.length ? el("ul", {class: "plain"}, deadlines) : el("p", {text: "—"})], "sec-deadlines")]);
+    var photos = section("detail_photos", [(c.photos || []).length ? el("ul", {class: "photo-grid"}, c.photos.map(function (p, i) {
+      return el("li", {}, [el("a", {href: p.url, target: "_blank", rel: "noopener"}, [
+        el("img", {src: p.url, alt: t("detail_photos") + " " + (i + 1), loading: "lazy"})])]);
+    })) : el("p", {text: t("detail_no_photos")})], "sec-photos");
+    var records = [];
+    if (c.feedback_form) { var ff = c.feedback_form; records.push(section("detail_feedback_form", [pairs([["a_investigation", ff.investigation], ["a_sample_provided", boolText(ff.sample_provided)], ["a_certificate_provided", boolText(ff.certificate_provided)], ["a_customer_request", ff.customer_request], ["a_requested_amount", ff.requested_amount]])], "sec-feedback")); }
+    if (c.qc_result) { var q = c.qc_result; records.push(section("detail_qc", [pairs([["a_investigation_result", q.investigation_result], ["a_cause_analysis", q.cause_analysis], ["a_responsible_department", q.responsible_department], ["a_corrective_actions", q.corrective_actions], ["a_preventive_actions", q.preventive_actions], ["a_company_at_fault", boolText(q.company_at_fault)]])], "sec-qc")); }
+    if (c.handling) { records.push(section("detail_handling", [pairs([["a_type", t("h_" + c.handling.type)], ["a_amount", c.handling.amount], ["a_note", c.handling.note || c.handling.explanation]])], "sec-handling")); }
+    if (c.approval) { records.push(section("detail_approval", [pairs([["a_company_at_fault", null], ["k_status", c.approval.approved ? t("act_approve") : t("act_decline")], ["a_note", c.approval.note], ["k_assignee", c.approval.by]])], "sec-approval")); }
+    if (c.satisfaction) { records.push(section("detail_satisfaction", [pairs([["a_rating", c.satisfaction.rating], ["a_comment", c.satisfaction.comment]])], "sec-satisfaction")); }
+    var history = section("detail_history", [el("ol", {class: "timeline staff"}, (c.history || []).map(function (h) {
+      var data = Object.keys(h.data || {}).filter(function (k) { return h.data[k] !== null && h.data[k] !== undefined && h.data[k] !== ""; })
+        .map(function (k) { return historyDatum(k, h.data[k]); }).join(" · ");
+      return el("li", {class: "step-done"}, [el("span", {class: "dot", "aria-hidden": "true"}), el("div", {}, [
+        el("strong", {text: (STRINGS_HAS("act_" + h.action) ? t("act_" + h.action) : h.action) + (h.to && h.from !== h.to ? " → " + t("st_" + h.to) : "")}),
+        el("p", {class: "when", text: App.formatTime(h.at) + " · " + h.actor}), data ? el("p", {class: "data", text: data}) : null])]);
+    }))], "sec-history");
+    var actions = section("detail_actions", (c.allowed_actions || []).length ? c.allowed_actions.map(function (name) { return actionForm(c, name); })
+      : [el("p", {text: t("detail_no_actions")})], "sec-actions");
+    var heading = page(c.complaint_id || c.id, [header, notice, el("div", {class: "detail-layout"}, [
+      el("div", {class: "detail-main"}, [facts, photos].concat(records).concat([history])),
+      el("div", {class: "detail-side"}, [actions])])]);
+    view.querySelector("#print-form").addEventListener("click", function () { printForm(c.id || c.complaint_id, notice); });
+    view.querySelector("#to-actions").addEventListener("click", function () {
+      var target = view.querySelector("#sec-actions summary") || view.querySelector("#sec-actions-title");
+      target.setAttribute("tabindex", target.tagName === "SUMMARY" ? "0" : "-1");
+      target.scrollIntoView({block: "start"}); target.focus();
+    });
+    if (done) { heading.focus(); }
+  }
+  var VALUE_PREFIX = {channel: "ch_", severity: "sev_", type: "h_", via: "via_", clock: "clock_", category: "cat_"};
+  function historyDatum(key, value) {
+    var label = STRINGS_HAS("hk_" + key) ? t("hk_" + key) : key;
+    var shown = Array.isArray(value) ? value.join(", ") : typeof value === "object" ? JSON.stringify(value) : value;
+    if (typeof value === "boolean") { shown = boolText(value); }
+    if (VALUE_PREFIX[key] && STRINGS_HAS(VALUE_PREFIX[key] + value)) { shown = t(VALUE_PREFIX[key] + value); }
+    return label + ": " + shown;
+  }
+  function STRINGS_HAS(key) { return Object.prototype.hasOwnProperty.call(App.strings, key); }
+
+  function actionForm(c, name) {
+    var specs = ACTION_FIELDS[name] || [{name: "note", label: "a_note", type: "textarea"}];
+    var message = el("p", {class: "form-message", role: "alert"});
+    var form = el("form", {class: "action-form", novalidate: true, "data-action": name}, specs.map(function (s) {
+      var spec = Object.assign({}, s, {label: t(s.label)});
+      if (s.options) { spec.options = s.options.map(function (o) { return [o[0], t(o[1])]; }); }
+      return field(spec);
+    }).concat([message, el("button", {type: "submit", class: name === "decline" ? "danger" : "primary", text: t("act_" + name)})]));
+    var details = el("details", {class: "action", id: "action-" + name}, [el("summary", {text: t("act_" + name)}), form]);
+    details.addEventListener("toggle", function () { if (details.open) { var first = form.querySelector("input,select,textarea,button"); if (first) { first.focus(); } } });
+    if (name === "assign" && hasRole("manager")) { offerSalespeople(form.querySelector("[name=assignee]")); }
+    var busy = false;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (busy) { return; }
+      var data = formValues(form);
+      specs.forEach(function (s) {
+        if (data[s.name] === "true") { data[s.name] = true; } else if (data[s.name] === "false") { data[s.name] = false; }
+        if (s.name === "rating" && data.rating) { data.rating = parseInt(data.rating, 10); }
+      });
+      data.action = name;
+      busy = true;
+      form.querySelector("button[type=submit]").disabled = true;
+      message.textContent = "";
+      call("POST", "api/v1/staff/complaints/" + encodeURIComponent(c.id || c.complaint_id) + "/actions", {body: data}).then(function (result) {
+        if (result.ok) { announce(t("action_done", {action: t("act_" + name)})); return drawComplaint(result.data, t("action_done", {action: t("act_" + name)})); }
+        if (result.status === 400) { return showErrors(form, result.data.error.fields || [], message); }
+        message.textContent = t("action_failed", {message: errorText(result)});
+      }, function (e) { if (e.message !== "unauthenticated") { message.textContent = t("err_network"); } })
+        .then(function () { busy = false; var b = form.querySelector("button[type=submit]"); if (b) { b.disabled = false; } });
+    });
+    return details;
+  }
+
+  /* Managers and admins may read the staff list: the assignee field suggests the salespeople. */
+  function offerSalespeople(input) {
+    call("GET", "api/v1/admin/staff").then(function (result) {
+      if (!result.ok || !input.isConnected) { return; }
+      var id = input.id + "-list";
+      var list = el("datalist", {id: id}, (result.data.items || []).filter(function (m) { return m.roles.indexOf("sales") >= 0; })
+        .map(function (m) { return el("option", {value: m.username, label: m.name + " · " + (m.territories || []).join(", ")}); }));
+      input.parentNode.appendChild(list);
+      input.setAttribute("list", id);
+    }, function () {});
+  }
+
+  /* The printable feedback form opens in a new window. The HTML comes with the token in a header,
+     so it is fetched here and copied into the window node by node; its stylesheet is applied as a
+     constructed stylesheet, which the console's Content-Security-Policy allows (no inline style). */
+  function printForm(id, notice) {
+    var popup = window.open("", "_blank");
+    fetch("api/v1/staff/complaints/" + encodeURIComponent(id) + "/feedback-form", {headers: {Authorization: "Bearer " + session.token}})
+      .then(function (response) {
+        if (!response.ok) { if (popup) { popup.close(); } notice.textContent = t("print_unavailable"); return; }
+        return response.text().then(function (html) {
+          if (!popup) { notice.textContent = t("print_unavailable"); return; }
+          var css = [];  // taken out before parsing: even an inert parse reports inline styles to the CSP
+          html = html.replace(/<style[^>]*>([\s\S]*?)<\/style>/gi, function (all, text) { css.push(text); return ""; })
+                     .replace(/\sstyle\s*=\s*("[^"]*"|'[^']*')/gi, "");
+          css = css.join("\n");
+          var parsed = new DOMParser().parseFromString(html, "text/html");
+          var target = popup.document;
+          target.documentElement.setAttribute("lang", parsed.documentElement.getAttribute("lang") || document.documentElement.lang);
+          target.title = parsed.title;
+          Array.prototype.forEach.call(parsed.querySelectorAll("script,style,link,meta,base,iframe,object,embed"), function (n) { n.remove(); });
+          Array.prototype.forEach.call(parsed.body.querySelectorAll("*"), function (n) {
+            Array.prototype.slice.call(n.attributes).forEach(function (a) { if (/^on/i.test(a.name) || a.name === "style") { n.removeAttribute(a.name); } });
+          });
+          if (css && popup.CSSStyleSheet) {
+            try { var sheet = new popup.CSSStyleSheet(); sheet.replaceSync(css); target.adoptedStyleSheets = [sheet]; } catch (e) { /* print unstyled */ }
+          }
+          while (target.body.firstChild) { target.body.removeChild(target.body.firstChild); }
+          Array.prototype.forEach.call(parsed.body.childNodes, function (n) { target.body.appendChild(target.importNode(n, true)); });
+          popup.focus();
+        });
+      }, function () { if (popup) { popup.close(); } notice.textContent = t("err_network"); });
+  }
+
+  /* ---------- dashboard ---------- */
+  function renderDashboard() {
+    var now = new Date(), today = dateInShanghai(now);
+    var from = today.slice(0, 8) + "01";
+    var periodForm = el("form", {class: "card period", novalidate: true, "aria-label": t("dash_period")}, [
+      el("div", {class: "filter-grid"}, [field({name: "from", label: t("dash_from"), type: "date", value: from}),
+                                         field({name: "to", label: t("dash_to"), type: "date", value: today})]),
+      el("button", {type: "submit", class: "primary", text: t("apply")})]);
+    var body = el("div", {id: "dashboard", class: "dashboard", "aria-live": "polite"});
+    page(t("dash_title"), [periodForm, body]);
+    periodForm.addEventListener("submit", function (e) { e.preventDefault(); var v = formValues(periodForm); loadDashboard(body, v.from, v.to); });
+    loadDashboard(body, from, today);
+  }
+  function dateInShanghai(date) {
+    var parts = new Intl.DateTimeFormat("en-CA", {timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit"}).format(date);
+    return parts;
+  }
+
+  function loadDashboard(body, from, to) {
+    App.clear(body).appendChild(el("p", {text: t("loading")}));
+    var range = "from=" + encodeURIComponent(from || "") + "&to=" + encodeURIComponent(to || "");
+    var get = function (path) { return call("GET", path).then(null, function () { return {ok: false, status: 0}; }); };
+    Promise.all([get("api/v1/staff/stats?" + range + "&by=sku"), get("api/v1/staff/stats?" + range + "&by=category"),
+                 get("api/v1/staff/alerts")]).then(function (results) {
+      var bySku = results[0], byCategory = results[1], alerts = results[2];
+      App.clear(body);
+      var Charts = window.Charts;
+      var wide = window.matchMedia("(min-width: 760px)").matches;  // two charts a row there
+      var width = Math.max(280, Math.min(640, Math.round((wide ? (view.clientWidth - 48) / 2 : view.clientWidth) - 50)));
+      var unavailable = function (r) { return el("p", {class: "muted", text: t("dash_unavailable", {code: r.status})}); };
+      var total = byCategory.ok ? byCategory.data.total || {} : bySku.ok ? bySku.data.total || {} : null;
+      if (total) {
+        body.appendChild(el("div", {class: "kpis"}, [["dash_total", total.count], ["dash_open", total.open], ["dash_overdue", total.overdue]].map(function (k) {
+          return el("div", {class: "kpi card" + (k[0] === "dash_overdue" && total.overdue ? " bad" : "")}, [el("span", {class: "kpi-value", text: String(k[1] === undefined ? "—" : k[1])}), el("span", {text: t(k[0])})]);
+        })));
+      }
+      var grid = el("div", {class: "chart-grid"});
+      body.appendChild(grid);
+      grid.appendChild(section("dash_by_sku", [bySku.ok ? Charts.pareto(groups(bySku), {width: width, title: t("dash_by_sku"), countLabel: t("dash_count"), cumulativeLabel: t("dash_cumulative"), empty: t("dash_no_data"), tableLabel: t("dash_data_table")}) : unavailable(bySku)], "chart-sku"));
+      grid.appendChild(section("dash_by_category", [byCategory.ok ? Charts.bars(groups(byCategory).map(function (g) { return {label: STRINGS_HAS("cat_" + g.key) ? t("cat_" + g.key) : g.label || g.key, value: g.count}; }), {width: width, title: t("dash_by_category"), empty: t("dash_no_data"), tableLabel: t("dash_data_table")}) : unavailable(byCategory)], "chart-category"));
+      grid.appendChild(section("dash_deadlines", [total ? Charts.gauges([{label: t("dash_first_contact_met"), value: total.first_contact_met_pct}, {label: t("dash_resolution_met"), value: total.resolution_met_pct}], {width: width, title: t("dash_deadlines")}) : unavailable(byCategory)], "chart-deadlines"));
+      grid.appendChild(section("dash_satisfaction", total ? [el("p", {class: "kpi-value", text: t("dash_sat_avg", {value: total.satisfaction_average === null || total.satisfaction_average === undefined ? "—" : Number(total.satisfaction_average).toFixed(1)})}),
+        Charts.bars(groups(byCategory).filter(function (g) { return g.satisfaction_average !== null && g.satisfaction_average !== undefined; }).map(function (g) { return {label: STRINGS_HAS("cat_" + g.key) ? t("cat_" + g.key) : g.label || g.key, value: Number(g.satisfaction_average)}; }), {width: width, title: t("dash_satisfaction"), max: 5, decimals: 1, empty: t("dash_no_data"), tableLabel: t("dash_data_table")})] : [unavailable(byCategory)], "chart-satisfaction"));
+      var alertItems = alerts.ok ? (alerts.data.items || []) : null;
+      grid.appendChild(section("dash_alerts", [alertItems === null ? unavailable(alerts) : !alertItems.length ? el("p", {text: t("dash_no_alerts")}) :
+        el("ul", {class: "alerts"}, alertItems.map(function (a) {
+          return el("li", {class: "alert-item"}, [el("strong", {text: t("dash_alert_line", {sku: a.sku || "—", batch: a.batch || a.production_date || "—", count: a.count})}),
+            el("p", {class: "when", text: App.formatTime(a.first_received_at) + " – " + App.formatTime(a.last_received_at)}),
+            el("p", {}, (a.complaint_ids || []).map(function (id) { return el("a", {href: "#/c/" + id, class: "mono chip", text: id}); }))]);
+        }))], "chart-alerts"));
+    });
+  }
+  function groups(result) { return result && result.ok && result.data && result.data.groups ? result.data.groups : []; }
+
+  route();
+}());
