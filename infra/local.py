@@ -27,6 +27,9 @@ class RoomyThreadedServer(ThreadingMixIn, HTTPServer):
 def start_moto(host: str, port: int):
     from moto.server import ThreadedMotoServer
 
+    from infra import moto_patches
+
+    moto_patches.apply()
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     return server

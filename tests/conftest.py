@@ -26,6 +26,9 @@ def moto_server():
     """A real moto server on loopback; boto3 reaches it through AWS_ENDPOINT_URL."""
     from moto.server import ThreadedMotoServer
 
+    from infra import moto_patches
+
+    moto_patches.apply()
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

@@ -442,6 +442,7 @@
       acc.push(el("dt", {text: t(p[0])})); acc.push(el("dd", {text: String(p[1])})); return acc;
     }, []));
   }
+  function reasons(list) { return (list || []).map(function (r) { return STRINGS_HAS("why_" + r) ? t("why_" + r) : r; }).join(", ") || null; }
   function boolText(v) { return v === true ? t("yes") : v === false ? t("no") : v; }
   function section(titleKey, body, id) {
     return el("section", {class: "card", "aria-labelledby": id + "-title", id: id}, [el("h2", {id: id + "-title", text: t(titleKey)})].concat(body));
@@ -481,8 +482,8 @@
     var records = [];
     if (c.feedback_form) { var ff = c.feedback_form; records.push(section("detail_feedback_form", [pairs([["a_investigation", ff.investigation], ["a_sample_provided", boolText(ff.sample_provided)], ["a_certificate_provided", boolText(ff.certificate_provided)], ["a_customer_request", ff.customer_request], ["a_requested_amount", ff.requested_amount]])], "sec-feedback")); }
     if (c.qc_result) { var q = c.qc_result; records.push(section("detail_qc", [pairs([["a_investigation_result", q.investigation_result], ["a_cause_analysis", q.cause_analysis], ["a_responsible_department", q.responsible_department], ["a_corrective_actions", q.corrective_actions], ["a_preventive_actions", q.preventive_actions], ["a_company_at_fault", boolText(q.company_at_fault)]])], "sec-qc")); }
-    if (c.handling) { records.push(section("detail_handling", [pairs([["a_type", t("h_" + c.handling.type)], ["a_amount", c.handling.amount], ["a_note", c.handling.note || c.handling.explanation]])], "sec-handling")); }
-    if (c.approval) { records.push(section("detail_approval", [pairs([["a_company_at_fault", null], ["k_status", c.approval.approved ? t("act_approve") : t("act_decline")], ["a_note", c.approval.note], ["k_assignee", c.approval.by]])], "sec-approval")); }
+    if (c.handling) { records.push(section("detail_handling", [pairs([["a_type", t("h_" + c.handling.type)], ["a_amount", c.handling.amount], ["a_note", c.handling.note || c.handling.explanation], ["k_approval_reasons", reasons(c.handling.approval_reasons)], ["k_proposed_by", c.handling.proposed_by]])], "sec-handling")); }
+    if (c.approval) { records.push(section("detail_approval", [pairs([["k_decision", c.approval.approved ? t("act_approve") : t("act_decline")], ["a_note", c.approval.note], ["k_approver", c.approval.by], ["k_when", App.formatTime(c.approval.at)]])], "sec-approval")); }
     if (c.satisfaction) { records.push(section("detail_satisfaction", [pairs([["a_rating", c.satisfaction.rating], ["a_comment", c.satisfaction.comment]])], "sec-satisfaction")); }
     var history = section("detail_history", [el("ol", {class: "timeline staff"}, (c.history || []).map(function (h) {
       var data = Object.keys(h.data || {}).filter(function (k) { return h.data[k] !== null && h.data[k] !== undefined && h.data[k] !== ""; })
@@ -507,7 +508,7 @@
   var VALUE_PREFIX = {channel: "ch_", severity: "sev_", type: "h_", via: "via_", clock: "clock_", category: "cat_"};
   function historyDatum(key, value) {
     var label = STRINGS_HAS("hk_" + key) ? t("hk_" + key) : key;
-    var shown = Array.isArray(value) ? value.join(", ") : typeof value === "object" ? JSON.stringify(value) : value;
+    var shown = key === "approval_reasons" ? reasons(value) : Array.isArray(value) ? value.join(", ") : typeof value === "object" ? JSON.stringify(value) : value;
     if (typeof value === "boolean") { shown = boolText(value); }
     if (VALUE_PREFIX[key] && STRINGS_HAS(VALUE_PREFIX[key] + value)) { shown = t(VALUE_PREFIX[key] + value); }
     return label + ": " + shown;

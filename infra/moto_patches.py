@@ -1,0 +1,129 @@
+"""Make moto's DynamoDB behave like DynamoDB where the system relies on it, for the local stack.
+
+1. Atomic operations. DynamoDB applies a conditional write or a transaction atomically; moto's
+   threaded server lets concurrent requests interleave (two retries of one submission could
+   both pass `attribute_not_exists`, and a query could see a table change under it). One lock
+   around every item operation restores that.
+2. Transactions without table copies. moto deep-copies every table a transaction touches, to
+   roll back on a cancellation, so each complaint costs time in proportion to the whole table
+   and a rolled-back copy strands the table's stream readers. Here every condition is checked
+   first, under the lock, and only then are the writes made; if a write still fails, only the
+   items it touched are restored.
+
+Applied by the local runner and the test suite before moto starts serving (`apply()`).
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import threading
+from typing import Any
+
+_LOCK = threading.RLock()
+_LOCKED = ("put_item", "update_item", "delete_item", "get_item", "query", "scan", "transact_write_items")
+_applied = False
+
+
+def apply() -> None:
+    global _applied
+    if _applied:
+        return
+    from moto.dynamodb.models import DynamoDBBackend
+
+    DynamoDBBackend.transact_write_items = _transact_write_items
+    for name in _LOCKED:
+        setattr(DynamoDBBackend, name, _locked(getattr(DynamoDBBackend, name)))
+    _applied = True
+
+
+def _locked(method):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with _LOCK:
+            return method(*args, **kwargs)
+    return wrapper
+
+
+def _transact_write_items(self, transact_items: list[dict[str, Any]]) -> None:
+    from moto.dynamodb.exceptions import (
+        MultipleTransactionsException, TooManyTransactionsException, TransactionCanceledException,
+        TransactWriteSingleOpException,
+    )
+
+    if len(transact_items) > 100:
+        raise TooManyTransactionsException()
+    ops = []
+    seen: set[tuple[str, str]] = set()
+    for entry in transact_items:
+        if len(entry) > 1:
+            raise TransactWriteSingleOpException
+        op_type, op = next(iter(entry.items()))
+        key = _key(self, op_type, op)
+        marker = (op["TableName"], str(sorted(key.items())))
+        if marker in seen:
+            raise MultipleTransactionsException()
+        seen.add(marker)
+        ops.append((op_type, op, key))
+    reasons = [_check(self, op, key) for _, op, key in ops]
+    if any(code is not None for code, _, _ in reasons):
+        raise TransactionCanceledException(reasons)
+    before = [(op["TableName"], key, _snapshot(self, op["TableName"], key)) for _, op, key in ops]
+    try:
+        for op_type, op, key in ops:
+            _write(self, op_type, op, key)
+    except Exception:
+        for table_name, key, item in before:
+            _restore(self, table_name, key, item)
+        raise
+
+
+def _key(backend, op_type: str, op: dict[str, Any]) -> dict[str, Any]:
+    if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
+        raise ValueError("Unsupported transaction operation")
+    if op_type != "Put":
+        return op["Key"]
+    table = backend.get_table(op["TableName"])
+    key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+    if table.range_key_attr is not None:
+        key[table.range_key_attr] = op["Item"][table.range_key_attr]
+    return key
+
+
+def _check(backend, op: dict[str, Any], key: dict[str, Any]) -> tuple[Any, Any, Any]:
+    from moto.dynamodb.comparisons import get_filter_expression
+
+    expression = op.get("ConditionExpression")
+    if expression is None:
+        return None, None, None
+    current = backend.get_item(op["TableName"], key)
+    condition = get_filter_expression(expression, op.get("ExpressionAttributeNames"),
+                                      op.get("ExpressionAttributeValues"))
+    if condition.expr(current):
+        return None, None, None
+    old = current.to_json()["Attributes"] if current and op.get(
+        "ReturnValuesOnConditionCheckFailure") == "ALL_OLD" else None
+    return "ConditionalCheckFailed", "The conditional request failed", old
+
+
+def _write(backend, op_type: str, op: dict[str, Any], key: dict[str, Any]) -> None:
+    names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+    if op_type == "Put":
+        backend.put_item(op["TableName"], op["Item"])
+    elif op_type == "Delete":
+        backend.delete_item(op["TableName"], key)
+    elif op_type == "Update":
+        backend.update_item(op["TableName"], key, update_expression=op["UpdateExpression"],
+                            expression_attribute_names=names, expression_attribute_values=values)
+
+
+def _snapshot(backend, table_name: str, key: dict[str, Any]) -> dict[str, Any] | None:
+    current = backend.get_item(table_name, key)
+    return copy.deepcopy(current.to_json()["Attributes"]) if current else None
+
+
+def _restore(backend, table_name: str, key: dict[str, Any], item: dict[str, Any] | None) -> None:
+    if item is None:
+        if backend.get_item(table_name, key) is not None:
+            backend.delete_item(table_name, key)
+    else:
+        backend.put_item(table_name, item)
