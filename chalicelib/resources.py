@@ -14,14 +14,16 @@ Access patterns of the single table (pattern -> key or index -> query):
 | staff member, territory, route, account   | table            | pk = STAFF#<u> / TERRITORY#<c> / ROUTE#<p>#<c> / ACCOUNT#<a> |
 | a salesperson's queue, filter by assignee | by_assignee      | ASSIGNEE#<u>, sk = received#id, newest first      |
 | by status (open queues)                   | by_status        | STATUS#<status>#<shard 0..n> merged, newest first  |
-| all complaints in a period                | by_day           | DAY#<yyyy-mm-dd>#<shard> per day, merged           |
+| all complaints in a period                | by_month         | MONTH#<yyyy-mm>#<shard> per month, merged          |
 | by SKU (and batch/production date)        | by_sku           | SKU#<sku>, sk = received#id                        |
 | by territory                              | by_territory     | TERRITORY#<code>, sk = received#id                 |
 | overdue (a running clock past due)        | by_due           | DUE#<shard>, sk < now (sparse: only running clocks)|
 | outbox items not yet delivered (sweeper)  | outbox_pending   | OUTBOX#<shard>, sk < cutoff (sparse)               |
 
-Status, day, due and outbox partitions are sharded by a hash of the complaint id so
-that no single "open" or "today" partition takes every write.
+Status, month, due and outbox partitions are sharded by a hash of the complaint id so
+that no single "open" or "this month" partition takes every write (writes at any
+moment go to the current month only, so a month key is as cool as a day key and an
+empty or quiet period costs a few queries, not one per day).
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ TABLE_KEY = ("pk", "sk")
 GLOBAL_INDEXES: dict[str, tuple[str, str]] = {
     "by_assignee": ("by_assignee_pk", "by_assignee_sk"),
     "by_status": ("by_status_pk", "by_status_sk"),
-    "by_day": ("by_day_pk", "by_day_sk"),
+    "by_month": ("by_month_pk", "by_month_sk"),
     "by_sku": ("by_sku_pk", "by_sku_sk"),
     "by_territory": ("by_territory_pk", "by_territory_sk"),
     "by_due": ("by_due_pk", "by_due_sk"),

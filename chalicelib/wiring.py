@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from chalicelib.adapters.aggregates import StatsStore
+from chalicelib.adapters.attempts import AttemptCounter
 from chalicelib.adapters.clusters import ClusterStore
 from chalicelib.adapters.complaints import ComplaintRepository
 from chalicelib.adapters.directory import StaffDirectory
@@ -31,6 +32,7 @@ class Adapters:
     search: ComplaintSearch
     stats: StatsStore
     clusters: ClusterStore
+    attempts: AttemptCounter
 
 
 @lru_cache(maxsize=1)
@@ -49,4 +51,5 @@ def adapters() -> Adapters:
         search=ComplaintSearch(dynamodb, s.table_name),
         stats=StatsStore(dynamodb, s.table_name),
         clusters=ClusterStore(dynamodb, s.table_name),
+        attempts=AttemptCounter(dynamodb, s.table_name),
     )

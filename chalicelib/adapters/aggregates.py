@@ -55,23 +55,24 @@ class StatsStore:
             raise
         return True
 
-    def sums(self, dimension: str, days: list[date], months: list[date]) -> dict[str, Counters]:
-        """Counters per group of one dimension, summed over whole days and whole months."""
+    def sums(self, days: list[date], months: list[date]) -> dict[str, dict[str, Counters]]:
+        """Counters per dimension and group, summed over whole days and whole months: one Query per
+        shard of each day or month, however many complaints they hold."""
         partitions = [day_partition(d, n) for d in days for n in range(SHARDS)]
         partitions += [month_partition(m, n) for m in months for n in range(SHARDS)]
-        totals: dict[str, Counters] = {}
+        totals: dict[str, dict[str, Counters]] = {}
         for partition in partitions:
-            for row in self._rows(partition, f"{dimension}#"):
-                group = row.pop("sk").split("#", 1)[1]
-                totals.setdefault(group, Counter()).update(
+            for row in self._rows(partition):
+                dimension, group = row.pop("sk").split("#", 1)
+                totals.setdefault(dimension, {}).setdefault(group, Counter()).update(
                     {k: int(v) for k, v in row.items() if k not in ("pk", "type")})
         return totals
 
-    def _rows(self, partition: str, prefix: str) -> list[dict[str, Any]]:
+    def _rows(self, partition: str) -> list[dict[str, Any]]:
         rows, start = [], None
         while True:
-            kwargs = {"TableName": self._table, "KeyConditionExpression": "pk = :pk AND begins_with(sk, :p)",
-                      "ExpressionAttributeValues": to_item({":pk": partition, ":p": prefix})}
+            kwargs = {"TableName": self._table, "KeyConditionExpression": "pk = :pk",
+                      "ExpressionAttributeValues": to_item({":pk": partition})}
             if start:
                 kwargs["ExclusiveStartKey"] = start
             page = self._client.query(**kwargs)

@@ -175,8 +175,8 @@ def _index_keys(c: Complaint) -> dict[str, str]:
     order = f"{iso(c.received_at)}#{c.id}"
     n = shard(c.id)
     keys = {"by_status_pk": f"STATUS#{c.status}#{n}", "by_status_sk": order,
-            "by_day_pk": f"DAY#{c.received_at.astimezone(timezone.utc).date().isoformat()}#{n}",
-            "by_day_sk": order}
+            "by_month_pk": f"MONTH#{c.received_at.astimezone(timezone.utc):%Y-%m}#{n}",
+            "by_month_sk": order}
     if c.assignee:
         keys.update(by_assignee_pk=f"ASSIGNEE#{c.assignee}", by_assignee_sk=order)
     if c.product.sku:

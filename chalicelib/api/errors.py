@@ -76,6 +76,11 @@ class Throttled(ApiError):
     status, code, message = 429, "throttled", ("尝试次数过多, 请稍后再试", "Too many attempts, try again later")
 
 
+class TooManyAttempts(ApiError):
+    """429: too many wrong access codes for this complaint; try again later."""
+    status, code, message = 429, "too_many_attempts", ("尝试次数过多, 请稍后再试", "Too many attempts, try again later")
+
+
 class Unavailable(ApiError):
     """503: storage could not be reached; nothing was stored, retry."""
     status, code, message = 503, "unavailable", ("系统繁忙, 您的投诉尚未保存, 请稍后重试",

@@ -10,11 +10,27 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from chalicelib.domain.model import SHANGHAI
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class GuessLimit:
+    """A few wrong access codes for one complaint, then its status look-ups are refused until the
+    window ends: six digits cannot be guessed at a few tries per quarter hour."""
+
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+
+    def window_of(self, now: datetime) -> tuple[str, datetime]:
+        """The fixed window `now` falls in: its name and its end."""
+        seconds = int(self.window.total_seconds())
+        start = int(now.timestamp()) // seconds * seconds
+        return str(start), datetime.fromtimestamp(start + seconds, timezone.utc)
 
 
 def new_complaint_id(now: datetime) -> str:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.domain.labels import HANDLING, zh
 from chalicelib.domain.model import (
-    Clock, Complaint, Deadline, NotificationEvent, Notify, Role, Schedule, Severity, Unschedule,
+    Clock, Complaint, Deadline, NotificationEvent, Notify, Role, Schedule, Severity, SHANGHAI, Unschedule,
 )
 
 HOUR = timedelta(hours=1)
@@ -186,11 +186,10 @@ def _to_assignee(complaint: Complaint, event: NotificationEvent, text: str) -> N
 
 _CLOCK_NAMES = {Clock.FIRST_CONTACT: "首次联系", Clock.RESOLUTION: "处理", Clock.CALLBACK: "回访"}
 _ASK = {Clock.FIRST_CONTACT: "请尽快联系顾客", Clock.RESOLUTION: "请尽快确定处理方案并告知顾客"}
-_SHANGHAI = ZoneInfo("Asia/Shanghai")  # people read times in texts in Shanghai time
 
 
 def _local(moment: datetime) -> str:
-    return f"{moment.astimezone(_SHANGHAI):%m-%d %H:%M}"
+    return f"{moment.astimezone(SHANGHAI):%m-%d %H:%M}"
 
 
 def _warning_text(c: Complaint, d: Deadline) -> str:

@@ -38,6 +38,14 @@ class IdempotencyKeyReused(DomainError):
     """The same Idempotency-Key came with a different request body."""
 
 
+class TooManyAttempts(DomainError):
+    """Too many wrong access codes for one complaint: look-ups are refused for a while."""
+
+    def __init__(self, retry_after_seconds: int):
+        super().__init__("too many wrong access codes")
+        self.retry_after_seconds = retry_after_seconds
+
+
 class Unauthenticated(DomainError):
     """No valid staff token came with the request."""
 

@@ -3,18 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from chalicelib.domain import deadlines
 from chalicelib.domain.labels import CATEGORY, SEVERITY, zh
 from chalicelib.domain.model import (
     Category, Channel, Clock, Complaint, Customer, DesiredResolution, NotificationEvent, Notify, Product,
-    Role, ServiceDimension, Severity, Status,
+    Role, ServiceDimension, Severity, SHANGHAI, Status,
 )
 from chalicelib.domain.routing import Route
 from chalicelib.domain.severity import judge
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)

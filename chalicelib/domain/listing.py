@@ -6,12 +6,10 @@ the remaining filters are applied to what that key returns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, timezone
 
 from chalicelib.resources import SHARDS
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_WINDOW = timedelta(days=92)
 FILTERS = ("status", "assignee", "territory", "sku", "batch", "category", "channel", "severity")
 
@@ -48,8 +46,7 @@ def plan(query: ListQuery, now: datetime) -> Plan:
         return Plan("by_status", (_shards(f"STATUS#{f.pop('status')}#{{n}}"),), f, **window)
     start = query.received_from or now - DEFAULT_WINDOW
     end = query.received_to or now
-    days = _days(start, end)
-    return Plan("by_day", tuple(_shards(f"DAY#{d.isoformat()}#{{n}}") for d in days), f,
+    return Plan("by_month", tuple(_shards(f"MONTH#{m}#{{n}}") for m in _months(start, end)), f,
                 received_from=start, received_to=end)
 
 
@@ -57,7 +54,11 @@ def _shards(pattern: str) -> tuple[str, ...]:
     return tuple(pattern.format(n=n) for n in range(SHARDS))
 
 
-def _days(start: datetime, end: datetime) -> list[date]:
-    """UTC days from the newest back to the oldest (the by_day key uses the UTC day)."""
-    first, last = start.astimezone(ZoneInfo("UTC")).date(), end.astimezone(ZoneInfo("UTC")).date()
-    return [last - timedelta(days=i) for i in range((last - first).days + 1)]
+def _months(start: datetime, end: datetime) -> list[str]:
+    """UTC months (yyyy-mm) from the newest back to the oldest (the by_month key uses the UTC month)."""
+    first, last = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    months, year, month = [], last.year, last.month
+    while (year, month) >= (first.year, first.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months

@@ -12,7 +12,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the company's time: days, deadlines and texts are read in it
 
 class Status(StrEnum):
     RECEIVED = "received"

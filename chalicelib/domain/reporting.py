@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from chalicelib.domain.model import SHANGHAI
 
 STATUS = {
     "received": ("已受理", "Received"), "assigned": ("已分派", "Assigned"), "investigating": ("调查中", "Investigating"),

@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from chalicelib.domain.model import OPEN_STATUSES, Clock, Complaint, Deadline
+from chalicelib.domain.model import OPEN_STATUSES, SHANGHAI, Clock, Complaint, Deadline
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 DIMENSIONS = ("category", "sku", "batch", "territory", "assignee", "channel", "responsible_department")
 ALL = "all"  # the dimension (and group) of the totals
 UNKNOWN = "-"

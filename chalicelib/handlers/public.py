@@ -47,4 +47,4 @@ def submit_complaint():
 def complaint_status(complaint_id):
     request = bp.current_request
     code = request.headers.get("x-access-code")
-    return json_response(public.status(complaint_id, code, lang(request), adapters()))
+    return json_response(public.status(complaint_id, code, lang(request), adapters(), now()))

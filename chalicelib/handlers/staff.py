@@ -64,8 +64,9 @@ def statistics():
     request = bp.current_request
     _not_sales_only(current_actor(request), "statistics")
     params = parse_query(StatsParams, request.query_params, lang(request))
-    start, end = stats.period(params.from_, params.to, now())
-    return json_response(stats.report(start, end, params.by, lang(request), adapters()))
+    moment = now()
+    start, end = stats.period(params.from_, params.to, moment)
+    return json_response(stats.report(start, end, params.by, lang(request), adapters(), stats.shanghai_day(moment)))
 
 
 @bp.route("/api/v1/staff/alerts", methods=["GET"], authorizer=staff_token)

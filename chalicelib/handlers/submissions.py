@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from chalice.app import Request
 
@@ -12,11 +11,10 @@ from chalicelib.api.models import ComplaintIn, ListParams
 from chalicelib.domain.errors import RuleViolation
 from chalicelib.domain.intake import RecordComplaint
 from chalicelib.domain.listing import FILTERS, ListQuery
-from chalicelib.domain.model import Channel, Customer, Product
+from chalicelib.domain.model import SHANGHAI, Channel, Customer, Product
 from chalicelib.services.intake import Submission
 
 MAX_KEY_LENGTH = 128
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def submission(body: ComplaintIn, request: Request, recorded_by: str, scope: str) -> Submission:

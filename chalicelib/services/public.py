@@ -7,7 +7,7 @@ from typing import Any
 
 from chalicelib.adapters.dynamo import iso
 from chalicelib.domain import access
-from chalicelib.domain.errors import ComplaintNotFound
+from chalicelib.domain.errors import ComplaintNotFound, TooManyAttempts
 from chalicelib.domain.labels import HANDLING, PUBLIC_STEP, PUBLIC_STEP_TEXT, word
 from chalicelib.domain.model import Complaint
 from chalicelib.resources import PHOTO_MAX_BYTES
@@ -24,11 +24,18 @@ def new_upload(content_type: str, a: Adapters, now: datetime) -> dict[str, Any]:
             "expires_at": iso(now + UPLOAD_TTL), "max_bytes": PHOTO_MAX_BYTES}
 
 
-def status(complaint_id: str, code: str | None, lang: str, a: Adapters) -> dict[str, Any]:
-    """Progress in plain words; an unknown id and a wrong code are the same 'not found'."""
+def status(complaint_id: str, code: str | None, lang: str, a: Adapters, now: datetime,
+           limit: access.GuessLimit = access.GuessLimit()) -> dict[str, Any]:
+    """Progress in plain words; an unknown id and a wrong code are the same 'not found', and after
+    a few of them for one id its look-ups are refused until the window ends, right code or not."""
+    window, window_end = limit.window_of(now)
+    subject = complaint_id[:40]
+    if a.attempts.failures(subject, window) >= limit.max_failures:
+        raise TooManyAttempts(max(1, int((window_end - now).total_seconds())))
     complaint = a.complaints.get(complaint_id) if _plausible_id(complaint_id) else None
     if complaint is None or not access.access_code_matches(
             a.settings.access_code_secret, complaint.id, code, complaint.access_code_hash):
+        a.attempts.fail(subject, window, window_end)
         raise ComplaintNotFound(complaint_id)
     return {"complaint_id": complaint.id, "status": PUBLIC_STEP[complaint.status],
             "received_at": iso(complaint.received_at),

@@ -7,6 +7,7 @@ from typing import Any, Iterable
 
 from chalicelib.domain import stats
 from chalicelib.domain.labels import CATEGORY, CHANNEL, word
+from chalicelib.domain.model import SHANGHAI
 from chalicelib.services.stream import complaint_changes
 from chalicelib.wiring import Adapters
 
@@ -25,26 +26,26 @@ def apply_stream(records: Iterable[dict[str, Any]], a: Adapters) -> int:
     return applied
 
 
-def report(start: date, end: date, by: str, lang: str, a: Adapters) -> dict[str, Any]:
+def report(start: date, end: date, by: str, lang: str, a: Adapters, today: date) -> dict[str, Any]:
     """The figures of the complaints received from `start` to `end` (Shanghai days, inclusive), per group."""
-    days, months = split_period(start, end)
-    groups = a.stats.sums(by, days, months)
-    totals = a.stats.sums(stats.ALL, days, months).get(stats.ALL, Counter())
-    rows = [{"key": key, "label": _label(by, key, lang), **vars(stats.Figures.of(sums))}
-            for key, sums in groups.items() if sums["count"] > 0]
+    sums = a.stats.sums(*split_period(start, end, today))
+    totals = sums.get(stats.ALL, {}).get(stats.ALL, Counter())
+    rows = [{"key": key, "label": _label(by, key, lang), **vars(stats.Figures.of(group))}
+            for key, group in sums.get(by, {}).items() if group["count"] > 0]
     rows.sort(key=lambda row: (-row["count"], row["key"]))
     return {"from": start.isoformat(), "to": end.isoformat(), "by": by, "total": vars(stats.Figures.of(totals)),
             "groups": rows}
 
 
-def split_period(start: date, end: date) -> tuple[list[date], list[date]]:
-    """Whole months as months (their first day), the ragged edges as days: few rows to read."""
+def split_period(start: date, end: date, today: date) -> tuple[list[date], list[date]]:
+    """Whole months as months (their first day), the ragged edges as days: few rows to read.
+    A month counts as whole when the period covers it up to today (nothing is received later)."""
     days: list[date] = []
     months: list[date] = []
     day = start
     while day <= end:
         month_end = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        if day.day == 1 and month_end <= end:
+        if day.day == 1 and min(month_end, today) <= end:
             months.append(day)
             day = month_end + timedelta(days=1)
         else:
@@ -55,9 +56,13 @@ def split_period(start: date, end: date) -> tuple[list[date], list[date]]:
 
 def period(start: date | None, end: date | None, now: datetime) -> tuple[date, date]:
     """The days asked for; a missing end is today, a missing start the first of the end's month."""
-    today = now.astimezone(stats.SHANGHAI).date()
+    today = shanghai_day(now)
     end = end or max(today, start or today)
     return start or end.replace(day=1), end
+
+
+def shanghai_day(now: datetime) -> date:
+    return now.astimezone(SHANGHAI).date()
 
 
 def _label(by: str, key: str, lang: str) -> str:

@@ -163,3 +163,18 @@ def test_the_alert_text_names_the_lot_and_the_complaints_but_no_customer():
     assert {n.role for n in notes} == {Role.QUALITY, Role.MANAGER}
     assert "V2047" in notes[0].text and "2026-11-01" in notes[0].text and "C-3" in notes[0].text
     assert "张" not in notes[0].text and "138" not in notes[0].text
+
+
+@pytest.mark.parametrize("start, end, today, days, months", [
+    ("2026-11-01", "2026-11-25", "2026-11-25", [], ["2026-11-01"]),  # this month so far: one month row
+    ("2026-10-01", "2026-10-31", "2026-11-25", [], ["2026-10-01"]),
+    ("2026-10-30", "2026-12-02", "2026-12-25", ["2026-10-30", "2026-10-31", "2026-12-01", "2026-12-02"],
+     ["2026-11-01"]),
+    ("2026-11-01", "2026-11-20", "2026-11-25", [f"2026-11-{d:02d}" for d in range(1, 21)], []),
+    ("2026-11-24", "2026-11-24", "2026-11-24", ["2026-11-24"], []),
+])
+def test_a_period_reads_whole_months_as_months_and_the_edges_as_days(start, end, today, days, months):
+    from chalicelib.services.stats import split_period
+
+    read = split_period(date.fromisoformat(start), date.fromisoformat(end), date.fromisoformat(today))
+    assert read == ([date.fromisoformat(d) for d in days], [date.fromisoformat(m) for m in months])
