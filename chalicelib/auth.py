@@ -9,10 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-import urllib.request
 from typing import Any
-
-import jwt
 
 from chalicelib.config import settings
 from chalicelib.domain.errors import Unauthenticated
@@ -47,6 +44,10 @@ class _Jwks:
 
 
 def _fetch(url: str) -> dict[str, Any]:
+    import urllib.request
+
+    import jwt  # with cryptography: imported when a token is checked, not on every cold start
+
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             keys = json.load(response)["keys"]
@@ -61,6 +62,8 @@ _jwks = _Jwks()
 
 def verify_token(token: str) -> Actor:
     """The staff member a valid ID token names; Unauthenticated for anything else."""
+    import jwt  # with cryptography: imported when a token is checked, not on every cold start
+
     token = (token or "").removeprefix("Bearer ").strip()
     try:
         header = jwt.get_unverified_header(token)
@@ -77,14 +80,21 @@ def verify_token(token: str) -> Actor:
     return Actor(username=claims["cognito:username"], roles=roles)
 
 
+class Unauthorized(Exception):
+    """An authorizer failing with exactly this message makes API Gateway answer 401 (a deny would be 403)."""
+
+    def __init__(self) -> None:
+        super().__init__("Unauthorized")
+
+
 def authorize(token: str) -> Any:
-    """The authorizer's answer: every route for a valid token (with who and which roles), none otherwise."""
+    """The authorizer's answer: every route for a valid token (with who and which roles); 401 otherwise."""
     from chalice.app import AuthResponse
 
     try:
         actor = verify_token(token)
     except Unauthenticated:
-        return AuthResponse(routes=[], principal_id="anonymous")
+        raise Unauthorized() from None
     return AuthResponse(routes=["*"], principal_id=actor.username,
                         context={"username": actor.username, "roles": ",".join(sorted(actor.roles))})
 

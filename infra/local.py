@@ -40,6 +40,10 @@ def serve_app(host: str, port: int):
     from chalice.config import Config
     from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
 
+    from infra import local_gateway
+
+    local_gateway.apply()
+
     sys.path.insert(0, str(ROOT))
     from app import app
 

@@ -310,6 +310,20 @@ def api(stage: str) -> dict[str, Any]:
             ("CKV_AWS_120", "answers are per user and change with every action: nothing to cache"))}
 
 
+def gateway_responses() -> dict[str, Any]:
+    """API Gateway's own refusals (a failed or denying authorizer) in the contract's error shape."""
+    from chalicelib.api.errors import Forbidden, Unauthenticated, error_body
+
+    def response(kind: str, status: str, error: Any) -> dict[str, Any]:
+        body = json.dumps(error_body(error, "zh"), ensure_ascii=False)
+        return {"Type": "AWS::ApiGateway::GatewayResponse", "Properties": {
+            "RestApiId": {"Ref": "RestAPI"}, "ResponseType": kind, "StatusCode": status,
+            "ResponseTemplates": {"application/json": body}}}
+
+    return {"UnauthorizedResponse": response("UNAUTHORIZED", "401", Unauthenticated()),
+            "AccessDeniedResponse": response("ACCESS_DENIED", "403", Forbidden())}
+
+
 def merge_template(stage: str) -> dict[str, Any]:
     return {
         "Parameters": parameters(stage),
@@ -318,6 +332,7 @@ def merge_template(stage: str) -> dict[str, Any]:
             **{policies.log_group_id(logical_id): log_group(stage, logical_id) for logical_id in FUNCTIONS},
             **policies.role_overrides(stage),
             "RestAPI": api(stage),
+            **gateway_responses(),
             "ComplaintsTable": table(stage),
             "NotificationsTopic": topic(stage),
             "PhotosBucket": bucket(stage),

@@ -15,6 +15,13 @@ os.environ.pop("AWS_PROFILE", None)
 logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto server request lines
 
 
+def pytest_configure(config):
+    """Chalice's local gateway answers a failed authorizer as API Gateway does (401)."""
+    from infra import local_gateway
+
+    local_gateway.apply()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

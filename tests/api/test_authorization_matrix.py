@@ -1,0 +1,101 @@
+"""Every staff and admin endpoint against every kind of caller; the expected answers are the table.
+
+`ok` is the endpoint's success code, `400`/`404` mean the caller got in but the request itself
+was refused (an empty body, an unknown id), so anything but 401/403 where the table says
+401/403 would be an unexpected access.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.api.conftest import module_api
+from tests.real_cases import BLADE
+from tests.tokens import forge, moto_signing_key
+
+IDENTITIES = ["anonymous", "forged", "expired", "other_pool", "service1", "sales_cs", "quality1", "manager1",
+              "leader1", "admin1", "sales_wh"]  # sales_wh: a salesperson on sales_cs's complaint
+
+# endpoint | anonymous forged expired other_pool | service sales quality manager leader admin | other sales
+TABLE = """
+POST staff/complaints              | 401 401 401 401 | 201 201 403 201 403 201 | 201
+GET  staff/complaints              | 401 401 401 401 | 200 200 200 200 200 200 | 200
+GET  staff/complaints/{id}         | 401 401 401 401 | 200 200 200 200 200 200 | 404
+GET  staff/complaints/{id}/feedback-form | 401 401 401 401 | 200 200 200 200 200 200 | 404
+POST staff/complaints/{id}/actions escalate | 401 401 401 401 | 200 200 200 200 200 200 | 403
+POST staff/complaints/{id}/actions assign   | 401 401 401 401 | 200 403 403 200 403 200 | 403
+GET  staff/stats                   | 401 401 401 401 | 200 403 200 200 200 200 | 403
+GET  staff/alerts                  | 401 401 401 401 | 200 403 200 200 200 200 | 403
+GET  staff/export                  | 401 401 401 401 | 403 403 403 200 200 200 | 403
+GET  admin/staff                   | 401 401 401 401 | 403 403 403 200 403 200 | 403
+GET  admin/staff/sales_cs          | 401 401 401 401 | 403 403 403 200 403 200 | 403
+PUT  admin/staff/sales_cs          | 401 401 401 401 | 403 403 403 400 403 400 | 403
+GET  admin/territories             | 401 401 401 401 | 403 403 403 200 403 200 | 403
+GET  admin/territories/HN-CS       | 401 401 401 401 | 403 403 403 200 403 200 | 403
+PUT  admin/territories/HN-CS       | 401 401 401 401 | 403 403 403 400 403 400 | 403
+POST admin/complaints/C-20260101-AAAAAA/erase | 401 401 401 401 | 403 403 403 403 403 404 | 403
+"""
+
+
+def expected_table() -> dict[str, dict[str, int]]:
+    table = {}
+    for line in TABLE.strip().splitlines():
+        endpoint, *groups = line.split("|")
+        codes = " ".join(groups).split()
+        table[" ".join(endpoint.split())] = dict(zip(IDENTITIES, map(int, codes), strict=True))
+    return table
+
+
+@pytest.fixture(scope="module")
+def world(moto_server):
+    """The demo staff, one complaint assigned to sales_cs, and a token for every identity."""
+    from chalicelib import clients
+    from chalicelib.adapters.identity import StaffIdentity, create_pool
+
+    with module_api(moto_server) as api:
+        complaint = api.call("POST", "/api/v1/complaints", BLADE).data["complaint_id"]
+        genuine = api.token("service1")
+        other = create_pool(clients.client("cognito-idp"), "another-pool", "another-client")
+        stranger = StaffIdentity(clients.client("cognito-idp"), other["user_pool_id"], other["user_pool_client_id"])
+        stranger.create_user("admin1", "Another-Pool-2026", ["admin"], "a@example.com", "外人")
+        tokens = {
+            "anonymous": None,
+            "forged": forge(genuine, rsa.generate_private_key(public_exponent=65537, key_size=2048),
+                            **{"cognito:groups": ["admin"]}),
+            "expired": forge(genuine, moto_signing_key(), exp=int(time.time()) - 3600),
+            "other_pool": stranger.login("admin1", "Another-Pool-2026")[0],
+            **{user: api.token(user) for user in IDENTITIES[4:]},
+        }
+        yield api, complaint, tokens
+
+
+def request(endpoint: str, complaint: str) -> tuple[str, str, dict | None]:
+    method, path, *action = endpoint.split()
+    path = "/api/v1/" + path.replace("{id}", complaint)
+    body = {"PUT": {}}.get(method)
+    if method == "POST" and path.endswith("/staff/complaints"):
+        body = {**BLADE, "channel": "hotline"}
+    if action:
+        body = {"action": action[0], **({"assignee": "sales_cs"} if action[0] == "assign" else {"note": "矩阵"})}
+    if path.endswith("/export"):
+        path += "?format=csv"
+    return method, path, body
+
+
+def test_every_endpoint_answers_every_identity_as_the_table_says(world):
+    api, complaint, tokens = world
+    expected = expected_table()
+    actual = {}
+    for endpoint in expected:
+        method, path, body = request(endpoint, complaint)
+        actual[endpoint] = {}
+        for identity in IDENTITIES:
+            token = tokens[identity]
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            actual[endpoint][identity] = api.call(method, path, body, headers=headers).status_code
+    unexpected = {(e, i): (actual[e][i], expected[e][i]) for e in expected for i in IDENTITIES
+                  if actual[e][i] != expected[e][i]}
+    assert unexpected == {}
+    assert all(expected[e][i] == 401 for e in expected for i in IDENTITIES[:4])
