@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import traceback
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Callable
 
 from chalice import Response
@@ -74,8 +76,14 @@ def to_api_error(error: Exception, language: str = "zh") -> api.ApiError:
     if _is_aws_failure(error):
         log.warning("storage or AWS call failed: %s", type(error).__name__)
         return api.Unavailable(retry_after=RETRY_AFTER_SECONDS)
-    log.exception("unexpected error: %s", type(error).__name__)
+    log.error("unexpected error: %s at %s", type(error).__name__, _where(error))
     return api.ApiError()
+
+
+def _where(error: Exception) -> str:
+    """Where it went wrong, without the message: messages may quote what a customer typed."""
+    frames = traceback.extract_tb(error.__traceback__)[-6:]
+    return " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
 
 
 def _is_aws_failure(error: Exception) -> bool:
