@@ -133,8 +133,9 @@ def field_errors(invalid: ValidationError, lang: str) -> list[dict[str, str]]:
     fields = []
     for error in invalid.errors(include_url=False):
         loc = [str(part) for part in error["loc"]]
-        if error["type"] not in ("union_tag_invalid", "union_tag_not_found") and len(loc) > 1 \
-                and loc[0] in ACTION_TAGS:
+        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc = [*loc, "action"]  # the discriminator itself is what is wrong
+        elif len(loc) > 1 and loc[0] in ACTION_TAGS:
             loc = loc[1:]  # discriminated union: the tag is not a field the caller wrote
         path = ".".join(loc) or "body"
         fields.append({"field": path, "message": translate(error["type"], lang, error.get("ctx"))})

@@ -65,7 +65,7 @@ Amount = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # built when first used
 
 
 class CustomerIn(Model):
@@ -253,14 +253,17 @@ class RecordQcResult(Model):
 class ProposeHandling(Model):
     action: Literal["propose_handling"]
     type: HandlingType
-    amount: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)] | None = None
+    amount: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)] | None = Field(
+        default=None, validate_default=True)
     note: Text | None = None
 
-    @model_validator(mode="after")
-    def _amount_where_money_moves(self) -> "ProposeHandling":
-        if self.type in (HandlingType.COMPENSATION, HandlingType.REFUND) and self.amount is None:
+    @field_validator("amount")
+    @classmethod
+    def _amount_where_money_moves(cls, amount: Decimal | None, info) -> Decimal | None:
+        """A field check (not a model check), so the error names `amount`."""
+        if amount is None and info.data.get("type") in (HandlingType.COMPENSATION, HandlingType.REFUND):
             raise PydanticCustomError("amount_required", "an amount is required")
-        return self
+        return amount
 
 
 class Approve(Model):
@@ -303,7 +306,7 @@ class Escalate(Model):
 ACTION_MODELS = (Assign, Contact, CloseUnsubstantiated, SubmitFeedbackForm, RecordQcResult, ProposeHandling,
                  Approve, Decline, NotifyCustomer, RecordSatisfaction, Close, Reopen, Escalate)
 ActionIn = Annotated[Union[ACTION_MODELS], Field(discriminator="action")]  # type: ignore[valid-type]
-ACTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(ActionIn)
+ACTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(ActionIn, config=ConfigDict(defer_build=True))
 errors.ACTION_TAGS.update(m.model_fields["action"].annotation.__args__[0] for m in ACTION_MODELS)
 
 
