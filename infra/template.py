@@ -97,7 +97,9 @@ def bucket(stage: str) -> dict[str, Any]:
                     "Id": "photos", "Status": "Enabled",
                     "Transitions": [{"StorageClass": "STANDARD_IA", "TransitionInDays": PHOTO_INFREQUENT_DAYS}],
                     "NoncurrentVersionExpiration": {"NoncurrentDays": PHOTO_NONCURRENT_DAYS},
-                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}]},
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}, {
+                    "Id": "exports", "Status": "Enabled", "Prefix": "exports/",  # names and phones: gone in a day
+                    "ExpirationInDays": 1, "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}]},
                 "CorsConfiguration": {"CorsRules": [{
                     "AllowedMethods": cors["AllowedMethods"], "AllowedOrigins": [{"Ref": "AllowedOrigin"}],
                     "AllowedHeaders": cors["AllowedHeaders"], "MaxAge": cors["MaxAgeSeconds"]}]},

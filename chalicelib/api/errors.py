@@ -168,6 +168,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "greater_than": ("应大于 {gt}", "must be greater than {gt}"),
     "greater_than_equal": ("应不小于 {ge}", "must be at least {ge}"),
     "less_than_equal": ("应不大于 {le}", "must be at most {le}"),
+    "export_too_large": ("导出的投诉过多, 请缩小时间范围或增加筛选条件",
+                         "too many complaints to export: narrow the period or add filters"),
     "period": ("应不早于 from, 且最多晚一年", "must be on or after from, at most a year later"),
     "enum": ("应为以下之一: {expected}", "must be one of {expected}"),
     "literal_error": ("应为以下之一: {expected}", "must be one of {expected}"),

@@ -31,8 +31,13 @@ def load(complaint_id: str, a: Adapters) -> Complaint:
 
 
 def view(complaint_id: str, actor: Actor, a: Adapters) -> dict[str, Any]:
-    """The whole record; a salesperson sees only their own complaints (others look unknown)."""
+    """The whole record."""
+    return staff_view(load_visible(complaint_id, actor, a), actor, a)
+
+
+def load_visible(complaint_id: str, actor: Actor, a: Adapters) -> Complaint:
+    """A complaint this actor may read: a salesperson only their own (others look unknown)."""
     complaint = load(complaint_id, a)
     if actor.roles == {Role.SALES} and complaint.assignee != actor.username:
         raise ComplaintNotFound(complaint_id)
-    return staff_view(complaint, actor, a)
+    return complaint
