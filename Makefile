@@ -20,6 +20,11 @@ test: $(STAMP) browser
 browser:
 	./infra/ensure_chromium.sh
 
+# `make bench`: the figures of bench/README.md (cold start, request overhead, AWS calls, burst), as ratios
+# to bare boto3/moto in the same run. BENCH_BURST=<n> scales the burst down (default 10000).
+bench: $(STAMP)
+	$(PY) -m bench.run
+
 clean:
 	rm -rf $(VENV) .pytest_cache build artifacts
 

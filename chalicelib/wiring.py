@@ -15,7 +15,7 @@ from chalicelib.adapters.outbox import OutboxStore
 from chalicelib.adapters.photos import PhotoStore
 from chalicelib.adapters.search import ComplaintSearch
 from chalicelib.adapters.timers import Timers
-from chalicelib.clients import client
+from chalicelib.clients import lazy_client as client  # built on first use, not with the adapters
 from chalicelib.config import Settings, settings
 
 

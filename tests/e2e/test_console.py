@@ -133,8 +133,9 @@ def test_a_real_case_from_the_hotline_to_closed_by_clicking(system, open_page, p
     sales.click("#action-propose_handling > summary")
     form = sales.locator("form[data-action=propose_handling]")
     form.locator("[name=type]").select_option("compensation")
-    form.locator("button[type=submit]").click()          # no amount: the API refuses, the form says why
-    form.locator(".form-message", has_text="金额").wait_for()
+    form.locator("button[type=submit]").click()          # no amount: the API refuses, next to the amount
+    form.locator(".field-error", has_text="金额").wait_for()
+    assert form.locator("[name=amount]").get_attribute("aria-invalid") == "true"
     act(sales, "propose_handling", {"amount": "60.00", "note": "赔偿一箱 V2047"})
     assert status_of(sales) == "待审批"
 

@@ -1,0 +1,255 @@
+"""Burst: web submissions from 32 concurrent clients against the local system (`python -m infra.local`,
+loopback only), some retried with the same Idempotency-Key; compared with raw moto PutItem throughput
+from 32 concurrent clients against the same moto. Then the table is read back to count what was
+stored, duplicated and lost."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from bench.common import ROOT, SUBMISSION_PATH, WEB_BODY, free_port, ms, percentile
+
+CLIENTS = 32
+MAX_ATTEMPTS = 8  # a client retries 5xx, 429 and broken connections with the same Idempotency-Key
+RETRY_EVERY = 20  # every 20th submission: the client sends it again after its answer (as if lost)
+RACE_EVERY = 20   # every 20th submission (offset 10): two clients send it at the same time
+PLACES = [("湖南", "长沙"), ("湖北", "武汉"), ("广东", "广州"), ("江西", "南昌")]
+
+
+def start_local_system() -> tuple[subprocess.Popen, str, str, Any]:
+    app_port, moto_port = free_port(), free_port()
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(app_port), "MOTO_PORT": str(moto_port)}
+    for key in ("AWS_ENDPOINT_URL", "TABLE_NAME", "STAGE", "TOPIC_ARN", "USER_POOL_ID"):
+        env.pop(key, None)
+    log = tempfile.NamedTemporaryFile("w+", prefix="bench-local-", suffix=".log", delete=False)
+    process = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env, stdout=log,
+                               stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"local system exited: {log.read()[-3000:]}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", app_port, timeout=2)
+            connection.request("GET", "/health")
+            if connection.getresponse().status == 200:
+                connection.close()
+                return process, f"127.0.0.1:{app_port}", f"http://127.0.0.1:{moto_port}", log
+        except OSError:
+            pass
+        time.sleep(0.2)
+    process.terminate()
+    raise TimeoutError("local system did not come up")
+
+
+def _dynamodb(moto_url: str) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.session.Session().client(
+        "dynamodb", endpoint_url=moto_url, region_name="us-east-1", aws_access_key_id="bench",
+        aws_secret_access_key="bench",
+        config=Config(max_pool_connections=CLIENTS, retries={"mode": "standard", "max_attempts": 5}))
+
+
+def raw_put_throughput(moto_url: str, count: int) -> dict[str, float]:
+    """32 clients doing PutItem (one complaint-sized item each) into a table of their own in the same moto."""
+    dynamodb = _dynamodb(moto_url)
+    table = f"bench-putitem-{uuid.uuid4().hex[:8]}"
+    dynamodb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                          AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                                {"AttributeName": "sk", "AttributeType": "S"}],
+                          KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                     {"AttributeName": "sk", "KeyType": "RANGE"}])
+    payload = json.dumps(WEB_BODY, ensure_ascii=False)
+    jobs: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+    for n in range(count):
+        jobs.put(n)
+    for _ in range(CLIENTS):
+        jobs.put(None)
+    latencies: list[float] = []
+
+    def worker() -> None:
+        while (n := jobs.get()) is not None:
+            started = time.perf_counter()
+            dynamodb.put_item(TableName=table, Item={
+                "pk": {"S": f"ITEM#{n}"}, "sk": {"S": "META"}, "body": {"S": payload}, "n": {"N": str(n)},
+                "received_at": {"S": time.strftime("%Y-%m-%dT%H:%M:%S")}})
+            latencies.append(time.perf_counter() - started)
+
+    dynamodb.put_item(TableName=table, Item={"pk": {"S": "warm"}, "sk": {"S": "META"}})
+    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {"count": count, "seconds": elapsed, "rate": count / elapsed,
+            "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
+
+
+def submissions(app_host: str, count: int, run_id: str) -> dict[str, Any]:
+    jobs: queue.SimpleQueue[tuple[str, str, dict, bool] | None] = queue.SimpleQueue()
+    kinds = {"once": 0, "retried": 0, "raced": 0}
+    for n in range(count):
+        province, city = PLACES[n % len(PLACES)]
+        body = {**WEB_BODY, "customer": {**WEB_BODY["customer"], "province": province, "city": city},
+                "description": f"{WEB_BODY['description']} (#{n})"}
+        key = f"burst-{run_id}-{n}"
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        if n % RACE_EVERY == RACE_EVERY // 2:
+            kinds["raced"] += 1
+            jobs.put((key, "race", raw, False))
+            jobs.put((key, "race", raw, False))  # the next free client takes the twin at the same moment
+        elif n % RETRY_EVERY == 0:
+            kinds["retried"] += 1
+            jobs.put((key, "retry", raw, True))
+        else:
+            kinds["once"] += 1
+            jobs.put((key, "once", raw, False))
+    for _ in range(CLIENTS):
+        jobs.put(None)
+
+    lock = threading.Lock()
+    answers: dict[str, list[str]] = defaultdict(list)
+    latencies: list[float] = []
+    statuses: dict[int, int] = defaultdict(int)
+    failures: list[str] = []
+    host, port = app_host.split(":")
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection(host, int(port), timeout=60)
+
+        def post(key: str, raw: bytes) -> str | None:
+            nonlocal connection
+            for attempt in range(MAX_ATTEMPTS):
+                started = time.perf_counter()
+                try:
+                    connection.request("POST", SUBMISSION_PATH, body=raw, headers={
+                        "Content-Type": "application/json", "Idempotency-Key": key})
+                    response = connection.getresponse()
+                    data = response.read()
+                    status = response.status
+                except (OSError, http.client.HTTPException):
+                    connection.close()
+                    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+                    status, data = 0, b""
+                latencies.append(time.perf_counter() - started)
+                with lock:
+                    statuses[status] += 1
+                if status == 201:
+                    return json.loads(data)["complaint_id"]
+                if status and status < 500 and status != 429:
+                    with lock:
+                        failures.append(f"{status} {data[:200]!r}")
+                    return None
+                time.sleep(min(2.0, 0.1 * 2 ** attempt))
+            with lock:
+                failures.append(f"gave up after {MAX_ATTEMPTS} attempts")
+            return None
+
+        while (job := jobs.get()) is not None:
+            key, _, raw, again = job
+            for _ in range(2 if again else 1):
+                complaint_id = post(key, raw)
+                if complaint_id:
+                    with lock:
+                        answers[key].append(complaint_id)
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {"count": count, "seconds": elapsed, "rate": count / elapsed, "requests": len(latencies),
+            "p50": percentile(latencies, 50), "p99": percentile(latencies, 99), "answers": answers,
+            "statuses": dict(statuses), "failures": failures, "kinds": kinds}
+
+
+def stored(moto_url: str) -> tuple[set[str], dict[str, str]]:
+    """Every complaint's META item and every idempotency record in the table (the bench's own Scan)."""
+    from chalicelib import resources
+
+    dynamodb = _dynamodb(moto_url)
+    table = resources.names("local")["table"]
+    complaints: set[str] = set()
+    idempotency: dict[str, str] = {}
+    kwargs: dict[str, Any] = {
+        "TableName": table, "ProjectionExpression": "pk, sk, complaint_id",
+        "FilterExpression": "sk = :meta OR sk = :idem",
+        "ExpressionAttributeValues": {":meta": {"S": "META"}, ":idem": {"S": "IDEMPOTENCY"}}}
+    while True:
+        page = dynamodb.scan(**kwargs)
+        for item in page["Items"]:
+            pk = item["pk"]["S"]
+            if item["sk"]["S"] == "META" and pk.startswith("COMPLAINT#"):
+                complaints.add(pk.removeprefix("COMPLAINT#"))
+            elif item["sk"]["S"] == "IDEMPOTENCY":
+                idempotency[pk] = item["complaint_id"]["S"]
+        if "LastEvaluatedKey" not in page:
+            return complaints, idempotency
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def run(count: int) -> dict[str, Any]:
+    process, app_host, moto_url, log = start_local_system()
+    try:
+        run_id = uuid.uuid4().hex[:8]
+        print(f"  local system up (app http://{app_host}, moto {moto_url}); raw PutItem first ...", flush=True)
+        puts = raw_put_throughput(moto_url, count)
+        print(f"  raw PutItem: {puts['count']} in {puts['seconds']:.1f} s; now {count} submissions ...", flush=True)
+        subs = submissions(app_host, count, run_id)
+        complaints, idempotency = stored(moto_url)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+    answers = subs["answers"]
+    acked = {cid for ids in answers.values() for cid in ids}
+    split = sum(len(set(ids)) - 1 for ids in answers.values())  # one key, several complaints
+    ours = {pk.split("#", 2)[-1]: cid for pk, cid in idempotency.items() if f"burst-{run_id}-" in pk}
+    return {
+        "puts": puts, "subs": subs, "ratio": subs["rate"] / puts["rate"],
+        "stored": len(complaints), "expected": count, "idempotency_records": len(ours),
+        "duplicated": len(complaints - acked) + split,
+        "lost": len(acked - complaints),
+        "unanswered": count - len(answers), "log": log.name,
+    }
+
+
+def report(result: dict[str, Any], target: float) -> None:
+    puts, subs = result["puts"], result["subs"]
+    print(f"  raw moto PutItem ({puts['count']}, {CLIENTS} clients): {puts['rate']:.0f}/s "
+          f"(p50 {ms(puts['p50'])}, p99 {ms(puts['p99'])})")
+    kinds = subs["kinds"]
+    print(f"  submissions: {subs['count']} ({kinds['once']} once, {kinds['retried']} re-sent after the answer, "
+          f"{kinds['raced']} sent twice at once), {subs['requests']} HTTP requests in {subs['seconds']:.1f} s: "
+          f"{subs['rate']:.0f}/s")
+    print(f"  latency per request: p50 {ms(subs['p50'])}, p99 {ms(subs['p99'])};  statuses {subs['statuses']}")
+    ok = result["ratio"] >= target
+    print(f"  throughput ratio to raw PutItem: {result['ratio']:.2f}   (target >= {target}: "
+          f"{'ok' if ok else 'MISSED'})")
+    print(f"  stored complaints: {result['stored']} of {result['expected']} submissions "
+          f"(idempotency records: {result['idempotency_records']})")
+    print(f"  duplicated: {result['duplicated']}   (target 0: {'ok' if result['duplicated'] == 0 else 'MISSED'})")
+    print(f"  lost (answered 201, not stored): {result['lost']}   (target 0: {'ok' if result['lost'] == 0 else 'MISSED'})")
+    print(f"  never answered 201 (client gave up or was refused): {result['unanswered']}"
+          + (f"  e.g. {subs['failures'][:3]}" if subs["failures"] else ""))
+    print(f"  local system log: {result['log']}", flush=True)
