@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timezone
 from typing import Any, Callable
 
 log = logging.getLogger("pump")
+SWEEP_EVERY_SECONDS = 30  # AWS runs the sweeper every 5 minutes; locally a failure shows up sooner
 MAX_ATTEMPTS = 10  # then the batch is skipped, as an on-failure destination would take it
 
 
@@ -25,6 +27,7 @@ class EventPump:
         self._fire_due = fire_due
         self._sweep = sweep
         self._positions: dict[str, str] = {}  # shard -> last sequence number handled
+        self._next_sweep = 0.0
         self._failures: dict[str, int] = {}
 
     def drain_stream(self) -> int:
@@ -50,11 +53,14 @@ class EventPump:
         return count
 
     def tick(self) -> None:
-        """One round of everything AWS would have done by now."""
+        """One round of everything AWS would have done by now; the sweeper only every `SWEEP_EVERY`,
+        as its schedule in AWS (its index query reads the whole table in moto)."""
         self.drain_stream()
         self._fire_due(datetime.now(timezone.utc))
         self.drain_stream()
-        self._sweep()
+        if time.monotonic() >= self._next_sweep:
+            self._sweep()
+            self._next_sweep = time.monotonic() + SWEEP_EVERY_SECONDS
 
     def run(self, stop: threading.Event, interval: float = 0.5) -> None:
         while not stop.is_set():

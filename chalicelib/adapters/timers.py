@@ -38,10 +38,16 @@ class Timers:
         except self._client.exceptions.ResourceNotFoundException:
             pass
 
+    def restore(self, fired: dict[str, Any]) -> None:
+        """Put back a schedule from `due` that was removed for firing but whose handler failed."""
+        self._create(fired["name"], fired["input"]["complaint_id"], fired["input"]["clock"], fired["at"])
+
     def due(self, until: datetime) -> list[dict[str, Any]]:
         """Schedules due by `until`, with the input Scheduler would deliver (for the local pump)."""
         fired = []
         for name in self._names(""):
+            if _epoch(name) > until.timestamp():  # the name says when: read only the schedules due
+                continue
             schedule = self._client.get_schedule(Name=name, GroupName=self._group)
             at = _at(schedule["ScheduleExpression"])
             if at and at <= until:
@@ -64,6 +70,12 @@ class Timers:
         kwargs = {"GroupName": self._group, **({"NamePrefix": prefix} if prefix else {})}
         pages = self._client.get_paginator("list_schedules").paginate(**kwargs)
         return {s["Name"] for page in pages for s in page["Schedules"] if s["Name"].startswith(prefix)}
+
+
+def _epoch(name: str) -> float:
+    """The firing time a schedule's name carries (schedules named otherwise count as due: read them)."""
+    tail = name.rsplit(".", 1)[-1]
+    return float(tail) if tail.isdigit() else float("-inf")
 
 
 def _whole_second_after(moment: datetime) -> datetime:

@@ -43,14 +43,18 @@ def fire_due(until: datetime, a: Adapters, now: datetime, invoke: Callable[[dict
     """
     fired: list[dict[str, Any]] = []
     horizon = max(until, now) + timedelta(seconds=1)  # firings store items stamped with their own time
+    due = a.timers.due(until)
     for _ in range(rounds):
-        delivery.deliver_pending(a, now, older_than=horizon)
-        due = a.timers.due(until)
         if not due:
             break
         for schedule in due:
             a.timers.remove(schedule["name"])  # ActionAfterCompletion=DELETE; first, so a reschedule survives
-            result = invoke(schedule["input"])
+            try:
+                result = invoke(schedule["input"])
+            except Exception:  # in AWS the invocation is retried (then dead-lettered): keep the firing
+                a.timers.restore(schedule)
+                raise
             fired.append({"schedule": schedule["name"], "at": schedule["at"].isoformat(), **result})
-    delivery.deliver_pending(a, now, older_than=horizon)
+        delivery.deliver_pending(a, now, older_than=horizon)  # the firings' reschedules, before looking again
+        due = a.timers.due(until)
     return fired
