@@ -27,12 +27,18 @@ class Submission:
 
 
 def submit(sub: Submission, a: Adapters, now: datetime) -> dict[str, Any]:
-    """Store the complaint once and answer its receipt; a retry with the same key gets the same receipt."""
-    if sub.idempotency_key:
-        earlier = a.complaints.idempotency_record(_idempotency_pk(sub.idempotency_key))
-        if earlier:
-            return _replay(earlier, sub, a)
-    photos = _check_photos(sub.upload_ids, a)
+    """Store the complaint once and answer its receipt; a retry with the same key gets the same receipt.
+
+    Optimistic: the idempotency record is written in the complaint's transaction, on the condition
+    that there is none yet, so a first submission needs no read and a retry finds out by that
+    condition failing, then answers what the first attempt stored."""
+    try:
+        photos = _check_photos(sub.upload_ids, a)
+    except RuleViolation:  # a retry of a stored complaint whose photos were erased since: answer it
+        earlier = a.complaints.idempotency_record(_idempotency_pk(sub.idempotency_key)) if sub.idempotency_key else None
+        if earlier is None:
+            raise
+        return _replay(earlier, sub, a)
     complaint_id = access.new_complaint_id(now)
     code = access.new_access_code(a.settings.access_code_secret, complaint_id, sub.idempotency_key)
     route = routing.choose_route(a.directory.find_routes(routing.route_lookups(sub.command.customer)))
@@ -47,7 +53,7 @@ def submit(sub: Submission, a: Adapters, now: datetime) -> dict[str, Any]:
         idempotency["receipt"] = {k: v for k, v in receipt.items() if k != "access_code"}
     try:
         a.complaints.add(complaint, outbox_for(complaint, a.directory, now), idempotency)
-    except IdempotencyKeyReused:  # a concurrent twin won the race: answer what it stored
+    except IdempotencyKeyReused:  # a retry, or a concurrent twin that won the race: answer what it stored
         return _replay(a.complaints.idempotency_record(_idempotency_pk(sub.idempotency_key)), sub, a)
     return receipt
 
