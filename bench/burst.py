@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import queue
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -17,39 +14,14 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from bench.common import ROOT, SUBMISSION_PATH, WEB_BODY, free_port, ms, percentile
+from bench.common import SUBMISSION_PATH, WEB_BODY, ms, percentile
+from infra.spawn import local_system
 
 CLIENTS = 32
 MAX_ATTEMPTS = 8  # a client retries 5xx, 429 and broken connections with the same Idempotency-Key
 RETRY_EVERY = 20  # every 20th submission: the client sends it again after its answer (as if lost)
 RACE_EVERY = 20   # every 20th submission (offset 10): two clients send it at the same time
 PLACES = [("湖南", "长沙"), ("湖北", "武汉"), ("广东", "广州"), ("江西", "南昌")]
-
-
-def start_local_system() -> tuple[subprocess.Popen, str, str, Any]:
-    app_port, moto_port = free_port(), free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(app_port), "MOTO_PORT": str(moto_port)}
-    for key in ("AWS_ENDPOINT_URL", "TABLE_NAME", "STAGE", "TOPIC_ARN", "USER_POOL_ID"):
-        env.pop(key, None)
-    log = tempfile.NamedTemporaryFile("w+", prefix="bench-local-", suffix=".log", delete=False)
-    process = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"local system exited: {log.read()[-3000:]}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", app_port, timeout=2)
-            connection.request("GET", "/health")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return process, f"127.0.0.1:{app_port}", f"http://127.0.0.1:{moto_port}", log
-        except OSError:
-            pass
-        time.sleep(0.2)
-    process.terminate()
-    raise TimeoutError("local system did not come up")
 
 
 def _dynamodb(moto_url: str) -> Any:
@@ -206,21 +178,15 @@ def stored(moto_url: str) -> tuple[set[str], dict[str, str]]:
 
 
 def run(count: int) -> dict[str, Any]:
-    process, app_host, moto_url, log = start_local_system()
-    try:
+    log = tempfile.NamedTemporaryFile("w+", prefix="bench-local-", suffix=".log", delete=False)
+    with log, local_system(log, wait_seconds=120) as system:
+        app_host, moto_url = system.base_url.removeprefix("http://"), system.moto_url
         run_id = uuid.uuid4().hex[:8]
         print(f"  local system up (app http://{app_host}, moto {moto_url}); raw PutItem first ...", flush=True)
         puts = raw_put_throughput(moto_url, count)
         print(f"  raw PutItem: {puts['count']} in {puts['seconds']:.1f} s; now {count} submissions ...", flush=True)
         subs = submissions(app_host, count, run_id)
         complaints, idempotency = stored(moto_url)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
     answers = subs["answers"]
     acked = {cid for ids in answers.values() for cid in ids}
     split = sum(len(set(ids)) - 1 for ids in answers.values())  # one key, several complaints

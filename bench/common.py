@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
 import sys
 import threading
@@ -16,6 +15,8 @@ from typing import Any, Iterator
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from infra.spawn import free_port  # noqa: E402 - after the path is set
 
 SUBMISSION_PATH = "/api/v1/complaints"
 
@@ -34,12 +35,6 @@ SEAL_OPEN = {
     "category": "seal_failure", "description": "侧面封口开了, 货没法卖, 共20箱",
     "desired_resolution": "compensation", "consent": True,
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def aws_test_credentials() -> None:

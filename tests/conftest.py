@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 
 import pytest
 import requests
+
+from infra.spawn import free_port
 
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
@@ -20,12 +21,6 @@ def pytest_configure(config):
     from infra import local_gateway
 
     local_gateway.apply()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

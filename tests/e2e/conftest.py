@@ -9,16 +9,12 @@ from __future__ import annotations
 import os
 import re
 import struct
-import subprocess
-import sys
-import time
 import zlib
 from pathlib import Path
 
 import pytest
-import requests
 
-from tests.conftest import free_port
+from infra import spawn
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", ROOT / "build" / "screenshots"))
@@ -34,38 +30,10 @@ DESKTOP = {"width": 1280, "height": 860}
 @pytest.fixture(scope="module")
 def system(request):
     """`python -m infra.local` on free ports, as a person starts it; yields the app's base URL."""
-    app_port, moto_port = free_port(), free_port()
-    env = {**os.environ, "PORT": str(app_port), "MOTO_PORT": str(moto_port)}
-    env.pop("AWS_ENDPOINT_URL", None)
     LOGS.mkdir(parents=True, exist_ok=True)
-    log = open(LOGS / f"{request.module.__name__.rsplit('.', 1)[-1]}.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{app_port}"
-    try:
-        _wait_until_up(base, process)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
-def _wait_until_up(base: str, process: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the local system exited; see build/e2e/*.log")
-        try:
-            if requests.get(f"{base}/health", timeout=1).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError("the local system did not come up")
+    with open(LOGS / f"{request.module.__name__.rsplit('.', 1)[-1]}.log", "w") as log, \
+            spawn.local_system(log) as started:
+        yield started.base_url
 
 
 @pytest.fixture(scope="session")

@@ -1,49 +1,19 @@
 """The local system as a person starts it (`python -m infra.local`, what `make run` runs), over HTTP."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import free_port
+from infra import spawn
 from tests.real_cases import ODOR
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def local_system():
-    app_port, moto_port = free_port(), free_port()
-    env = {**os.environ, "PORT": str(app_port), "MOTO_PORT": str(moto_port)}
-    env.pop("AWS_ENDPOINT_URL", None)
-    process = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{app_port}"
-    try:
-        _wait_until_up(base, process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def _wait_until_up(base: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"local system exited: {process.stdout.read()}")
-        try:
-            if requests.get(f"{base}/health", timeout=1).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError("local system did not come up")
+    with spawn.local_system() as system:
+        yield system.base_url
 
 
 def _poll(fetch, seconds: float = 20):
