@@ -91,9 +91,13 @@ class StaffDirectory:
         if not lookups:
             return {}
         keys = {kind: _lookup_key(*ref) for kind, ref in lookups.items()}
-        response = self._client.batch_get_item(RequestItems={self._table: {
-            "Keys": [to_item({"pk": pk, "sk": sk}) for pk, sk in set(keys.values())], "ConsistentRead": True}})
-        found = {(i["pk"], i["sk"]): i for i in map(from_item, response["Responses"].get(self._table, []))}
+        pending = {self._table: {
+            "Keys": [to_item({"pk": pk, "sk": sk}) for pk, sk in set(keys.values())], "ConsistentRead": True}}
+        found = {}
+        while pending:  # a throttled read answers some keys as unprocessed: ask again, never misroute
+            response = self._client.batch_get_item(RequestItems=pending)
+            found.update({(i["pk"], i["sk"]): i for i in map(from_item, response["Responses"].get(self._table, []))})
+            pending = response.get("UnprocessedKeys") or {}
         return {kind: Route(found[key].get("territory"), found[key].get("salesperson"))
                 for kind, key in keys.items() if key in found}
 

@@ -60,9 +60,10 @@ class OutboxStore:
         return keys
 
 
-def outbox_item(complaint_id: str, n: int, now: datetime, version: int, **fields: Any) -> dict[str, Any]:
-    """A new pending item in the complaint's partition, visible to the sweeper's index."""
-    sk = f"OUTBOX#{iso(now)}#{version:05d}#{n:03d}"
+def outbox_item(complaint_id: str, n: int, now: datetime, version: int, tag: str = "", **fields: Any) -> dict[str, Any]:
+    """A new pending item in the complaint's partition, visible to the sweeper's index. `tag` tells apart
+    items that the same complaint causes at the same moment outside its own changes (one per cluster alert)."""
+    sk = f"OUTBOX#{iso(now)}#{version:05d}#{n:03d}" + (f"#{tag}" if tag else "")
     return {"pk": f"COMPLAINT#{complaint_id}", "sk": sk, "type": "outbox", "status": "pending",
             "complaint_id": complaint_id, "created_at": now,
             "outbox_pk": f"OUTBOX#{shard(complaint_id + sk)}", "outbox_sk": iso(now), **fields}

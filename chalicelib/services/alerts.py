@@ -45,7 +45,7 @@ def observe(lot: str, member: Member, a: Adapters, now: datetime) -> bool:
                 return False
             continue
         new = clusters.opened(lot, clusters.cluster_around(member, nearby, rule), now)
-        outbox = [outbox_item(member.complaint_id, n, now, 0, **fields) for n, fields in
+        outbox = [outbox_item(member.complaint_id, n, now, 0, tag=lot, **fields) for n, fields in
                   enumerate(notifications(clusters.notifications(new, rule), a.directory))]
         if a.clusters.save_alert(new, alert, outbox):
             return True

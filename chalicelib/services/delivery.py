@@ -7,6 +7,7 @@ and a delivered item is never delivered again.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
@@ -15,6 +16,8 @@ from chalicelib.wiring import Adapters
 
 log = logging.getLogger(__name__)
 SWEEP_AFTER = timedelta(minutes=2)
+COMPLETE_ATTEMPTS = 4  # each one already retried by botocore (chalicelib/clients.py)
+COMPLETE_BACKOFF = 0.2  # seconds, doubling: at most ~1.4 s of sleep, far below the 60 s lease
 
 
 def deliver(pk: str, sk: str, a: Adapters, now: datetime) -> bool:
@@ -27,8 +30,23 @@ def deliver(pk: str, sk: str, a: Adapters, now: datetime) -> bool:
     except Exception as error:  # any failure: release the lease, let the caller retry
         a.outbox.release(pk, sk, type(error).__name__)
         raise
-    a.outbox.complete(pk, sk, now, result)
+    _complete(pk, sk, a, now, result)
     return True
+
+
+def _complete(pk: str, sk: str, a: Adapters, now: datetime, result: str) -> None:
+    """Mark a carried-out item done, trying harder than one call: if this fails, the item is carried out
+    again once its lease runs out (a second SMS and e-mail). The retries stay well within the lease."""
+    for attempt in range(COMPLETE_ATTEMPTS):
+        try:
+            a.outbox.complete(pk, sk, now, result)
+            return
+        except Exception as error:
+            if attempt == COMPLETE_ATTEMPTS - 1:
+                log.error("outbox item %s was carried out but could not be marked done: %s", sk,
+                          type(error).__name__)
+                raise
+            time.sleep(COMPLETE_BACKOFF * 2 ** attempt)
 
 
 def deliver_stream(records: Iterable[dict[str, Any]], a: Adapters, now: datetime) -> int:

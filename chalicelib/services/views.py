@@ -4,17 +4,20 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters.dynamo import plain
-from chalicelib.domain.model import Actor, Complaint
+from chalicelib.domain.model import Actor, Complaint, HistoryEntry
 from chalicelib.domain.workflow import allowed_actions
 from chalicelib.wiring import Adapters
 
 
-def staff_view(complaint: Complaint, actor: Actor, a: Adapters) -> dict[str, Any]:
-    """Everything about one complaint, its history, photo links valid for 15 minutes, and what `actor` may do."""
+def staff_view(complaint: Complaint, actor: Actor, a: Adapters,
+               history: list[HistoryEntry] | None = None) -> dict[str, Any]:
+    """Everything about one complaint, its history (read now unless given), photo links valid for
+    15 minutes, and what `actor` may do."""
     view = jsonable(plain(complaint))
     view.pop("access_code_hash", None)
+    history = a.complaints.history(complaint.id) if history is None else history
     view["history"] = [jsonable({"at": h.at, "actor": h.actor, "action": h.action, "from": h.from_status,
-                                 "to": h.to_status, "data": h.data}) for h in a.complaints.history(complaint.id)]
+                                 "to": h.to_status, "data": h.data}) for h in history]
     view["photos"] = [{"key": key, "url": a.photos.view_url(key)} for key in complaint.photos]
     view["allowed_actions"] = allowed_actions(complaint, actor)
     return view

@@ -19,8 +19,11 @@ def act(complaint_id: str, action: str, data: dict[str, Any], actor: Actor, a: A
     assignee = data.get("assignee") if action == "assign" else complaint.assignee
     ctx = Context(actor=actor, now=now, assignee=a.directory.staff(assignee) if assignee else None)
     perform(complaint, action, data, ctx)
-    a.complaints.save(complaint, outbox_for(complaint, a.directory, now))
-    return staff_view(complaint, actor, a)
+    outbox = outbox_for(complaint, a.directory, now)
+    # read before saving: once the change is stored, a failed read must not tell the client to retry it
+    history = a.complaints.history(complaint_id) + list(complaint.new_history)
+    a.complaints.save(complaint, outbox)
+    return staff_view(complaint, actor, a, history)
 
 
 def load(complaint_id: str, a: Adapters) -> Complaint:
