@@ -2,9 +2,11 @@
 from chalice import Chalice
 
 from chalicelib.handlers import admin, authorizer, dev, events, login, pages, public, reports, staff
+from chalicelib.handlers.http import contract_errors
 
 app = Chalice(app_name="complaints")
 app.experimental_feature_flags.update(["BLUEPRINTS"])
 
 for blueprint in (authorizer, public, login, staff, dev, events, pages, admin, reports):
     app.register_blueprint(blueprint.bp)
+app.register_middleware(contract_errors, "http")

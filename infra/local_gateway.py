@@ -1,8 +1,9 @@
 """Make Chalice's local gateway answer like API Gateway where the contract relies on it.
 
 API Gateway answers 401 when a token authorizer fails with the message "Unauthorized"
-(`chalicelib.auth.Unauthorized`), with the body the template's UNAUTHORIZED gateway
-response gives; Chalice's local gateway would let the exception escape instead. Applied by
+(`chalicelib.auth.Unauthorized`) or the token header is missing, with the body the
+template's UNAUTHORIZED gateway response gives; Chalice's local gateway would let the
+exception escape, or answer in its own shape. Applied by
 the local runner and the test suite (`apply()`).
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ def apply() -> None:
     def authorize(self, raw_path, lambda_event, lambda_context):
         try:
             return original(self, raw_path, lambda_event, lambda_context)
-        except Unauthorized:
+        except (Unauthorized, NotAuthorizedError):  # a refused token, or none at all
             body = json.dumps(error_body(Unauthenticated(), "zh"), ensure_ascii=False).encode()
             raise NotAuthorizedError({"Content-Type": "application/json; charset=utf-8",
                                       "x-amzn-ErrorType": "UnauthorizedException"}, body) from None

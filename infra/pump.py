@@ -28,6 +28,7 @@ class EventPump:
         self._sweep = sweep
         self._positions: dict[str, str] = {}  # shard -> last sequence number handled
         self._next_sweep = 0.0
+        self._arn: str | None = None
         self._failures: dict[str, int] = {}
 
     def drain_stream(self) -> int:
@@ -40,7 +41,7 @@ class EventPump:
         any iterator kept from before.
         """
         count = 0
-        arn = self._dynamodb.describe_table(TableName=self._table)["Table"]["LatestStreamArn"]
+        arn = self._stream_arn()
         for shard in self._streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
             shard_id = shard["ShardId"]
             while True:
@@ -82,6 +83,12 @@ class EventPump:
             log.error("stream batch failed %d times, skipped: %s", MAX_ATTEMPTS, type(error).__name__)
         self._failures.pop(shard_id, None)
         return True
+
+    def _stream_arn(self) -> str:
+        """Asked once: moto's DescribeTable sums the size of every item, which grows with the table."""
+        if self._arn is None:
+            self._arn = self._dynamodb.describe_table(TableName=self._table)["Table"]["LatestStreamArn"]
+        return self._arn
 
     def _iterator(self, arn: str, shard_id: str) -> str:
         after = self._positions.get(shard_id)

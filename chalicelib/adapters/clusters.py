@@ -52,7 +52,7 @@ class ClusterStore:
         else:
             put["ConditionExpression"] = "opened_at = :opened AND complaint_count = :count"
             put["ExpressionAttributeValues"] = to_item({":opened": iso(replacing.opened_at),
-                                                        ":count": len(replacing.complaint_ids)})
+                                                        ":count": replacing.count})
         writes = [{"Put": put}] + [{"Put": {"TableName": self._table, "Item": to_item(i)}} for i in outbox]
         try:
             self._client.transact_write_items(TransactItems=writes)
@@ -73,10 +73,10 @@ class ClusterStore:
 def _item(alert: Alert) -> dict[str, Any]:
     return {"pk": ALERTS, "sk": alert.lot, "type": "cluster_alert", "lot": alert.lot,
             "first_received_at": alert.first_received_at, "last_received_at": alert.last_received_at,
-            "complaint_ids": list(alert.complaint_ids), "complaint_count": len(alert.complaint_ids),
+            "complaint_ids": list(alert.complaint_ids), "complaint_count": alert.count,
             "opened_at": alert.opened_at}
 
 
 def _alert(item: dict[str, Any]) -> Alert:
     return Alert(item["lot"], parse_time(item["first_received_at"]), parse_time(item["last_received_at"]),
-                 tuple(item["complaint_ids"]), parse_time(item["opened_at"]))
+                 tuple(item["complaint_ids"]), parse_time(item["opened_at"]), int(item["complaint_count"]))

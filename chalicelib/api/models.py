@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar, Union
 
@@ -12,12 +12,14 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.api import errors
 from chalicelib.domain.model import (
-    Category, Channel, CustomerType, DesiredResolution, HandlingType, Role, ServiceDimension, Severity, Status,
+    SHANGHAI, Category, Channel, CustomerType, DesiredResolution, HandlingType, Role, ServiceDimension, Severity, Status,
 )
 from chalicelib.domain.stats import DIMENSIONS
 from chalicelib.resources import PHOTO_TYPES, PHOTO_MAX_BYTES
 
 STATS_DIMENSIONS = ("all", *DIMENSIONS)
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+MAX_PERIOD_DAYS = 366  # the longest period a list, export or statistics request may read
 
 M = TypeVar("M", bound=BaseModel)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -53,12 +55,23 @@ def _email(value: str) -> str:
     return value.lower()
 
 
+def _in_years(value: date | datetime | None) -> date | datetime | None:
+    """Dates and times the system works with: from 2000 to 2099. Years 1 and 9999 overflow the moment
+    they are moved to another time zone or to the next month (a 500 before this check)."""
+    if value is not None and not (EARLIEST <= (value.date() if isinstance(value, datetime) else value) <= LATEST):
+        raise PydanticCustomError("date_range", "must be between 2000 and 2099")
+    return value
+
+
 def _not_future_date(value: date | None) -> date | None:
     if value is not None and value > datetime.now(timezone.utc).date():
         raise PydanticCustomError("date_in_future", "cannot be in the future")
     return value
 
 
+Moment = Annotated[datetime, AfterValidator(_in_years)]
+Day = Annotated[date, AfterValidator(_in_years)]
+MomentOrDay = Annotated[Union[datetime, date], AfterValidator(_in_years)]  # the check after the union: one error
 Line = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_no_control), AfterValidator(_one_line)]
 Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_no_control)]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
@@ -132,7 +145,7 @@ class StaffComplaintIn(ComplaintIn):
     """Staff entry from any channel; a letter carries the date it arrived."""
 
     channel: Channel
-    received_at: datetime | None = None
+    received_at: Moment | None = None
 
     @field_validator("received_at")
     @classmethod
@@ -196,7 +209,7 @@ class StatusOut(BaseModel):
 
 
 class FireIn(Model):
-    until: datetime | None = None
+    until: Moment | None = None
 
 
 class FieldError(BaseModel):
@@ -327,8 +340,8 @@ class ListParams(Model):
     channel: Channel | None = None
     severity: Severity | None = None
     overdue: bool = False
-    received_from: datetime | date | None = None
-    received_to: datetime | date | None = None
+    received_from: MomentOrDay | None = None
+    received_to: MomentOrDay | None = Field(default=None, validate_default=True)
     limit: Annotated[int, Field(ge=1, le=100)] = 25
     cursor: Annotated[str, Field(max_length=1000)] | None = None
 
@@ -337,23 +350,45 @@ class ListParams(Model):
     def _upper(cls, value: str | None) -> str | None:
         return value.upper() if value else value
 
+    @field_validator("received_to")
+    @classmethod
+    def _at_most_a_year(cls, value: datetime | date | None, info) -> datetime | date | None:
+        """Every month of the period is a partition to read: a period of decades (received_from=0 is
+        1970) would be thousands of queries. A missing end is now, a missing start 92 days before now."""
+        now = datetime.now(timezone.utc)
+        start, end = _moment(info.data.get("received_from")), _moment(value, end_of_day=True)
+        if (end or now) - (start or now - timedelta(days=92)) > timedelta(days=MAX_PERIOD_DAYS + 1):
+            raise PydanticCustomError("received_period", "at most a year")
+        return value
+
 
 class StatsParams(Model):
     """Query parameters of the statistics: a period of whole days (Shanghai) and a dimension."""
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
-    from_: date | None = Field(default=None, alias="from")
-    to: date | None = None
+    from_: Day | None = Field(default=None, alias="from")
+    to: Day | None = Field(default=None, validate_default=True)
     by: Literal[STATS_DIMENSIONS] = "category"  # type: ignore[valid-type]
 
     @field_validator("to")
     @classmethod
     def _after_from(cls, value: date | None, info) -> date | None:
+        """A missing `to` is today (or `from`, if later): `from` alone cannot ask for decades either."""
         start = info.data.get("from_")
-        if value and start and (value < start or (value - start).days > 366):
+        end = value or (max(datetime.now(SHANGHAI).date(), start) if start else None)
+        if end and start and (end < start or (end - start).days > MAX_PERIOD_DAYS):
             raise PydanticCustomError("period", "must be on or after from, at most a year later")
         return value
+
+
+def _moment(value: datetime | date | None, end_of_day: bool = False) -> datetime | None:
+    """As the list reads it: a date is a whole Shanghai day, a time without offset is Shanghai time."""
+    if value is None or isinstance(value, datetime) and value.tzinfo:
+        return value
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=SHANGHAI)
+    return datetime.combine(value, time.max if end_of_day else time.min, tzinfo=SHANGHAI)
 
 
 def parse_query(model: type[M], params: dict[str, str] | None, lang: str) -> M:
@@ -371,6 +406,10 @@ def parse_query(model: type[M], params: dict[str, str] | None, lang: str) -> M:
 Username = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 TerritoryCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")]
 errors.MESSAGES.update({
+    "date_range": ("应在 2000 年至 2099 年之间", "must be between the years 2000 and 2099"),
+    "received_period": ("时间范围最多一年 (不填 received_from 为 92 天前, 不填 received_to 为现在)",
+                        "the period can span at most a year (received_from defaults to 92 days ago, "
+                        "received_to to now)"),
     "password_policy": ("密码至少 {min_length} 位, 须含大写字母、小写字母和数字",
                         "must be at least {min_length} characters with upper- and lower-case letters and digits"),
     "password_required": ("新员工须设置初始密码", "is required for a new staff member"),

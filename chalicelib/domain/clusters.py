@@ -32,8 +32,9 @@ class Alert:
     lot: str
     first_received_at: datetime
     last_received_at: datetime
-    complaint_ids: tuple[str, ...]
+    complaint_ids: tuple[str, ...]  # the latest LISTED of them: a bad lot can draw thousands
     opened_at: datetime
+    count: int  # all of them
 
     def is_open(self, now: datetime, rule: ClusterRule) -> bool:
         return self.last_received_at >= now - rule.window
@@ -41,6 +42,9 @@ class Alert:
     def takes(self, member: Member, rule: ClusterRule) -> bool:
         """A complaint belongs to this alert's cluster if it came within the window of it."""
         return self.first_received_at - rule.window <= member.received_at <= self.last_received_at + rule.window
+
+
+LISTED = 100
 
 
 class Decision(StrEnum):
@@ -90,13 +94,15 @@ def cluster_around(newcomer: Member, members: list[Member], rule: ClusterRule) -
 
 def opened(lot: str, cluster: list[Member], now: datetime) -> Alert:
     return Alert(lot, min(m.received_at for m in cluster), max(m.received_at for m in cluster),
-                 tuple(m.complaint_id for m in cluster), now)
+                 tuple(m.complaint_id for m in cluster)[-LISTED:], now, len(cluster))
 
 
 def joined(alert: Alert, newcomer: Member) -> Alert:
-    ids = tuple(dict.fromkeys((*alert.complaint_ids, newcomer.complaint_id)))
+    if newcomer.complaint_id in alert.complaint_ids:
+        return alert
+    ids = (*alert.complaint_ids, newcomer.complaint_id)[-LISTED:]
     return Alert(alert.lot, min(alert.first_received_at, newcomer.received_at),
-                 max(alert.last_received_at, newcomer.received_at), ids, alert.opened_at)
+                 max(alert.last_received_at, newcomer.received_at), ids, alert.opened_at, alert.count + 1)
 
 
 def notifications(alert: Alert, rule: ClusterRule) -> list[Notify]:
@@ -104,6 +110,6 @@ def notifications(alert: Alert, rule: ClusterRule) -> list[Notify]:
     sku, kind, value = describe(alert.lot)
     lot = f"批次 {value}" if kind == "batch" else f"生产日期 {value}"
     ids = ", ".join(alert.complaint_ids[:5]) + (" 等" if len(alert.complaint_ids) > 5 else "")
-    text = (f"【投诉预警】产品 {sku} {lot} 在 {rule.window.days} 天内已有 {len(alert.complaint_ids)} 起投诉"
+    text = (f"【投诉预警】产品 {sku} {lot} 在 {rule.window.days} 天内已有 {alert.count} 起投诉"
             f"（{ids}），请检查该批次。")
     return [Notify(NotificationEvent.CLUSTER_ALERT, text, role=role) for role in (Role.QUALITY, Role.MANAGER)]

@@ -90,3 +90,12 @@ def _is_aws_failure(error: Exception) -> bool:
     from botocore.exceptions import BotoCoreError, ClientError
 
     return isinstance(error, (BotoCoreError, ClientError))
+
+
+def contract_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """HTTP middleware: Chalice's own 415 (a body that is not JSON, before any view runs) in the contract's
+    error shape instead of Chalice's {"Code", "Message"}."""
+    response = get_response(event)
+    if response.status_code == 415 and isinstance(response.body, dict) and "Code" in response.body:
+        return error_response(api.UnsupportedMediaType(), lang(event))
+    return response

@@ -35,15 +35,14 @@ def observe(lot: str, member: Member, a: Adapters, now: datetime) -> bool:
     a.clusters.add_member(lot, member)
     for _ in range(ATTEMPTS):
         alert = a.clusters.alert(lot)
-        nearby = a.clusters.members(lot, member.received_at - rule.window, member.received_at + rule.window)
-        decision = clusters.decide(member, nearby, alert, rule)
-        if decision is Decision.NONE:
-            return False
-        if decision is Decision.JOIN:
-            if member.complaint_id in alert.complaint_ids or a.clusters.save_alert(
-                    clusters.joined(alert, member), alert, []):
+        if alert is not None and alert.takes(member, rule):  # joining needs no look at the other members
+            grown = clusters.joined(alert, member)
+            if grown is alert or a.clusters.save_alert(grown, alert, []):
                 return False
             continue
+        nearby = a.clusters.members(lot, member.received_at - rule.window, member.received_at + rule.window)
+        if clusters.decide(member, nearby, alert, rule) is Decision.NONE:
+            return False
         new = clusters.opened(lot, clusters.cluster_around(member, nearby, rule), now)
         outbox = [outbox_item(member.complaint_id, n, now, 0, tag=lot, **fields) for n, fields in
                   enumerate(notifications(clusters.notifications(new, rule), a.directory))]
@@ -62,7 +61,7 @@ def open_alerts(a: Adapters, now: datetime) -> dict[str, Any]:
         sku, kind, value = clusters.describe(alert.lot)
         complaints = [_summary(c) for c in a.complaints.get_many(list(alert.complaint_ids))]
         items.append({**jsonable({
-            "cluster_id": alert.lot, "sku": sku, "count": len(alert.complaint_ids),
+            "cluster_id": alert.lot, "sku": sku, "count": alert.count,
             "complaint_ids": list(alert.complaint_ids), "first_received_at": alert.first_received_at,
             "last_received_at": alert.last_received_at, "opened_at": alert.opened_at,
             "complaints": complaints}),

@@ -153,12 +153,13 @@ def test_later_complaints_join_the_open_alert_and_a_quiet_lot_can_alert_again():
     assert clusters.decide(members(30)[0], members(0, 5, 10), alert, RULE) is Decision.JOIN
     grown = clusters.joined(alert, members(30)[0])
     assert grown.complaint_ids == ("C-00", "C-05", "C-10", "C-30") and grown.opened_at == alert.opened_at
+    assert grown.count == 4 and clusters.joined(grown, members(30)[0]) is grown  # a replay adds nothing
     assert clusters.decide(members(90)[0], members(80, 85), grown, RULE) is Decision.OPEN
     assert grown.is_open(NOW + timedelta(days=59), RULE) and not grown.is_open(NOW + timedelta(days=61), RULE)
 
 
 def test_the_alert_text_names_the_lot_and_the_complaints_but_no_customer():
-    alert = Alert("V2047#date#2026-11-01", NOW, NOW, ("C-1", "C-2", "C-3"), NOW)
+    alert = Alert("V2047#date#2026-11-01", NOW, NOW, ("C-1", "C-2", "C-3"), NOW, 3)
     notes = clusters.notifications(alert, RULE)
     assert {n.role for n in notes} == {Role.QUALITY, Role.MANAGER}
     assert "V2047" in notes[0].text and "2026-11-01" in notes[0].text and "C-3" in notes[0].text
@@ -178,3 +179,12 @@ def test_a_period_reads_whole_months_as_months_and_the_edges_as_days(start, end,
 
     read = split_period(date.fromisoformat(start), date.fromisoformat(end), date.fromisoformat(today))
     assert read == ([date.fromisoformat(d) for d in days], [date.fromisoformat(m) for m in months])
+
+
+def test_a_huge_cluster_lists_its_latest_complaints_and_counts_them_all():
+    alert = clusters.opened("V2047#batch#B1", members(0, 1, 2), NOW)
+    for day in range(3, 3 + 2 * clusters.LISTED):
+        alert = clusters.joined(alert, Member(f"C-{day:04d}", NOW + timedelta(days=day / 100)))
+    assert alert.count == 3 + 2 * clusters.LISTED and len(alert.complaint_ids) == clusters.LISTED
+    assert alert.complaint_ids[-1] == f"C-{2 + 2 * clusters.LISTED:04d}"
+    assert f"{alert.count} 起投诉" in clusters.notifications(alert, RULE)[0].text
