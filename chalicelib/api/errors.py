@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_DEPTH = 20

@@ -4,7 +4,6 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 
-import pytest
 
 from tests.real_cases import BLADE, HOTEL_NAPKINS, SEAL_OPEN, SHORT_CASE
 

@@ -11,7 +11,7 @@ from chalicelib.domain import clusters, stats
 from chalicelib.domain.clusters import Alert, ClusterRule, Decision, Member
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.model import (
-    Actor, Category, Channel, Clock, Customer, Product, Role, StaffMember, Status,
+    Actor, Category, Channel, Clock, Customer, Product, Role, StaffMember,
 )
 from chalicelib.domain.routing import Route
 from chalicelib.domain.workflow import Context, perform
