@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 log = logging.getLogger("pump")
+FIRE_EVERY_SECONDS = 5  # EventBridge Scheduler itself fires within about a minute of the time
 SWEEP_EVERY_SECONDS = 30  # AWS runs the sweeper every 5 minutes; locally a failure shows up sooner
 MAX_ATTEMPTS = 10  # then the batch is skipped, as an on-failure destination would take it
 
@@ -28,6 +29,7 @@ class EventPump:
         self._sweep = sweep
         self._positions: dict[str, str] = {}  # shard -> last sequence number handled
         self._next_sweep = 0.0
+        self._next_fire = 0.0
         self._arn: str | None = None
         self._failures: dict[str, int] = {}
 
@@ -54,11 +56,14 @@ class EventPump:
         return count
 
     def tick(self) -> None:
-        """One round of everything AWS would have done by now; the sweeper only every `SWEEP_EVERY`,
-        as its schedule in AWS (its index query reads the whole table in moto)."""
+        """One round of everything AWS would have done by now. Schedules are looked at every
+        `FIRE_EVERY_SECONDS` (moto lists every schedule to find the due ones) and the sweeper runs
+        every `SWEEP_EVERY_SECONDS`, as on its schedule in AWS (its index query reads the whole table)."""
         self.drain_stream()
-        self._fire_due(datetime.now(timezone.utc))
-        self.drain_stream()
+        if time.monotonic() >= self._next_fire:
+            self._fire_due(datetime.now(timezone.utc))
+            self._next_fire = time.monotonic() + FIRE_EVERY_SECONDS
+            self.drain_stream()
         if time.monotonic() >= self._next_sweep:
             self._sweep()
             self._next_sweep = time.monotonic() + SWEEP_EVERY_SECONDS
