@@ -356,7 +356,7 @@ class ListParams(Model):
         """Every month of the period is a partition to read: a period of decades (received_from=0 is
         1970) would be thousands of queries. A missing end is now, a missing start 92 days before now."""
         now = datetime.now(timezone.utc)
-        start, end = _moment(info.data.get("received_from")), _moment(value, end_of_day=True)
+        start, end = as_moment(info.data.get("received_from")), as_moment(value, end_of_day=True)
         if (end or now) - (start or now - timedelta(days=92)) > timedelta(days=MAX_PERIOD_DAYS + 1):
             raise PydanticCustomError("received_period", "at most a year")
         return value
@@ -382,7 +382,7 @@ class StatsParams(Model):
         return value
 
 
-def _moment(value: datetime | date | None, end_of_day: bool = False) -> datetime | None:
+def as_moment(value: datetime | date | None, end_of_day: bool = False) -> datetime | None:
     """As the list reads it: a date is a whole Shanghai day, a time without offset is Shanghai time."""
     if value is None or isinstance(value, datetime) and value.tzinfo:
         return value

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, time
 
 from chalice.app import Request
 
-from chalicelib.api.models import ComplaintIn, ListParams
+from chalicelib.api.models import ComplaintIn, ListParams, as_moment
 from chalicelib.domain.errors import RuleViolation
 from chalicelib.domain.intake import RecordComplaint
 from chalicelib.domain.listing import FILTERS, ListQuery
-from chalicelib.domain.model import SHANGHAI, Channel, Customer, Product
+from chalicelib.domain.model import Channel, Customer, Product
 from chalicelib.services.intake import Submission
 
 MAX_KEY_LENGTH = 128
@@ -34,14 +33,5 @@ def submission(body: ComplaintIn, request: Request, recorded_by: str, scope: str
 
 def list_query(params: ListParams) -> ListQuery:
     filters = {name: str(getattr(params, name)) for name in FILTERS if getattr(params, name) is not None}
-    return ListQuery(filters=filters, overdue=params.overdue, received_from=_moment(params.received_from),
-                     received_to=_moment(params.received_to, end_of_day=True), limit=params.limit)
-
-
-def _moment(value: datetime | date | None, end_of_day: bool = False) -> datetime | None:
-    """A date means the whole day in Asia/Shanghai; a time without offset is read as Shanghai time."""
-    if value is None or isinstance(value, datetime) and value.tzinfo:
-        return value
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=SHANGHAI)
-    return datetime.combine(value, time.max if end_of_day else time.min, tzinfo=SHANGHAI)
+    return ListQuery(filters=filters, overdue=params.overdue, received_from=as_moment(params.received_from),
+                     received_to=as_moment(params.received_to, end_of_day=True), limit=params.limit)
