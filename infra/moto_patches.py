@@ -12,7 +12,8 @@
 3. Item values answered as they are. moto 5 builds every response by walking the operation's
    output shape member by member; an item's values (AttributeValue: `{"S": ...}`, `{"M": {...}}`)
    are already in wire form, and walking them was most of the time of a GetItem, a Query or a
-   stream read. They are copied into the response unchanged, as moto 4 did.
+   stream read. They are copied into the response unchanged, as moto 4 did (values holding
+   binary data still take the walk, which base64-encodes them).
 4. Less work per request in moto's server: it listed its own package directory (some 150
    `isdir` calls) and inspected the handler class on every request; both are computed once.
    Connections are kept alive (HTTP/1.1), so a client does not connect, and the server does
@@ -22,6 +23,9 @@
    proportion to the whole table, so everything slowed down as complaints piled up. A base
    table Query now looks at its partition's items only, an index Query at every item without
    the first sort; the results are sorted as before.
+6. An item's size is checked once per write. moto summed the size of every attribute already
+   set before setting each next one (quadratic in the number of attributes; a complaint has
+   dozens, some nested). The limit and the way the size is counted are moto's.
 
 Applied by the local runner and the test suite before moto starts serving (`apply()`).
 """
@@ -36,6 +40,7 @@ from typing import Any
 _LOCK = threading.RLock()
 _LOCKED = ("put_item", "update_item", "delete_item", "get_item", "query", "scan", "transact_write_items")
 _applied = False
+ITEM_SIZE_LIMIT = 405_000  # moto's: between DynamoDB's measured 409 and 410 KB
 
 
 def apply() -> None:
@@ -43,6 +48,7 @@ def apply() -> None:
     if _applied:
         return
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import Item
     from moto.dynamodb.models.table import Table
 
     DynamoDBBackend.transact_write_items = _transact_write_items
@@ -51,7 +57,21 @@ def apply() -> None:
     _answer_item_values_as_they_are()
     _less_work_per_request()
     Table.query = _query_one_partition(Table.query)
+    Item.__init__ = _item_init
     _applied = True
+
+
+def _item_init(self, hash_key, range_key, attrs: dict[str, Any]) -> None:
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+    from moto.dynamodb.models.utilities import bytesize
+
+    self.hash_key = hash_key
+    self.range_key = range_key
+    values = {key: DynamoType(value) for key, value in attrs.items()}
+    if sum(bytesize(key) + value.size() for key, value in values.items()) > ITEM_SIZE_LIMIT:
+        raise ItemSizeTooLarge
+    self.attrs = LimitedSizeDict(values)  # its constructor does not check each attribute again
 
 
 class _QueryView:
@@ -104,12 +124,21 @@ def _answer_item_values_as_they_are() -> None:
     walk = BaseJSONSerializer._serialize
 
     def serialize(self, serialized, value, shape, key):
-        if shape.name == "AttributeValue" and isinstance(value, dict):
+        if shape.name == "AttributeValue" and isinstance(value, dict) and not _holds_bytes(value):
             serialized[key] = value
         else:
             walk(self, serialized, value, shape, key)
 
     BaseJSONSerializer._serialize = serialize
+
+
+def _holds_bytes(value: Any) -> bool:
+    """Binary values (B, BS) are base64-encoded by moto's walk; those items take it."""
+    if isinstance(value, dict):
+        return any(_holds_bytes(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_bytes(v) for v in value)
+    return isinstance(value, bytes)
 
 
 def _locked(method):

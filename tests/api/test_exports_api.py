@@ -4,13 +4,14 @@ from __future__ import annotations
 import csv
 import io
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
 from openpyxl import load_workbook
 
+from chalicelib.domain.model import SHANGHAI
 from chalicelib.services import exports
 from tests.real_cases import BLADE, HOTEL_NAPKINS, SEAL_OPEN, SHORT_CASE, body
 from tests.html_fields import read_form
@@ -220,8 +221,8 @@ def test_the_feedback_form_is_a_printable_page_with_every_box(api, seeded):
     page = response.body.decode()
     assert "@page" in page and "size: A4" in page and "顾客意见信息反馈表" in page
     values = read_form(page)
-    assert values["complaint_id"] == record["id"] and values["report_date"] == record["feedback_form"][
-        "at"][:10]
+    reported = datetime.fromisoformat(record["feedback_form"]["at"]).astimezone(SHANGHAI)
+    assert values["complaint_id"] == record["id"] and values["report_date"] == reported.date().isoformat()
     assert values["customer_opinion"] == SHORT_CASE["description"] and values["investigation"] == "原箱少两包"
     assert values["investigation_result"] == "3 号机 4 班实习生装箱" and values["cause_analysis"] == "装箱检查未落实"
     assert values["responsible_department"] == "生产车间" and values["corrective_actions"] == "装箱逐箱检查"
