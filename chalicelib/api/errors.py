@@ -100,12 +100,15 @@ def error_body(error: ApiError, lang: str) -> dict[str, Any]:
     return {"error": body}
 
 
-def parse_body(model: type[M] | Any, raw: bytes | str | None, lang: str) -> M:
-    """Decode, bound and validate a JSON body; every problem names its field."""
+def parse_body(model: type[M] | TypeAdapter[M], raw: bytes | str | None, lang: str) -> M:
+    """Decode, bound and validate a JSON body; every problem names its field.
+
+    A model validates itself, so the schema it builds on first use serves its dumps too (a TypeAdapter
+    of it would build a second one); a union comes as a TypeAdapter."""
     data = decode_json(raw, lang)
-    adapter = model if isinstance(model, TypeAdapter) else TypeAdapter(model)
+    validate = model.validate_python if isinstance(model, TypeAdapter) else model.model_validate
     try:
-        return adapter.validate_python(data)
+        return validate(data)
     except ValidationError as invalid:
         raise ValidationFailed(fields=field_errors(invalid, lang)) from None
 
@@ -207,9 +210,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "return_refused_not_at_fault": ("质检结论为非我方责任, 不能退货", "a return is refused: the company is not at fault"),
     "invalid_cursor": ("分页游标无效, 请从第一页重新开始", "is not a valid cursor; start again from the first page"),
     "invalid_key": ("应为 1-128 个可打印字符", "must be 1-128 printable characters"),
+    "date_range": ("应在 2000 年至 2099 年之间", "must be between the years 2000 and 2099"),
+    "received_period": ("时间范围最多一年 (不填 received_from 为 92 天前, 不填 received_to 为现在)",
+                        "the period can span at most a year (received_from defaults to 92 days ago, "
+                        "received_to to now)"),
+    "password_policy": ("密码至少 {min_length} 位, 须含大写字母、小写字母和数字",
+                        "must be at least {min_length} characters with upper- and lower-case letters and digits"),
+    "password_required": ("新员工须设置初始密码", "is required for a new staff member"),
+    "unknown_territory": ("没有这个片区", "is not a known territory"),
+    "place_taken": ("该地区已属于其他片区, 请先从那个片区移除", "belongs to another territory; remove it there first"),
+    "still_territory_salesperson": ("此人仍是片区业务员, 请先更换片区业务员",
+                                    "the person is still a territory's salesperson; change that first"),
+    "admin_only": ("只有管理员可以授予或修改管理员", "only an admin may grant the admin role or edit an admin"),
 }
 DEFAULT_MESSAGE = ("格式不正确", "is not valid")
-ACTION_TAGS: set[str] = set()  # filled by models.py with the action names
+ACTION_TAGS: set[str] = set()  # filled by staff_models.py with the action names
 
 
 def translate(kind: str, lang: str, ctx: dict[str, Any] | None = None) -> str:

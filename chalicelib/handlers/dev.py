@@ -5,8 +5,8 @@ from datetime import datetime
 
 from chalice import Blueprint
 
+from chalicelib.api import models
 from chalicelib.api.errors import NotFound, parse_body
-from chalicelib.api.models import FireIn
 from chalicelib.handlers import events
 from chalicelib.handlers.http import endpoint, json_response, lang, now
 from chalicelib.services import delivery, dev, timers
@@ -32,7 +32,7 @@ def outbox():
 @api
 def fire_schedules():
     _local_only()
-    body = parse_body(FireIn, bp.current_request.raw_body, lang(bp.current_request))
+    body = parse_body(models.FireIn, bp.current_request.raw_body, lang(bp.current_request))
     until: datetime = body.until or now()
     delivery.deliver_pending(adapters(), now())  # schedules of changes the stream has not carried out yet
     fired = timers.fire_due(until, adapters(), now(), invoke=lambda payload: events.on_timer(payload, None))

@@ -1,21 +1,28 @@
-"""Staff reports: the complaint export (CSV, XLSX) and the printable feedback form."""
+"""Staff reports: the complaint export (CSV, XLSX) and the printable feedback form.
+
+Their services are imported by the routes that use them: the export columns bring phonenumbers, which a
+cold start of the public form does without.
+"""
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint, Chalice, Response
 
 from chalicelib.adapters.exports import ExportStore
-from chalicelib.api.models import ListParams, parse_query
+from chalicelib.api import models
 from chalicelib.auth import current_actor
 from chalicelib.clients import client
 from chalicelib.handlers.authorizer import staff_token
 from chalicelib.handlers.http import endpoint, json_response, lang, now
 from chalicelib.handlers.submissions import list_query
-from chalicelib.services import exports, feedback_form
 from chalicelib.wiring import adapters
 
+if TYPE_CHECKING:
+    from chalicelib.services.exports import ExportFile
+
 HTML = "text/html; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # services.exports.XLSX, known at import
 PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -24,26 +31,22 @@ class ReportsBlueprint(Blueprint):
 
     def register(self, app: Chalice, options: dict) -> None:
         super().register(app, options)
-        if exports.XLSX not in app.api.binary_types:
-            app.api.binary_types.append(exports.XLSX)
+        if XLSX not in app.api.binary_types:
+            app.api.binary_types.append(XLSX)
 
 
 bp = ReportsBlueprint(__name__)
 api = endpoint(lambda: bp.current_request)
 
 
-class ExportParams(ListParams):
-    """The list's filters plus the file format (`limit` and `cursor` do not apply: the export has every row)."""
-
-    format: Literal["csv", "xlsx"] = "csv"
-
-
 @bp.route("/api/v1/staff/export", methods=["GET"], authorizer=staff_token)
 @api
 def export():
+    from chalicelib.services import exports
+
     request = bp.current_request
-    params = parse_query(ExportParams, request.query_params, lang(request))
-    binary_ok = exports.XLSX in (request.headers.get("accept") or "")
+    params = models.parse_query(models.ExportParams, request.query_params, lang(request))
+    binary_ok = XLSX in (request.headers.get("accept") or "")
     result = exports.export_complaints(list_query(params), params.format, current_actor(request), adapters(),
                                        _store(), now(), binary_ok=binary_ok)
     return _download(result.file) if result.file else json_response(result.link)
@@ -52,13 +55,15 @@ def export():
 @bp.route("/api/v1/staff/complaints/{complaint_id}/feedback-form", methods=["GET"], authorizer=staff_token)
 @api
 def printable_feedback_form(complaint_id):
+    from chalicelib.services import feedback_form
+
     page = feedback_form.printable(complaint_id, current_actor(bp.current_request), adapters(), now())
     return Response(page, status_code=200, headers={
         "Content-Type": HTML, "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", **PRIVATE})
 
 
-def _download(file: exports.ExportFile) -> Response:
-    binary = file.content_type == exports.XLSX
+def _download(file: ExportFile) -> Response:
+    binary = file.content_type == XLSX
     return Response(file.body if binary else file.body.decode("utf-8"), status_code=200, headers={
         "Content-Type": file.content_type, "Content-Disposition": f'attachment; filename="{file.name}"',
         "X-Export-Rows": str(file.rows), **PRIVATE})

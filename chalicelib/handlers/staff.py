@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
+from chalicelib.api import models
 from chalicelib.api.errors import parse_body
-from chalicelib.api.models import ListParams, StaffComplaintIn, StatsParams, parse_action, parse_query
 from chalicelib.auth import current_actor
 from chalicelib.domain.errors import NotAllowed
 from chalicelib.domain.model import Role
@@ -26,7 +26,7 @@ def record_complaint():
     actor = current_actor(request)
     if not actor.has_any(*RECORDERS):
         raise NotAllowed("only service, sales, manager or admin record complaints")
-    body = parse_body(StaffComplaintIn, request.raw_body, lang(request))
+    body = parse_body(models.StaffComplaintIn, request.raw_body, lang(request))
     receipt = intake.submit(submission(body, request, recorded_by=actor.username, scope=f"staff:{actor.username}"),
                             adapters(), now())
     return json_response(receipt, 201)
@@ -44,7 +44,7 @@ def get_complaint(complaint_id):
 def act_on_complaint(complaint_id):
     request = bp.current_request
     actor = current_actor(request)
-    action = parse_action(request.raw_body, lang(request))
+    action = models.parse_action(request.raw_body, lang(request))
     data = action.model_dump(exclude={"action"})
     return json_response(workflow.act(complaint_id, action.action, data, actor, adapters(), now()))
 
@@ -53,7 +53,7 @@ def act_on_complaint(complaint_id):
 @api
 def list_complaints():
     request = bp.current_request
-    params = parse_query(ListParams, request.query_params, lang(request))
+    params = models.parse_query(models.ListParams, request.query_params, lang(request))
     return json_response(queries.list_complaints(list_query(params), params.cursor, current_actor(request),
                                                  adapters(), now()))
 
@@ -63,7 +63,7 @@ def list_complaints():
 def statistics():
     request = bp.current_request
     _not_sales_only(current_actor(request), "statistics")
-    params = parse_query(StatsParams, request.query_params, lang(request))
+    params = models.parse_query(models.StatsParams, request.query_params, lang(request))
     moment = now()
     start, end = stats.period(params.from_, params.to, moment)
     return json_response(stats.report(start, end, params.by, lang(request), adapters(), stats.shanghai_day(moment)))

@@ -6,7 +6,7 @@ import json
 
 from chalice.app import Request
 
-from chalicelib.api.models import ComplaintIn, ListParams, as_moment
+from chalicelib.api import models
 from chalicelib.domain.errors import RuleViolation
 from chalicelib.domain.intake import RecordComplaint
 from chalicelib.domain.listing import FILTERS, ListQuery
@@ -16,22 +16,23 @@ from chalicelib.services.intake import Submission
 MAX_KEY_LENGTH = 128
 
 
-def submission(body: ComplaintIn, request: Request, recorded_by: str, scope: str) -> Submission:
+def submission(body: models.ComplaintIn, request: Request, recorded_by: str, scope: str) -> Submission:
     key = request.headers.get("idempotency-key")
     if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH and key.isprintable()):
         raise RuleViolation("Idempotency-Key", "invalid_key")
     data = body.model_dump(mode="json")
+    fields = body.model_dump()  # not body.customer.model_dump(): that builds CustomerIn's own schema as well
     command = RecordComplaint(
         channel=Channel(getattr(body, "channel", Channel.WEB)), category=body.category,
-        description=body.description, customer=Customer(**body.customer.model_dump()),
-        product=Product(**body.product.model_dump()), desired_resolution=body.desired_resolution,
+        description=body.description, customer=Customer(**fields["customer"]),
+        product=Product(**fields["product"]), desired_resolution=body.desired_resolution,
         service_dimension=body.service_dimension, received_at=getattr(body, "received_at", None))
     request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
     return Submission(command=command, upload_ids=list(body.upload_ids), recorded_by=recorded_by,
                       idempotency_key=f"{scope}#{key}" if key else None, request_hash=request_hash)
 
 
-def list_query(params: ListParams) -> ListQuery:
+def list_query(params: models.ListParams) -> ListQuery:
     filters = {name: str(getattr(params, name)) for name in FILTERS if getattr(params, name) is not None}
-    return ListQuery(filters=filters, overdue=params.overdue, received_from=as_moment(params.received_from),
-                     received_to=as_moment(params.received_to, end_of_day=True), limit=params.limit)
+    return ListQuery(filters=filters, overdue=params.overdue, received_from=models.as_moment(params.received_from),
+                     received_to=models.as_moment(params.received_to, end_of_day=True), limit=params.limit)

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic_core import PydanticCustomError
 
-from chalicelib.api import errors
+from chalicelib.api import errors, models
 from chalicelib.api.models import (
     ListParams, PublicComplaintIn, StaffComplaintIn, StatsParams, parse_action, parse_query,
 )
@@ -30,6 +31,28 @@ def test_phones_are_parsed_and_stored_as_e164(written, stored):
     complaint = errors.parse_body(PublicComplaintIn, encoded(
         body(BLADE, customer={**BLADE["customer"], "phone": written})), "zh")
     assert complaint.customer.phone == stored
+
+
+def test_plain_chinese_mobile_numbers_are_stored_as_libphonenumber_would():
+    """Plain mobile numbers are checked by their ranges, without phonenumbers: for every prefix, what the
+    check accepts (and how it stores it) or refuses must be what libphonenumber says."""
+    import phonenumbers
+
+    def libphonenumber(number: str) -> str | None:
+        parsed = phonenumbers.parse(number, "CN")
+        if not phonenumbers.is_valid_number(parsed):
+            return None
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+    def checked(number: str) -> str | None:
+        try:
+            return models._phone(number)
+        except PydanticCustomError:
+            return None
+
+    numbers = [f"1{prefix:03d}{rest}" for prefix in range(1000) for rest in ("0000000", "5550123", "9999999")]
+    numbers += ["１３８００１３８０００", "1380013800", "138001380000", "+8613800138000", "013800138000"]
+    assert {n: checked(n) for n in numbers} == {n: libphonenumber(n) for n in numbers}
 
 
 @pytest.mark.parametrize("phone", ["12", "1380013800", "+86 123", "电话", "13800138000 ext"])
