@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import queue
 import tempfile
 import threading
@@ -32,6 +33,39 @@ def _dynamodb(moto_url: str) -> Any:
         "dynamodb", endpoint_url=moto_url, region_name="us-east-1", aws_access_key_id="bench",
         aws_secret_access_key="bench",
         config=Config(max_pool_connections=CLIENTS, retries={"mode": "standard", "max_attempts": 5}))
+
+
+class ProcessClock:
+    """CPU seconds used by each process of the local system (Linux /proc): the runner serving the app,
+    the local AWS (moto) and the pump, told apart by their command lines."""
+
+    NAMES = {"infra.local_aws": "moto", "infra.pump": "pump"}
+
+    def __init__(self, runner_pid: int):
+        self.pids = {"app": runner_pid}
+        try:
+            children = open(f"/proc/{runner_pid}/task/{runner_pid}/children").read().split()
+        except OSError:
+            children = []
+        for pid in map(int, children):
+            command = open(f"/proc/{pid}/cmdline").read()
+            self.pids.update({name: pid for module, name in self.NAMES.items() if module in command})
+
+    def read(self) -> dict[str, float]:
+        ticks = os.sysconf("SC_CLK_TCK")
+        used = {}
+        for name, pid in self.pids.items():
+            try:
+                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            used[name] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        return used
+
+    @staticmethod
+    def spent(before: dict[str, float], after: dict[str, float], per: int) -> dict[str, float]:
+        """Milliseconds of CPU per item, by process."""
+        return {name: (after[name] - before.get(name, 0.0)) * 1000 / per for name in after}
 
 
 def raw_put_throughput(moto_url: str, count: int) -> dict[str, float]:
@@ -152,18 +186,22 @@ def submissions(app_host: str, count: int, run_id: str) -> dict[str, Any]:
             "statuses": dict(statuses), "failures": failures, "kinds": kinds}
 
 
-def stored(moto_url: str) -> tuple[set[str], dict[str, str]]:
-    """Every complaint's META item and every idempotency record in the table (the bench's own Scan)."""
+def stored(moto_url: str) -> tuple[set[str], dict[str, str], int]:
+    """Every complaint's META item, every idempotency record and the number of outbox items still
+    pending in the table (the bench's own Scan)."""
     from chalicelib import resources
 
     dynamodb = _dynamodb(moto_url)
     table = resources.names("local")["table"]
     complaints: set[str] = set()
     idempotency: dict[str, str] = {}
+    pending = 0
     kwargs: dict[str, Any] = {
-        "TableName": table, "ProjectionExpression": "pk, sk, complaint_id",
-        "FilterExpression": "sk = :meta OR sk = :idem",
-        "ExpressionAttributeValues": {":meta": {"S": "META"}, ":idem": {"S": "IDEMPOTENCY"}}}
+        "TableName": table, "ProjectionExpression": "pk, sk, complaint_id, #s",
+        "FilterExpression": "sk = :meta OR sk = :idem OR (begins_with(sk, :outbox) AND #s = :pending)",
+        "ExpressionAttributeNames": {"#s": "status"},
+        "ExpressionAttributeValues": {":meta": {"S": "META"}, ":idem": {"S": "IDEMPOTENCY"},
+                                      ":outbox": {"S": "OUTBOX#"}, ":pending": {"S": "pending"}}}
     while True:
         page = dynamodb.scan(**kwargs)
         for item in page["Items"]:
@@ -172,8 +210,10 @@ def stored(moto_url: str) -> tuple[set[str], dict[str, str]]:
                 complaints.add(pk.removeprefix("COMPLAINT#"))
             elif item["sk"]["S"] == "IDEMPOTENCY":
                 idempotency[pk] = item["complaint_id"]["S"]
+            else:
+                pending += 1
         if "LastEvaluatedKey" not in page:
-            return complaints, idempotency
+            return complaints, idempotency, pending
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
@@ -183,10 +223,16 @@ def run(count: int) -> dict[str, Any]:
         app_host, moto_url = system.base_url.removeprefix("http://"), system.moto_url
         run_id = uuid.uuid4().hex[:8]
         print(f"  local system up (app http://{app_host}, moto {moto_url}); raw PutItem first ...", flush=True)
+        clock = ProcessClock(system.pid)
+        warm = submissions(app_host, 3, f"warm-{run_id}")  # the app's clients exist before the clock runs, as the raw side's
+        started = clock.read()
         puts = raw_put_throughput(moto_url, count)
+        between = clock.read()
         print(f"  raw PutItem: {puts['count']} in {puts['seconds']:.1f} s; now {count} submissions ...", flush=True)
         subs = submissions(app_host, count, run_id)
-        complaints, idempotency = stored(moto_url)
+        ended = clock.read()
+        complaints, idempotency, pending = stored(moto_url)
+    complaints -= {cid for ids in warm["answers"].values() for cid in ids}
     answers = subs["answers"]
     acked = {cid for ids in answers.values() for cid in ids}
     split = sum(len(set(ids)) - 1 for ids in answers.values())  # one key, several complaints
@@ -196,7 +242,8 @@ def run(count: int) -> dict[str, Any]:
         "stored": len(complaints), "expected": count, "idempotency_records": len(ours),
         "duplicated": len(complaints - acked) + split,
         "lost": len(acked - complaints),
-        "unanswered": count - len(answers), "log": log.name,
+        "unanswered": count - len(answers), "log": log.name, "pending_outbox": pending,
+        "cpu_put": ProcessClock.spent(started, between, count), "cpu_submission": ProcessClock.spent(between, ended, count),
     }
 
 
@@ -209,6 +256,16 @@ def report(result: dict[str, Any], target: float) -> None:
           f"{kinds['raced']} sent twice at once), {subs['requests']} HTTP requests in {subs['seconds']:.1f} s: "
           f"{subs['rate']:.0f}/s")
     print(f"  latency per request: p50 {ms(subs['p50'])}, p99 {ms(subs['p99'])};  statuses {subs['statuses']}")
+    put_cpu, sub_cpu = result["cpu_put"], result["cpu_submission"]
+    if put_cpu:
+        print("  CPU per item, by process: raw PutItem: moto {:.2f} ms;  submission: {}".format(
+            put_cpu.get("moto", float("nan")),
+            ", ".join(f"{name} {sub_cpu[name]:.2f} ms" for name in ("app", "moto", "pump") if name in sub_cpu)))
+        if put_cpu.get("moto") and sub_cpu.get("moto"):
+            print(f"  moto CPU per PutItem / per submission: {put_cpu['moto'] / sub_cpu['moto']:.2f} "
+                  "(the pump's calls during the burst included)")
+    print(f"  effects still pending when the burst ended (outbox items the pump had not carried out yet): "
+          f"{result['pending_outbox']}")
     ok = result["ratio"] >= target
     print(f"  throughput ratio to raw PutItem: {result['ratio']:.2f}   (target >= {target}: "
           f"{'ok' if ok else 'MISSED'})")

@@ -1,18 +1,26 @@
 """`make run`: the whole system on one machine, no AWS account.
 
-Starts moto in server mode, creates every resource with its demo data, serves the
-Chalice app, and pumps stream records and due schedules into the app's own handlers.
+Three processes, as the parts are apart in AWS: the local AWS (moto in server mode,
+`infra/local_aws.py`), this one (every resource created with its demo data, then the Chalice
+app served), and the pump (`infra/pump.py`: stream records and due schedules handed to the
+app's own handlers, at lower priority). Stopping this process stops the other two.
 """
 from __future__ import annotations
 
 import json
 import logging
 import os
+import signal
+import subprocess
 import sys
 import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import HTTPServer
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from http.server import HTTPServer
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,15 +32,22 @@ class RoomyThreadedServer(ThreadingMixIn, HTTPServer):
     request_queue_size = 1024
 
 
-def start_moto(host: str, port: int):
-    from moto.server import ThreadedMotoServer
+def start_local_aws(host: str, port: int, seconds: float = 60) -> subprocess.Popen:
+    """moto in its own process; returns once it answers."""
+    from infra.local_aws import SENT_PATH
 
-    from infra import moto_patches
-
-    moto_patches.apply()
-    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
-    server.start()
-    return server
+    process = subprocess.Popen([sys.executable, "-m", "infra.local_aws", host, str(port)], cwd=ROOT)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(f"http://{host}:{port}{SENT_PATH}", timeout=1).close()
+            return process
+        except urllib.error.HTTPError:  # answered (no topic named): up
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the local AWS (moto) did not come up")
 
 
 def serve_app(host: str, port: int):
@@ -54,24 +69,27 @@ def serve_app(host: str, port: int):
     return LocalDevServer(app, config, host, port, server_cls=RoomyThreadedServer)
 
 
-def start(host: str = "127.0.0.1", moto_port: int = 5000, app_port: int = 8000, demo: bool = True):
-    """Start everything in this process; returns (moto server, app server, stop event, environment)."""
+def start(host: str = "127.0.0.1", moto_port: int = 5000, app_port: int = 8000,
+          demo: bool = True) -> tuple[Any, list[subprocess.Popen], dict[str, str]]:
+    """Start everything; returns (app server, child processes to stop, last first; environment)."""
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
-    moto = start_moto(host, moto_port)
-    from infra import local_stack
+    aws = start_local_aws(host, moto_port)
+    try:
+        from infra import local_stack
 
-    env = local_stack.bootstrap(f"http://{host}:{moto_port}", demo=demo)
-    os.environ.update(env)
+        env = local_stack.bootstrap(f"http://{host}:{moto_port}", demo=demo)
+        os.environ.update(env)
+        pump = subprocess.Popen([sys.executable, "-m", "infra.pump"], cwd=ROOT, env=dict(os.environ))
+    except BaseException:
+        aws.kill()
+        raise
     from chalicelib import clients
-    from infra.pump import pump_for_app
 
     clients.reset()
     app_server = serve_app(host, app_port)
     threading.Thread(target=app_server.serve_forever, daemon=True).start()
-    stop = threading.Event()
-    threading.Thread(target=pump_for_app().run, args=(stop,), daemon=True).start()
-    return moto, app_server, stop, env
+    return app_server, [pump, aws], env
 
 
 def banner(host: str, app_port: int, moto_port: int) -> str:
@@ -98,17 +116,22 @@ def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     moto_port = int(os.environ.get("MOTO_PORT", "5000"))
     app_port = int(os.environ.get("PORT", "8000"))
-    moto, app_server, stop, env = start(host, moto_port, app_port)
-    Path(ROOT / ".local-stack.json").write_text(json.dumps(env, indent=2))
-    print(banner(host, app_port, moto_port), flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped by a supervisor: clean up as on Ctrl+C
+    app_server, children, env = start(host, moto_port, app_port)
     try:
+        Path(ROOT / ".local-stack.json").write_text(json.dumps(env, indent=2))
+        print(banner(host, app_port, moto_port), flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
-        stop.set()
         app_server.shutdown()
-        moto.stop()
+        for child in children:  # the pump before the AWS it talks to
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ invokes; fires schedules that are due through the very timer handler; sweeps the
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import threading
 import time
 from datetime import datetime, timezone
@@ -117,3 +119,30 @@ def pump_for_app() -> EventPump:
         on_stream=events.on_stream,
         fire_due=lambda until: timers.fire_due(until, adapters(), now(), lambda p: events.on_timer(p, None)),
         sweep=lambda: delivery.sweep(adapters(), now()))
+
+
+PRIORITY = 10  # `nice` increment: what AWS runs apart from the API waits while requests are answered
+
+
+def main() -> None:
+    """`python -m infra.pump` (the local runner starts it, environment set): pump until the parent goes.
+
+    A process of its own, at lower priority, as the stream and timer functions run apart from
+    the API's in AWS: a burst of submissions is answered first, its effects follow."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    os.nice(PRIORITY)
+    stop = threading.Event()
+    parent = os.getppid()
+
+    def watch_parent() -> None:
+        while not stop.wait(1):
+            if os.getppid() != parent:
+                stop.set()
+
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    threading.Thread(target=watch_parent, daemon=True).start()
+    pump_for_app().run(stop)
+
+
+if __name__ == "__main__":
+    main()

@@ -24,6 +24,7 @@ FOREIGN = ("AWS_ENDPOINT_URL", "TABLE_NAME", "STAGE", "TOPIC_ARN", "USER_POOL_ID
 class LocalSystem:
     base_url: str  # the app
     moto_url: str  # its local AWS
+    pid: int  # the runner's process (it serves the app; the local AWS and the pump are its children)
 
 
 def free_port() -> int:
@@ -40,7 +41,7 @@ def local_system(log: IO[str] | None = None, wait_seconds: float = 90) -> Iterat
     env.update(HOST="127.0.0.1", PORT=str(app_port), MOTO_PORT=str(moto_port))
     process = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env,
                                stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, text=True)
-    system = LocalSystem(f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{moto_port}")
+    system = LocalSystem(f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{moto_port}", process.pid)
     try:
         _wait_until_up(system.base_url, process, wait_seconds)
         yield system

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -31,15 +33,20 @@ def sent_messages(notifier: Notifier, topic_arn: str) -> list[dict[str, Any]]:
 
 
 def _published(topic_arn: str) -> list[list[Any]]:
-    """The topic's publishes: straight from moto's memory when moto runs in this process (the local
-    runner and the tests), else from the server's state dump, which is slow on a big table."""
+    """The topic's publishes: straight from moto's memory when moto runs in this process (the
+    tests), else from the local AWS process (`infra/local_aws.py`, which `make run` starts)."""
     in_process = _in_process_topic(topic_arn)
     if in_process is not None:
         return [list(in_process.sent_notifications)]
     endpoint = os.environ["AWS_ENDPOINT_URL"].rstrip("/")
-    with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=30) as response:
-        topics = json.load(response).get("sns", {}).get("Topic", [])
-    return [t["sent_notifications"] for t in topics if t["arn"] == topic_arn]
+    query = urllib.parse.urlencode({"topic": topic_arn})
+    try:
+        with urllib.request.urlopen(f"{endpoint}/_local/sns/sent?{query}", timeout=30) as response:
+            return [json.load(response)["sent"]]
+    except urllib.error.HTTPError as error:
+        if error.code == 404:  # no such topic (yet): nothing was sent
+            return []
+        raise
 
 
 def _in_process_topic(topic_arn: str) -> Any:

@@ -90,3 +90,33 @@ def test_a_real_case_is_walked_to_closed_with_the_callback_fired(local_system):
     assert sms["to"] == "+8613900000003" and "13512345678" in sms["text"]
     act("sales_gz", "record_satisfaction", rating=5, comment="满意")
     assert act("service1", "close", note="结案")["status"] == "closed"
+
+
+def _children(pid: int) -> dict[str, int]:
+    """The runner's child processes by module (Linux /proc), with their nice value."""
+    found = {}
+    for child in open(f"/proc/{pid}/task/{pid}/children").read().split():
+        command = open(f"/proc/{child}/cmdline").read().split("\0")
+        module = command[command.index("-m") + 1] if "-m" in command else command[-1]
+        found[module] = int(open(f"/proc/{child}/stat").read().rsplit(")", 1)[1].split()[16])
+    return found
+
+
+def test_the_local_aws_and_the_pump_run_apart_and_stop_with_the_runner():
+    with spawn.local_system() as system:
+        children = _children(system.pid)
+        assert set(children) == {"infra.local_aws", "infra.pump"}
+        assert children["infra.pump"] > children["infra.local_aws"]  # the pump waits while requests are answered
+        pids = [int(p) for p in open(f"/proc/{system.pid}/task/{system.pid}/children").read().split()]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
