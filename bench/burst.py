@@ -105,6 +105,41 @@ def raw_put_throughput(moto_url: str, count: int) -> dict[str, float]:
             "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
 
 
+def bare_submission_throughput(moto_url: str, count: int, replay: Any) -> dict[str, float]:
+    """32 clients making, with boto3 alone, the calls one submission makes (recorded from the app, new ids
+    each time) against the same moto, into a table of their own defined as the app's (indexes, stream):
+    what the app's reads and writes cost without the app."""
+    from chalicelib import resources
+
+    dynamodb = _dynamodb(moto_url)
+    ours, theirs = resources.names("local")["table"], f"bench-bare-{uuid.uuid4().hex[:8]}"
+    dynamodb.create_table(**resources.table_definition(theirs))
+    clients = {"dynamodb": dynamodb}
+    jobs: queue.SimpleQueue[list[dict] | None] = queue.SimpleQueue()
+    for _ in range(count):
+        text = json.dumps(replay.params_for_new(), ensure_ascii=False)
+        jobs.put(json.loads(text.replace(f'"{ours}"', f'"{theirs}"')))
+    for _ in range(CLIENTS):
+        jobs.put(None)
+    latencies: list[float] = []
+
+    def worker() -> None:
+        while (params := jobs.get()) is not None:
+            started = time.perf_counter()
+            replay.run(params, clients)
+            latencies.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {"count": count, "seconds": elapsed, "rate": count / elapsed,
+            "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
+
+
 def submissions(app_host: str, count: int, run_id: str) -> dict[str, Any]:
     jobs: queue.SimpleQueue[tuple[str, str, dict, bool] | None] = queue.SimpleQueue()
     kinds = {"once": 0, "retried": 0, "raced": 0}
@@ -217,7 +252,7 @@ def stored(moto_url: str) -> tuple[set[str], dict[str, str], int]:
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def run(count: int) -> dict[str, Any]:
+def run(count: int, replay: Any) -> dict[str, Any]:
     log = tempfile.NamedTemporaryFile("w+", prefix="bench-local-", suffix=".log", delete=False)
     with log, local_system(log, wait_seconds=120) as system:
         app_host, moto_url = system.base_url.removeprefix("http://"), system.moto_url
@@ -227,8 +262,12 @@ def run(count: int) -> dict[str, Any]:
         warm = submissions(app_host, 3, f"warm-{run_id}")  # the app's clients exist before the clock runs, as the raw side's
         started = clock.read()
         puts = raw_put_throughput(moto_url, count)
-        between = clock.read()
-        print(f"  raw PutItem: {puts['count']} in {puts['seconds']:.1f} s; now {count} submissions ...", flush=True)
+        after_puts = clock.read()
+        print(f"  raw PutItem: {puts['count']} in {puts['seconds']:.1f} s; the submission's calls by bare boto3 ...",
+              flush=True)
+        bare = bare_submission_throughput(moto_url, count, replay)
+        before_subs = clock.read()
+        print(f"  bare: {bare['count']} in {bare['seconds']:.1f} s; now {count} submissions ...", flush=True)
         subs = submissions(app_host, count, run_id)
         ended = clock.read()
         complaints, idempotency, pending = stored(moto_url)
@@ -238,12 +277,15 @@ def run(count: int) -> dict[str, Any]:
     split = sum(len(set(ids)) - 1 for ids in answers.values())  # one key, several complaints
     ours = {pk.split("#", 2)[-1]: cid for pk, cid in idempotency.items() if f"burst-{run_id}-" in pk}
     return {
-        "puts": puts, "subs": subs, "ratio": subs["rate"] / puts["rate"],
+        "puts": puts, "subs": subs, "ratio": subs["rate"] / puts["rate"], "bare": bare,
+        "bare_ratio": subs["rate"] / bare["rate"], "bare_calls": replay.describe(),
         "stored": len(complaints), "expected": count, "idempotency_records": len(ours),
         "duplicated": len(complaints - acked) + split,
         "lost": len(acked - complaints),
         "unanswered": count - len(answers), "log": log.name, "pending_outbox": pending,
-        "cpu_put": ProcessClock.spent(started, between, count), "cpu_submission": ProcessClock.spent(between, ended, count),
+        "cpu_put": ProcessClock.spent(started, after_puts, count),
+        "cpu_bare": ProcessClock.spent(after_puts, before_subs, count),
+        "cpu_submission": ProcessClock.spent(before_subs, ended, count),
     }
 
 
@@ -258,9 +300,10 @@ def report(result: dict[str, Any], target: float) -> None:
     print(f"  latency per request: p50 {ms(subs['p50'])}, p99 {ms(subs['p99'])};  statuses {subs['statuses']}")
     put_cpu, sub_cpu = result["cpu_put"], result["cpu_submission"]
     if put_cpu:
-        print("  CPU per item, by process: raw PutItem: moto {:.2f} ms;  submission: {}".format(
-            put_cpu.get("moto", float("nan")),
-            ", ".join(f"{name} {sub_cpu[name]:.2f} ms" for name in ("app", "moto", "pump") if name in sub_cpu)))
+        print("  CPU per item, by process: raw PutItem: moto {:.2f} ms;  bare submission calls: moto {:.2f} ms;  "
+              "submission: {}".format(
+                  put_cpu.get("moto", float("nan")), result["cpu_bare"].get("moto", float("nan")),
+                  ", ".join(f"{name} {sub_cpu[name]:.2f} ms" for name in ("app", "moto", "pump") if name in sub_cpu)))
         if put_cpu.get("moto") and sub_cpu.get("moto"):
             print(f"  moto CPU per PutItem / per submission: {put_cpu['moto'] / sub_cpu['moto']:.2f} "
                   "(the pump's calls during the burst included)")
@@ -269,6 +312,9 @@ def report(result: dict[str, Any], target: float) -> None:
     ok = result["ratio"] >= target
     print(f"  throughput ratio to raw PutItem: {result['ratio']:.2f}   (target >= {target}: "
           f"{'ok' if ok else 'MISSED'})")
+    bare = result["bare"]
+    print(f"  the submission's own calls by bare boto3 ({result['bare_calls']}, {CLIENTS} clients): "
+          f"{bare['rate']:.0f}/s (p50 {ms(bare['p50'])}, p99 {ms(bare['p99'])});  ratio to it: {result['bare_ratio']:.2f}")
     print(f"  stored complaints: {result['stored']} of {result['expected']} submissions "
           f"(idempotency records: {result['idempotency_records']})")
     print(f"  duplicated: {result['duplicated']}   (target 0: {'ok' if result['duplicated'] == 0 else 'MISSED'})")

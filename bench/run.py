@@ -74,9 +74,9 @@ class Replay:
                 p["ClientRequestToken"] = uuid.uuid4().hex
         return params
 
-    def run(self, params: list[dict]) -> None:
+    def run(self, params: list[dict], clients: dict[str, Any] | None = None) -> None:
         for (service, operation, _), p in zip(self.calls, params):
-            client = self.clients[service]
+            client = (clients or self.clients)[service]
             getattr(client, _snake(operation))(**p)
 
     def describe(self) -> str:
@@ -307,7 +307,7 @@ def main() -> int:
 
         print(f"\n== burst ({burst_n} web submissions, {burst.CLIENTS} concurrent clients, local system over HTTP) ==",
               flush=True)
-        result = burst.run(burst_n)
+        result = burst.run(burst_n, replay)
         ok = result["ratio"] >= TARGETS["burst"] and result["duplicated"] == 0 and result["lost"] == 0
         missed += [] if ok else ["burst"]
         burst.report(result, TARGETS["burst"])

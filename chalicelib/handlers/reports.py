@@ -1,11 +1,5 @@
-"""Staff reports: the complaint export (CSV, XLSX) and the printable feedback form.
-
-Their services are imported by the routes that use them: the export columns bring phonenumbers, which a
-cold start of the public form does without.
-"""
+"""Staff reports: the complaint export (CSV, XLSX) and the printable feedback form."""
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from chalice import Blueprint, Chalice, Response
 
@@ -16,13 +10,11 @@ from chalicelib.clients import client
 from chalicelib.handlers.authorizer import staff_token
 from chalicelib.handlers.http import endpoint, json_response, lang, now
 from chalicelib.handlers.submissions import list_query
+from chalicelib.services import exports, feedback_form
+from chalicelib.services.exports import XLSX, ExportFile
 from chalicelib.wiring import adapters
 
-if TYPE_CHECKING:
-    from chalicelib.services.exports import ExportFile
-
 HTML = "text/html; charset=utf-8"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # services.exports.XLSX, known at import
 PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -42,8 +34,6 @@ api = endpoint(lambda: bp.current_request)
 @bp.route("/api/v1/staff/export", methods=["GET"], authorizer=staff_token)
 @api
 def export():
-    from chalicelib.services import exports
-
     request = bp.current_request
     params = models.parse_query(models.ExportParams, request.query_params, lang(request))
     binary_ok = XLSX in (request.headers.get("accept") or "")
@@ -55,8 +45,6 @@ def export():
 @bp.route("/api/v1/staff/complaints/{complaint_id}/feedback-form", methods=["GET"], authorizer=staff_token)
 @api
 def printable_feedback_form(complaint_id):
-    from chalicelib.services import feedback_form
-
     page = feedback_form.printable(complaint_id, current_actor(bp.current_request), adapters(), now())
     return Response(page, status_code=200, headers={
         "Content-Type": HTML, "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", **PRIVATE})

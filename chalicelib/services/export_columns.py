@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Iterator
 
-import phonenumbers
-
 from chalicelib.domain.labels import CATEGORY, CHANNEL, HANDLING, SEVERITY
 from chalicelib.domain.model import Complaint, money
 from chalicelib.domain.reporting import (
@@ -22,6 +20,8 @@ Getter = Callable[[Complaint], Any]
 
 def phone(number: str | None) -> str | None:
     """A Chinese number in national format with spaces (text to a spreadsheet, not a number); others E.164."""
+    import phonenumbers  # here: a cold start of the public form loads this module's routes, not the library
+
     if not number:
         return None
     try:

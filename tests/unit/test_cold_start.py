@@ -1,5 +1,5 @@
 """What a cold start loads: the Lambda entry module and a public submission's validation, in a fresh
-interpreter, leave the staff models, the OpenAPI document, the report services and phonenumbers for the
+interpreter, leave the staff models, the OpenAPI document, the admin service, phonenumbers and openpyxl for the
 requests that need them (bench/README.md has the cold start figures)."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LOADED_ON_DEMAND = ("chalicelib.api.staff_models", "chalicelib.api.openapi", "chalicelib.services.admin",
-                    "chalicelib.services.exports", "chalicelib.services.feedback_form", "phonenumbers")
+                    "phonenumbers", "openpyxl")
 COLD_START = f"""
 import json, sys
 from app import app
@@ -26,9 +26,3 @@ def test_a_public_cold_start_loads_nothing_it_does_not_use():
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
 
-
-def test_the_reports_register_the_exports_xlsx_type():
-    from chalicelib.handlers import reports
-    from chalicelib.services import exports
-
-    assert reports.XLSX == exports.XLSX
