@@ -43,12 +43,15 @@ class ComplaintRepository:
         self._write(complaint, puts, outbox, token, idempotent=idempotency is not None)
         complaint.version = 1
 
-    def save(self, complaint: Complaint, outbox: list[dict[str, Any]]) -> None:
-        """Store a change, only if nobody else saved since `complaint.version` was read."""
+    def save(self, complaint: Complaint, outbox: list[dict[str, Any]],
+             idempotency: dict[str, Any] | None = None) -> None:
+        """Store a change, only if nobody else saved since `complaint.version` was read (and, with an
+        idempotency record, only if that record's key was never used)."""
         token = secrets.token_hex(16)
         put = self._put(_meta_item(complaint, version=complaint.version + 1, token=token), "version = :read")
         put["Put"]["ExpressionAttributeValues"] = to_item({":read": complaint.version})
-        self._write(complaint, [put], outbox, token, idempotent=False)
+        puts = [put, self._put(idempotency, "attribute_not_exists(pk)")] if idempotency else [put]
+        self._write(complaint, puts, outbox, token, idempotent=idempotency is not None)
         complaint.version += 1
 
     def get(self, complaint_id: str) -> Complaint | None:
@@ -156,6 +159,11 @@ class ComplaintRepository:
             start = page.get("LastEvaluatedKey")
             if not start:
                 return items
+
+
+def idempotency_pk(scoped_key: str) -> str:
+    """The record of an Idempotency-Key, already scoped by its caller ("public#<key>", "action#<user>#<key>")."""
+    return f"IDEMPOTENCY#{scoped_key}"
 
 
 def idempotency_item(key: str, request_hash: str, complaint_id: str, now: datetime) -> dict[str, Any]:

@@ -252,7 +252,9 @@ def openapi_document() -> dict[str, Any]:
         "/api/v1/staff/complaints/{complaint_id}": {"get": _operation(
             "the whole record", response=RECORD, staff=True, params=[cid], errors=("404",))},
         "/api/v1/staff/complaints/{complaint_id}/actions": {"post": _operation(
-            "perform a workflow action", body=action, response=RECORD, staff=True, params=[cid],
+            "perform a workflow action", body=action, response=RECORD, staff=True, params=[cid, _header(
+                "Idempotency-Key", "1-128 printable characters, per staff member; a retry with the same key "
+                "does nothing again and returns the record as it is now")],
             errors=("404", "409"))},
         "/api/v1/staff/complaints/{complaint_id}/feedback-form": {"get": _operation(
             "printable customer-opinion feedback form", staff=True, params=[cid], errors=("404",),

@@ -10,7 +10,7 @@ from chalicelib.domain.errors import NotAllowed
 from chalicelib.domain.model import Role
 from chalicelib.handlers.authorizer import staff_token
 from chalicelib.handlers.http import endpoint, json_response, lang, now
-from chalicelib.handlers.submissions import list_query, submission
+from chalicelib.handlers.submissions import action_retry, list_query, submission
 from chalicelib.services import alerts, intake, queries, stats, workflow
 from chalicelib.wiring import adapters
 
@@ -45,8 +45,9 @@ def act_on_complaint(complaint_id):
     request = bp.current_request
     actor = current_actor(request)
     action = models.parse_action(request.raw_body, lang(request))
+    retry = action_retry(request, complaint_id, actor.username, action.model_dump(mode="json"))
     data = action.model_dump(exclude={"action"})
-    return json_response(workflow.act(complaint_id, action.action, data, actor, adapters(), now()))
+    return json_response(workflow.act(complaint_id, action.action, data, actor, adapters(), now(), retry))
 
 
 @bp.route("/api/v1/staff/complaints", methods=["GET"], authorizer=staff_token)

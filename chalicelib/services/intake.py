@@ -5,7 +5,7 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from chalicelib.adapters.complaints import idempotency_item
+from chalicelib.adapters.complaints import idempotency_item, idempotency_pk
 from chalicelib.adapters.dynamo import iso
 from chalicelib.adapters.photos import PhotoProblem
 from chalicelib.domain import access, routing
@@ -35,7 +35,7 @@ def submit(sub: Submission, a: Adapters, now: datetime) -> dict[str, Any]:
     try:
         photos = _check_photos(sub.upload_ids, a)
     except RuleViolation:  # a retry of a stored complaint whose photos were erased since: answer it
-        earlier = a.complaints.idempotency_record(_idempotency_pk(sub.idempotency_key)) if sub.idempotency_key else None
+        earlier = a.complaints.idempotency_record(idempotency_pk(sub.idempotency_key)) if sub.idempotency_key else None
         if earlier is None:
             raise
         return _replay(earlier, sub, a)
@@ -49,12 +49,12 @@ def submit(sub: Submission, a: Adapters, now: datetime) -> dict[str, Any]:
     receipt = _receipt(complaint, code)
     idempotency = None
     if sub.idempotency_key:
-        idempotency = idempotency_item(_idempotency_pk(sub.idempotency_key), sub.request_hash, complaint_id, now)
+        idempotency = idempotency_item(idempotency_pk(sub.idempotency_key), sub.request_hash, complaint_id, now)
         idempotency["receipt"] = {k: v for k, v in receipt.items() if k != "access_code"}
     try:
         a.complaints.add(complaint, outbox_for(complaint, a.directory, now), idempotency)
     except IdempotencyKeyReused:  # a retry, or a concurrent twin that won the race: answer what it stored
-        return _replay(a.complaints.idempotency_record(_idempotency_pk(sub.idempotency_key)), sub, a)
+        return _replay(a.complaints.idempotency_record(idempotency_pk(sub.idempotency_key)), sub, a)
     return receipt
 
 
@@ -83,7 +83,3 @@ def _receipt(complaint: Complaint, code: str) -> dict[str, Any]:
             "severity": complaint.severity.value, "received_at": iso(complaint.received_at),
             "first_contact_due": iso(first_contact) if first_contact else None,
             "status_url": f"/api/v1/complaints/{complaint.id}/status"}
-
-
-def _idempotency_pk(key: str) -> str:
-    return f"IDEMPOTENCY#{key}"

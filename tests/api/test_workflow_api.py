@@ -175,3 +175,44 @@ def test_two_staff_acting_at_once_never_both_win(api, monkeypatch):
     assert sorted(outcomes, key=str) == [409, "won"]
     history = api.call("GET", f"/api/v1/staff/complaints/{cid}", user="manager1").data["history"]
     assert len([h for h in history if h["action"] == "assign" and h["actor"] != "system"]) == 1
+
+
+def act_once(api, cid, user, key, expect=200, **body):
+    response = api.call("POST", f"/api/v1/staff/complaints/{cid}/actions", body, user=user,
+                        headers={"Idempotency-Key": key})
+    assert response.status_code == expect, response.body
+    return response.data
+
+
+def mine(record, user, action):
+    return len([h for h in record["history"] if h["actor"] == user and h["action"] == action])
+
+
+def test_an_action_resent_with_its_key_is_done_once_and_answers_the_record(api):
+    """The salesperson's answer was lost on the road: the console sends the same action again."""
+    cid = api.call("POST", "/api/v1/complaints", SEAL_OPEN).data["complaint_id"]
+    first = act_once(api, cid, "sales_gz", "contact-1", action="contact", note="已电话联系")
+    again = act_once(api, cid, "sales_gz", "contact-1", action="contact", note="已电话联系")
+    assert again["status"] == first["status"] and again["version"] == first["version"]
+    assert mine(again, "sales_gz", "contact") == 1
+    escalated = act_once(api, cid, "sales_gz", "escalate-1", action="escalate", note="客户要求领导回电")
+    repeated = act_once(api, cid, "sales_gz", "escalate-1", action="escalate", note="客户要求领导回电")
+    assert mine(repeated, "sales_gz", "escalate") == 1
+    assert repeated["version"] == escalated["version"]
+    escalations = [e for e in events_for(api, cid) if e[0] == "escalated"]
+    assert escalations == [("escalated", "manager1")]
+
+
+def test_an_action_key_used_for_another_action_is_a_conflict_and_keys_are_per_person(api):
+    cid = api.call("POST", "/api/v1/complaints", BLADE).data["complaint_id"]
+    act_once(api, cid, "sales_cs", "k-1", action="contact", note="已联系")
+    refused = act_once(api, cid, "sales_cs", "k-1", expect=409, action="escalate", note="升级")
+    assert refused["error"]["code"] == "conflict"
+    done = act_once(api, cid, "manager1", "k-1", action="escalate", note="升级")  # the same key, another person
+    assert mine(done, "manager1", "escalate") == 1 and mine(done, "sales_cs", "escalate") == 0
+
+
+def test_an_action_key_must_be_printable_and_short(api):
+    cid = api.call("POST", "/api/v1/complaints", BLADE).data["complaint_id"]
+    refused = act_once(api, cid, "sales_cs", "x" * 129, expect=400, action="contact")
+    assert refused["error"]["fields"][0]["field"] == "Idempotency-Key"

@@ -526,7 +526,7 @@
     var details = el("details", {class: "action", id: "action-" + name}, [el("summary", {text: t("act_" + name)}), form]);
     details.addEventListener("toggle", function () { if (details.open) { var first = form.querySelector("input,select,textarea,button"); if (first) { first.focus(); } } });
     if (name === "assign" && hasRole("manager")) { offerSalespeople(form.querySelector("[name=assignee]")); }
-    var busy = false;
+    var busy = false, key = null;  /* kept after a network failure: pressing again does the action once */
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (busy) { return; }
@@ -539,7 +539,9 @@
       busy = true;
       form.querySelector("button[type=submit]").disabled = true;
       message.textContent = "";
-      call("POST", "api/v1/staff/complaints/" + encodeURIComponent(c.id || c.complaint_id) + "/actions", {body: data}).then(function (result) {
+      key = key || App.randomKey();
+      call("POST", "api/v1/staff/complaints/" + encodeURIComponent(c.id || c.complaint_id) + "/actions", {body: data, headers: {"Idempotency-Key": key}}).then(function (result) {
+        key = null;
         if (result.ok) { announce(t("action_done", {action: t("act_" + name)})); return drawComplaint(result.data, t("action_done", {action: t("act_" + name)})); }
         if (result.status === 400) { return showErrors(form, result.data.error.fields || [], message); }
         message.textContent = t("action_failed", {message: errorText(result)});
