@@ -64,7 +64,9 @@ def serve(host: str, port: int) -> None:
 
 if __name__ == "__main__":
     import logging
+    import signal
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group; the runner stops this process
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     serve(sys.argv[1], int(sys.argv[2]))

@@ -140,6 +140,7 @@ def main() -> None:
                 stop.set()
 
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group; the runner stops this process
     threading.Thread(target=watch_parent, daemon=True).start()
     pump_for_app().run(stop)
 
