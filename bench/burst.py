@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from typing import Any
+from typing import Any, Callable
 
 from bench.common import SUBMISSION_PATH, WEB_BODY, ms, percentile
 from infra.spawn import local_system
@@ -68,6 +68,32 @@ class ProcessClock:
         return {name: (after[name] - before.get(name, 0.0)) * 1000 / per for name in after}
 
 
+def timed_by_clients(jobs: list[Any], do: Callable[[Any], Any]) -> dict[str, float]:
+    """`do(job)` for every job, from `CLIENTS` threads at once: rate and latency percentiles."""
+    queued: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    for job in jobs:
+        queued.put((job,))
+    for _ in range(CLIENTS):
+        queued.put(None)
+    latencies: list[float] = []
+
+    def worker() -> None:
+        while (job := queued.get()) is not None:
+            started = time.perf_counter()
+            do(job[0])
+            latencies.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {"count": len(jobs), "seconds": elapsed, "rate": len(jobs) / elapsed,
+            "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
+
+
 def raw_put_throughput(moto_url: str, count: int) -> dict[str, float]:
     """32 clients doing PutItem (one complaint-sized item each) into a table of their own in the same moto."""
     dynamodb = _dynamodb(moto_url)
@@ -78,31 +104,14 @@ def raw_put_throughput(moto_url: str, count: int) -> dict[str, float]:
                           KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
                                      {"AttributeName": "sk", "KeyType": "RANGE"}])
     payload = json.dumps(WEB_BODY, ensure_ascii=False)
-    jobs: queue.SimpleQueue[int | None] = queue.SimpleQueue()
-    for n in range(count):
-        jobs.put(n)
-    for _ in range(CLIENTS):
-        jobs.put(None)
-    latencies: list[float] = []
 
-    def worker() -> None:
-        while (n := jobs.get()) is not None:
-            started = time.perf_counter()
-            dynamodb.put_item(TableName=table, Item={
-                "pk": {"S": f"ITEM#{n}"}, "sk": {"S": "META"}, "body": {"S": payload}, "n": {"N": str(n)},
-                "received_at": {"S": time.strftime("%Y-%m-%dT%H:%M:%S")}})
-            latencies.append(time.perf_counter() - started)
+    def put(n: int) -> None:
+        dynamodb.put_item(TableName=table, Item={
+            "pk": {"S": f"ITEM#{n}"}, "sk": {"S": "META"}, "body": {"S": payload}, "n": {"N": str(n)},
+            "received_at": {"S": time.strftime("%Y-%m-%dT%H:%M:%S")}})
 
     dynamodb.put_item(TableName=table, Item={"pk": {"S": "warm"}, "sk": {"S": "META"}})
-    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    return {"count": count, "seconds": elapsed, "rate": count / elapsed,
-            "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
+    return timed_by_clients(list(range(count)), put)
 
 
 def bare_submission_throughput(moto_url: str, count: int, replay: Any) -> dict[str, float]:
@@ -114,30 +123,9 @@ def bare_submission_throughput(moto_url: str, count: int, replay: Any) -> dict[s
     dynamodb = _dynamodb(moto_url)
     ours, theirs = resources.names("local")["table"], f"bench-bare-{uuid.uuid4().hex[:8]}"
     dynamodb.create_table(**resources.table_definition(theirs))
-    clients = {"dynamodb": dynamodb}
-    jobs: queue.SimpleQueue[list[dict] | None] = queue.SimpleQueue()
-    for _ in range(count):
-        text = json.dumps(replay.params_for_new(), ensure_ascii=False)
-        jobs.put(json.loads(text.replace(f'"{ours}"', f'"{theirs}"')))
-    for _ in range(CLIENTS):
-        jobs.put(None)
-    latencies: list[float] = []
-
-    def worker() -> None:
-        while (params := jobs.get()) is not None:
-            started = time.perf_counter()
-            replay.run(params, clients)
-            latencies.append(time.perf_counter() - started)
-
-    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    return {"count": count, "seconds": elapsed, "rate": count / elapsed,
-            "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
+    calls = [json.loads(json.dumps(replay.params_for_new(), ensure_ascii=False).replace(f'"{ours}"', f'"{theirs}"'))
+             for _ in range(count)]
+    return timed_by_clients(calls, lambda params: replay.run(params, {"dynamodb": dynamodb}))
 
 
 def submissions(app_host: str, count: int, run_id: str) -> dict[str, Any]:
