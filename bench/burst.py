@@ -68,6 +68,17 @@ class ProcessClock:
         return {name: (after[name] - before.get(name, 0.0)) * 1000 / per for name in after}
 
 
+def seconds_in_clients(worker: Callable[[], None]) -> float:
+    """Run `worker` in `CLIENTS` threads at once; the seconds until the last one is done."""
+    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started
+
+
 def timed_by_clients(jobs: list[Any], do: Callable[[Any], Any]) -> dict[str, float]:
     """`do(job)` for every job, from `CLIENTS` threads at once: rate and latency percentiles."""
     queued: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -83,13 +94,7 @@ def timed_by_clients(jobs: list[Any], do: Callable[[Any], Any]) -> dict[str, flo
             do(job[0])
             latencies.append(time.perf_counter() - started)
 
-    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
+    elapsed = seconds_in_clients(worker)
     return {"count": len(jobs), "seconds": elapsed, "rate": len(jobs) / elapsed,
             "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
 
@@ -197,13 +202,7 @@ def submissions(app_host: str, count: int, run_id: str) -> dict[str, Any]:
                         answers[key].append(complaint_id)
         connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
+    elapsed = seconds_in_clients(worker)
     return {"count": count, "seconds": elapsed, "rate": count / elapsed, "requests": len(latencies),
             "p50": percentile(latencies, 50), "p99": percentile(latencies, 99), "answers": answers,
             "statuses": dict(statuses), "failures": failures, "kinds": kinds}
