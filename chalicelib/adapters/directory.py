@@ -12,11 +12,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.adapters.dynamo import from_item, to_item
+import secrets
+from datetime import datetime
+
+from chalicelib.adapters.dynamo import from_item, iso, shard, to_item
 from chalicelib.domain.model import Role, StaffMember
 from chalicelib.domain.routing import ANY_CITY, Route, place
 
 TERRITORY_LIST = "TERRITORIES"
+INACTIVE_LIST = "STAFF_INACTIVE"  # deactivated members, so that the staff list still shows them
 
 
 class StaffDirectory:
@@ -25,14 +29,19 @@ class StaffDirectory:
         self._table = table_name
 
     # staff -----------------------------------------------------------------------------
-    def put_staff(self, member: StaffMember) -> None:
+    def put_staff(self, member: StaffMember, sync: dict[str, Any] | None = None) -> None:
+        """Store the profile (the truth about a member) and the role lists that follow it. With `sync`
+        (an outbox item from `staff_sync_item`), the same transaction asks for the log-in groups and
+        subscriptions to be made to match it, so a failure part-way is carried on until done."""
         old = self.staff(member.username)
         writes = [self._put({"pk": f"STAFF#{member.username}", "sk": "PROFILE", "type": "staff",
                              **_staff_fields(member)})]
-        writes += [self._put({"pk": f"ROLE#{r}", "sk": f"STAFF#{member.username}", "type": "role"})
-                   for r in member.roles]
-        if old:
-            writes += [self._delete(f"ROLE#{r}", f"STAFF#{member.username}") for r in old.roles - member.roles]
+        listed = {f"ROLE#{r}" for r in member.roles} if member.active else {INACTIVE_LIST}
+        was_listed = ({f"ROLE#{r}" for r in old.roles} if old.active else {INACTIVE_LIST}) if old else set()
+        writes += [self._put({"pk": pk, "sk": f"STAFF#{member.username}", "type": "role"}) for pk in sorted(listed)]
+        writes += [self._delete(pk, f"STAFF#{member.username}") for pk in sorted(was_listed - listed)]
+        if sync:
+            writes.append(self._put(sync))
         self._client.transact_write_items(TransactItems=writes)
 
     def staff(self, username: str) -> StaffMember | None:
@@ -41,15 +50,16 @@ class StaffDirectory:
 
     def all_staff(self) -> list[StaffMember]:
         """Every staff member, ordered by username: the role lists, then their profiles."""
-        usernames = sorted({u for role in Role for u in self.usernames_with_role(role)})
+        usernames = sorted({u for role in Role for u in self.usernames_with_role(role)} | set(self._listed(INACTIVE_LIST)))
         items = self._batch_get([(f"STAFF#{u}", "PROFILE") for u in usernames])
         return sorted((_staff_from_item(i) for i in items), key=lambda m: m.username)
 
     def usernames_with_role(self, role: Role) -> list[str]:
-        page = self._client.query(
-            TableName=self._table, KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues=to_item({":pk": f"ROLE#{role}"}))
-        return sorted(from_item(i)["sk"].removeprefix("STAFF#") for i in page["Items"])
+        """The active members with `role` (a deactivated member is on no role list)."""
+        return self._listed(f"ROLE#{role}")
+
+    def _listed(self, pk: str) -> list[str]:
+        return sorted(i["sk"].removeprefix("STAFF#") for i in self._query(pk))
 
     # territories, routes, accounts ---------------------------------------------------------
     def put_territory(self, code: str, name: str, places: list[dict[str, str | None]],
@@ -134,6 +144,16 @@ class StaffDirectory:
         return {"Delete": {"TableName": self._table, "Key": to_item({"pk": pk, "sk": sk})}}
 
 
+def staff_sync_item(username: str, now: datetime, subscriptions: bool) -> dict[str, Any]:
+    """An outbox item in the member's partition: make their log-in (groups, attributes, enabled) and, with
+    `subscriptions`, their SMS/e-mail subscriptions match the stored profile. Carried out like any other
+    outbox item (the stream, the sweeper), so it is retried until done; doing it twice changes nothing."""
+    sk = f"OUTBOX#{iso(now)}#{secrets.token_hex(4)}"
+    return {"pk": f"STAFF#{username}", "sk": sk, "type": "outbox", "status": "pending", "kind": "staff_sync",
+            "username": username, "subscriptions": subscriptions, "created_at": now,
+            "outbox_pk": f"OUTBOX#{shard(username + sk)}", "outbox_sk": iso(now)}
+
+
 def _route_key(p: dict[str, str | None]) -> str:
     return f"{place(p['province'])}#{place(p.get('city')) or ANY_CITY}"
 
@@ -144,11 +164,13 @@ def _lookup_key(kind: str, value: str) -> tuple[str, str]:
 
 def _staff_fields(m: StaffMember) -> dict[str, Any]:
     return {"username": m.username, "name": m.name, "roles": sorted(m.roles), "phone": m.phone,
-            "email": m.email, "territories": m.territories, "compensation_limit": m.compensation_limit}
+            "email": m.email, "territories": m.territories, "compensation_limit": m.compensation_limit,
+            "active": m.active, "tokens_valid_after": m.tokens_valid_after}
 
 
 def _staff_from_item(item: dict[str, Any]) -> StaffMember:
     return StaffMember(
         username=item["username"], name=item["name"], roles=frozenset(Role(r) for r in item.get("roles", [])),
         phone=item.get("phone"), email=item.get("email"), territories=list(item.get("territories", [])),
-        compensation_limit=Decimal(item.get("compensation_limit", "200")))
+        compensation_limit=Decimal(item.get("compensation_limit", "200")),
+        active=bool(item.get("active", True)), tokens_valid_after=int(item.get("tokens_valid_after", 0)))

@@ -28,9 +28,10 @@ class StaffIdentity:
         result = response["AuthenticationResult"]
         return result["IdToken"], int(result.get("ExpiresIn", 3600))
 
-    def create_user(self, username: str, password: str | None, groups: list[str],
+    def create_user(self, username: str, password: str | None, groups: list[str] | None = None,
                     email: str | None = None, name: str | None = None) -> None:
-        """Create the account (or keep the existing one) and make its groups exactly `groups`."""
+        """Create the account (or keep the existing one), set its password if given, and with `groups`
+        make its groups exactly those."""
         attributes = [{"Name": k, "Value": v} for k, v in (("email", email), ("name", name)) if v]
         try:
             self._client.admin_create_user(UserPoolId=self._pool, Username=username, UserAttributes=attributes,
@@ -38,9 +39,20 @@ class StaffIdentity:
         except self._client.exceptions.UsernameExistsException:
             pass
         if password:
-            self._client.admin_set_user_password(UserPoolId=self._pool, Username=username, Password=password,
-                                                 Permanent=True)
-        self.set_groups(username, groups)
+            self.set_password(username, password)
+        if groups is not None:
+            self.set_groups(username, groups)
+
+    def set_password(self, username: str, password: str) -> None:
+        self._client.admin_set_user_password(UserPoolId=self._pool, Username=username, Password=password,
+                                             Permanent=True)
+
+    def set_enabled(self, username: str, enabled: bool) -> None:
+        """Allow or refuse the account's log-in (a disabled account's password is refused)."""
+        if enabled:
+            self._client.admin_enable_user(UserPoolId=self._pool, Username=username)
+        else:
+            self._client.admin_disable_user(UserPoolId=self._pool, Username=username)
 
     def update_attributes(self, username: str, email: str | None, name: str | None) -> None:
         """Keep the account's e-mail and name in step with the staff record (None removes one)."""

@@ -271,6 +271,9 @@ def openapi_document() -> dict[str, Any]:
                               errors=("400", "404")),
             "put": _operation("create or replace a staff member", body=_ref(m.StaffIn), response=_ref(m.StaffOut),
                               staff=True, params=[staff_key], errors=("409",))},
+        "/api/v1/admin/staff/{username}/deactivate": {"post": _operation(
+            "disable a member's log-in, end their tokens and subscriptions", response=_ref(m.StaffOut), staff=True,
+            params=[staff_key], errors=("400", "404"))},
         "/api/v1/admin/territories": {"get": _operation("every territory", response=_items(m.TerritoryOut),
                                                         staff=True, errors=())},
         "/api/v1/admin/territories/{code}": {

@@ -289,6 +289,7 @@ class StaffOut(BaseModel):
     roles: list[Role]
     territories: list[str]
     compensation_limit: str
+    active: bool = True
 
 
 class TerritoryKey(Model):

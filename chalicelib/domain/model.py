@@ -281,3 +281,5 @@ class StaffMember:
     email: str | None = None
     territories: list[str] = field(default_factory=list)
     compensation_limit: Decimal = Decimal("200.00")
+    active: bool = True
+    tokens_valid_after: int = 0  # epoch seconds: tokens issued before are refused (roles, password, deactivation)

@@ -52,7 +52,15 @@ def put_staff(username):
     actor = admin.require_maintainer(current_actor(request))
     key = models.parse_query(models.StaffKey, {"username": username}, lang(request))
     body = parse_body(models.StaffIn, request.raw_body, lang(request))
-    return json_response(admin.put_staff(key.username, body, actor, adapters()))
+    return json_response(admin.put_staff(key.username, body, actor, adapters(), now()))
+
+
+@bp.route("/api/v1/admin/staff/{username}/deactivate", methods=["POST"], authorizer=staff_token)
+@api
+def deactivate_staff(username):
+    request = bp.current_request
+    key = models.parse_query(models.StaffKey, {"username": username}, lang(request))
+    return _found(_service().deactivate_staff(key.username, current_actor(request), adapters(), now()))
 
 
 @bp.route("/api/v1/admin/territories", methods=["GET"], authorizer=staff_token)
@@ -83,8 +91,12 @@ def put_territory(code):
 @bp.route("/api/v1/admin/complaints/{complaint_id}/erase", methods=["POST"], authorizer=staff_token)
 @api
 def erase_complaint(complaint_id):
+    from chalicelib.adapters.exports import ExportStore
+    from chalicelib.clients import client
+    from chalicelib.services import erasure  # imported by the first erasure, as _service()
+
     request = bp.current_request
-    admin = _service()
-    actor = admin.require_admin(current_actor(request))
+    actor = _service().require_admin(current_actor(request))
     body = parse_body(models.EraseIn, request.raw_body or b"{}", lang(request))
-    return json_response(admin.erase(complaint_id, body.reason, actor, adapters(), now()))
+    files = ExportStore(client("s3"), adapters().settings.bucket_name)
+    return json_response(erasure.erase(complaint_id, body.reason, actor, adapters(), files, now()))

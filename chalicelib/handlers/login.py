@@ -5,8 +5,8 @@ from chalice import Blueprint
 
 from chalicelib.api.errors import parse_body
 from chalicelib.api.models import LoginIn
-from chalicelib.auth import verify_token
 from chalicelib.handlers.http import endpoint, json_response, lang
+from chalicelib.services.login import log_in
 from chalicelib.wiring import adapters
 
 bp = Blueprint(__name__)
@@ -17,6 +17,4 @@ api = endpoint(lambda: bp.current_request)
 @api
 def login():
     body = parse_body(LoginIn, bp.current_request.raw_body, lang(bp.current_request))
-    token, expires_in = adapters().identity.login(body.username, body.password)
-    roles = sorted(verify_token(token).roles)
-    return json_response({"token": token, "expires_in": expires_in, "roles": roles})
+    return json_response(log_in(body.username, body.password, adapters()))

@@ -1,7 +1,8 @@
 """Administration: staff members, territories (routing is data), and erasing a complainant's personal data.
 
-Staff and territories are maintained by managers and admins; only an admin may grant or
-take the admin role, edit an admin, or erase personal data.
+Staff and territories are maintained by managers and admins. A manager manages service,
+sales and quality members and grants only those roles; leader and admin members and roles
+are an admin's alone; nobody changes their own roles. Only an admin erases personal data.
 
 A new staff member needs an initial password in the PUT body: the console's log-in takes
 a username and password only, so an account waiting on Cognito's "new password required"
@@ -10,43 +11,83 @@ with a password resets it.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
+from chalicelib.adapters.directory import staff_sync_item
 from chalicelib.api.models import StaffIn, StaffOut, TerritoryIn, TerritoryOut
+from chalicelib.auth import staff_records, tokens_valid_from
 from chalicelib.domain.erasure import Redactor, erase_personal_data
 from chalicelib.domain.errors import ConcurrentChange, NotAllowed, RuleViolation
 from chalicelib.domain.model import Actor, Role, StaffMember, money
+from chalicelib.services import delivery
 from chalicelib.services.views import staff_view
 from chalicelib.services.workflow import load
 from chalicelib.wiring import Adapters
 
 ERASE_ATTEMPTS = 3
+MANAGED_BY_MANAGERS = frozenset({Role.SERVICE, Role.SALES, Role.QUALITY})
+log = logging.getLogger(__name__)
 
 
 # --- staff ---------------------------------------------------------------------------------------
 
-def put_staff(username: str, body: StaffIn, actor: Actor, a: Adapters) -> dict[str, Any]:
-    """Create or replace a staff member: log-in account and groups, SMS/e-mail subscriptions, profile.
+def put_staff(username: str, body: StaffIn, actor: Actor, a: Adapters, now: datetime) -> dict[str, Any]:
+    """Create or replace a staff member: profile, log-in account and groups, SMS/e-mail subscriptions.
 
-    Everything is checked before anything changes, and the profile is written last, so a
-    failure part-way leaves the old profile and the same PUT can simply be sent again.
+    The stored profile is the truth: it is written with a `staff_sync` outbox item in one transaction,
+    and the log-in and subscriptions are then made to match it, at once if AWS answers, else by the
+    stream or the sweeper until done. A change of roles or password (or a reactivation) makes the
+    member's earlier tokens invalid (`tokens_valid_after`), so their old powers go with it.
     """
     require_maintainer(actor)
     old = a.directory.staff(username)
     member = StaffMember(username, body.name, frozenset(body.roles), body.phone, body.email,
-                         list(body.territories), money(body.compensation_limit))
+                         list(body.territories), money(body.compensation_limit),
+                         tokens_valid_after=old.tokens_valid_after if old else 0)
     _check_staff_change(old, member, actor, a)
     account_exists = a.identity.exists(username)
-    if not account_exists and not body.password:
-        raise RuleViolation("password", "password_required")
-    a.identity.create_user(username, body.password, sorted(member.roles), member.email, member.name)
-    if account_exists:
-        a.identity.update_attributes(username, member.email, member.name)
-    if old is None or (old.phone, old.email) != (member.phone, member.email):
-        a.notifier.subscribe(username, member.email, member.phone)
-    a.directory.put_staff(member)
+    if not account_exists:
+        if not body.password:
+            raise RuleViolation("password", "password_required")
+        a.identity.create_user(username, body.password)  # no groups yet: a lost step leaves no powers
+    if old and (old.roles != member.roles or not old.active) or (account_exists and body.password):
+        member.tokens_valid_after = tokens_valid_from(now.timestamp())
+    contact_changed = old is None or not old.active or (old.phone, old.email) != (member.phone, member.email)
+    _store_and_sync(member, contact_changed, a, now)
+    if account_exists and body.password:
+        a.identity.set_password(username, body.password)
     return staff_out(member)
+
+
+def deactivate_staff(username: str, actor: Actor, a: Adapters, now: datetime) -> dict[str, Any] | None:
+    """Disable a member's log-in at once, invalidate their tokens and remove their subscriptions; the
+    profile stays (history names them). Deactivating twice changes nothing more."""
+    require_maintainer(actor)
+    member = a.directory.staff(username)
+    if member is None:
+        return None
+    _check_may_manage(actor, member.roles)
+    if username == actor.username:
+        raise NotAllowed("nobody deactivates themselves")
+    if Role.SALES in member.roles and any(t.get("salesperson") == username for t in a.directory.territories()):
+        raise RuleViolation("username", "still_territory_salesperson")
+    a.identity.set_enabled(username, False)
+    if member.active:
+        member.active, member.tokens_valid_after = False, tokens_valid_from(now.timestamp())
+        _store_and_sync(member, True, a, now)
+    return staff_out(member)
+
+
+def _store_and_sync(member: StaffMember, subscriptions: bool, a: Adapters, now: datetime) -> None:
+    sync = staff_sync_item(member.username, now, subscriptions)
+    a.directory.put_staff(member, sync)
+    staff_records.forget(member.username)
+    try:
+        delivery.deliver(sync["pk"], sync["sk"], a, now)
+    except Exception as error:  # noqa: BLE001 - the item stays pending: the stream and the sweeper finish it
+        log.warning("staff sync left to the outbox: %s", type(error).__name__)
 
 
 def get_staff(username: str, actor: Actor, a: Adapters) -> dict[str, Any] | None:
@@ -61,8 +102,9 @@ def list_staff(actor: Actor, a: Adapters) -> dict[str, Any]:
 
 
 def _check_staff_change(old: StaffMember | None, new: StaffMember, actor: Actor, a: Adapters) -> None:
-    if Role.ADMIN not in actor.roles and Role.ADMIN in new.roles | (old.roles if old else frozenset()):
-        raise NotAllowed("only an admin may grant the admin role or edit an admin")
+    _check_may_manage(actor, new.roles | (old.roles if old else frozenset()))
+    if new.username == actor.username and new.roles != (old.roles if old else actor.roles):
+        raise NotAllowed("nobody changes their own roles")
     for n, code in enumerate(new.territories):
         if a.directory.territory(code) is None:
             raise RuleViolation(f"territories.{n}", "unknown_territory")
@@ -71,10 +113,17 @@ def _check_staff_change(old: StaffMember | None, new: StaffMember, actor: Actor,
         raise RuleViolation("roles", "still_territory_salesperson")
 
 
+def _check_may_manage(actor: Actor, roles: frozenset[Role]) -> None:
+    """A manager manages service, sales and quality members and grants only those roles; leader and
+    admin members and roles are for an admin alone."""
+    if Role.ADMIN not in actor.roles and not roles <= MANAGED_BY_MANAGERS:
+        raise NotAllowed("a manager manages service, sales and quality members only")
+
+
 def staff_out(m: StaffMember) -> dict[str, Any]:
     return StaffOut(username=m.username, name=m.name, phone=m.phone, email=m.email, roles=sorted(m.roles),
                     territories=list(m.territories),
-                    compensation_limit=str(money(m.compensation_limit))).model_dump(mode="json")
+                    compensation_limit=str(money(m.compensation_limit)), active=m.active).model_dump(mode="json")
 
 
 # --- territories -----------------------------------------------------------------------------------

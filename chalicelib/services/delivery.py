@@ -3,14 +3,21 @@
 Runs from the DynamoDB stream (new outbox items) and from the sweeper (items still
 pending after a failure), so a failed SNS or Scheduler call is retried until it works
 and a delivered item is never delivered again.
+
+Each claim holds a lease from the moment it is made (a batch runs on a clock that starts at the
+batch's `now` and moves on with the time that really passes). A delivery carries an item out only
+while its lease has time left for the call, and marks it done only under its own lease token: one
+that stalled past its lease leaves the item to whichever delivery claimed it next.
 """
 from __future__ import annotations
 
 import logging
 import time
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+from chalicelib.adapters import outbox
+from chalicelib.adapters.dynamo import parse_time
 from chalicelib.domain.model import Clock
 from chalicelib.wiring import Adapters
 
@@ -20,41 +27,68 @@ COMPLETE_ATTEMPTS = 4  # each one already retried by botocore (chalicelib/client
 COMPLETE_BACKOFF = 0.2  # seconds, doubling: at most ~1.4 s of sleep, far below the 60 s lease
 
 
-def deliver(pk: str, sk: str, a: Adapters, now: datetime) -> bool:
-    """Carry out one outbox item; False if it was already done or is being done elsewhere."""
-    item = a.outbox.claim(pk, sk, now)
+def deliver(pk: str, sk: str, a: Adapters, now: datetime, clock: Callable[[], datetime] | None = None) -> bool:
+    """Carry out one outbox item; False if it was already done or is being done elsewhere.
+
+    `clock` tells the time of each step (the claim, the check before the call, the completion);
+    by default it starts at `now` and moves on with the time that really passes.
+    """
+    clock = clock or running_clock(now)
+    item = a.outbox.claim(pk, sk, clock())
     if item is None:
+        return False
+    token = item["lease_token"]
+    if parse_time(item["lease_until"]) - clock() < min_lease_left():
+        log.warning("outbox item %s: its lease ran out before it was carried out; left for a retry", sk)
+        a.outbox.release(pk, sk, token, "lease ran out before the call")
         return False
     try:
         result = _carry_out(item, a)
     except Exception as error:  # any failure: release the lease, let the caller retry
-        a.outbox.release(pk, sk, type(error).__name__)
+        a.outbox.release(pk, sk, token, type(error).__name__)
         raise
-    _complete(pk, sk, a, now, result)
-    return True
+    return _complete(pk, sk, token, a, clock, result)
 
 
-def _complete(pk: str, sk: str, a: Adapters, now: datetime, result: str) -> None:
+def running_clock(start: datetime) -> Callable[[], datetime]:
+    """`start`, moved on by the time really passed since this call: in a batch that began at `start`
+    (now, in production), the moment of each step. A test's fixed `start` stays all but fixed."""
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
+
+
+def min_lease_left() -> timedelta:
+    """The lease time an item must have left when its call (SNS, Scheduler) starts: a third of the
+    lease, about what one call takes with botocore's retries; less, and it is released for a retry."""
+    return outbox.LEASE / 3
+
+
+def _complete(pk: str, sk: str, token: str, a: Adapters, clock: Callable[[], datetime], result: str) -> bool:
     """Mark a carried-out item done, trying harder than one call: if this fails, the item is carried out
-    again once its lease runs out (a second SMS and e-mail). The retries stay well within the lease."""
+    again once its lease runs out (a second SMS and e-mail). The retries stay well within the lease.
+    False when the lease had passed to another delivery, which carries the item out (or did) itself."""
     for attempt in range(COMPLETE_ATTEMPTS):
         try:
-            a.outbox.complete(pk, sk, now, result)
-            return
+            if a.outbox.complete(pk, sk, token, clock(), result):
+                return True
+            log.warning("outbox item %s was carried out after its lease had passed to another delivery: "
+                        "possible duplicate", sk)
+            return False
         except Exception as error:
             if attempt == COMPLETE_ATTEMPTS - 1:
                 log.error("outbox item %s was carried out but could not be marked done: %s", sk,
                           type(error).__name__)
                 raise
             time.sleep(COMPLETE_BACKOFF * 2 ** attempt)
+    return False
 
 
 def deliver_stream(records: Iterable[dict[str, Any]], a: Adapters, now: datetime) -> int:
     """Deliver the outbox items a stream batch inserted; raises after trying all if any failed."""
-    failures, delivered = [], 0
+    failures, delivered, clock = [], 0, running_clock(now)
     for pk, sk in _new_outbox_keys(records):
         try:
-            delivered += deliver(pk, sk, a, now)
+            delivered += deliver(pk, sk, a, now, clock)
         except Exception as error:
             log.warning("outbox item %s failed: %s", sk, type(error).__name__)
             failures.append(error)
@@ -70,16 +104,20 @@ def sweep(a: Adapters, now: datetime) -> int:
 
 def deliver_pending(a: Adapters, now: datetime, older_than: datetime | None = None) -> int:
     """Deliver every pending item created before `older_than` (default: all up to now)."""
-    delivered = 0
+    delivered, clock = 0, running_clock(now)
     for pk, sk in a.outbox.pending(older_than or now + timedelta(seconds=1)):
         try:
-            delivered += deliver(pk, sk, a, now)
+            delivered += deliver(pk, sk, a, now, clock)
         except Exception as error:
             log.warning("sweep: outbox item %s failed again: %s", sk, type(error).__name__)
     return delivered
 
 
 def _carry_out(item: dict[str, Any], a: Adapters) -> str:
+    if item["kind"] == "staff_sync":
+        from chalicelib.services import staff_sync
+
+        return staff_sync.sync(item, a)
     complaint_id = item["complaint_id"]
     if item["kind"] == "notify":
         return a.notifier.publish(item["recipient"], item["event"], complaint_id, item["text"])

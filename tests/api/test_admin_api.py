@@ -76,7 +76,7 @@ def test_a_new_staff_member_gets_an_account_in_their_groups_and_can_log_in(api, 
     saved = ok(put(api, "staff/New.Hire", {**NEW_SALES, "roles": ["sales", "quality"]}))
     assert saved == {"username": "new.hire", "name": "钱进", "phone": "+8613700001111",
                      "email": "qian.jin@example.com", "roles": ["quality", "sales"], "territories": ["HN-CS"],
-                     "compensation_limit": "300.00"}
+                     "compensation_limit": "300.00", "active": True}
     login = ok(api.call("POST", "/api/v1/auth/login", {"username": "new.hire", "password": PASSWORD}))
     assert login["roles"] == ["quality", "sales"]
     assert ok(api.call("GET", "/api/v1/admin/staff/new.hire", user="manager1")) == saved

@@ -32,6 +32,8 @@ ERRORS = {
     "sns": {"throttle": ("Throttling", 400), "5xx": ("InternalError", 500), "unavailable": ("ServiceUnavailable", 503)},
     "scheduler": {"throttle": ("ThrottlingException", 429), "5xx": ("InternalServerException", 500),
                   "unavailable": ("ServiceUnavailable", 503)},
+    "cognito-idp": {"throttle": ("TooManyRequestsException", 400), "5xx": ("InternalErrorException", 500),
+                    "unavailable": ("InternalErrorException", 503)},
     "s3": {"throttle": ("SlowDown", 503), "5xx": ("InternalError", 500), "unavailable": ("ServiceUnavailable", 503)},
 }
 KINDS = ("throttle", "5xx", "unavailable", "timeout", "connect", "unprocessed")

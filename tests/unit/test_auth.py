@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib import auth, clients
 from chalicelib.adapters.identity import StaffIdentity, create_pool
-from chalicelib.domain.errors import DomainError, Unauthenticated
-from chalicelib.domain.model import Role
+from chalicelib.domain.errors import DomainError, NotAllowed, Unauthenticated
+from chalicelib.domain.model import Role, StaffMember
 from tests.tokens import MOTO_KID, claims_of, forge, moto_signing_key
 
 PASSWORD = "Correct-Horse-42"
@@ -71,8 +71,11 @@ def test_a_real_id_token_names_the_user_and_their_roles(token):
     assert auth.verify_token(token) == actor  # the bare token too
 
 
+NO_PROFILES = auth.StaffRecords(read=lambda username: None)  # accounts made in the pool alone keep their groups
+
+
 def test_authorize_allows_every_route_and_passes_who_and_which_roles(token):
-    response = auth.authorize(f"Bearer {token}")
+    response = auth.authorize(f"Bearer {token}", NO_PROFILES)
     assert response.routes == ["*"]
     assert response.principal_id == "wang.li"
     assert response.context == {"username": "wang.li", "roles": "sales,service"}
@@ -218,7 +221,9 @@ def test_current_actor_reads_the_authorizer_context():
     actor = auth.current_actor(FakeRequest({"authorizer": {"username": "wang.li", "roles": "sales,service,x",
                                                           "principalId": "wang.li"}}))
     assert actor.username == "wang.li" and actor.roles == frozenset({Role.SALES, Role.SERVICE})
-    assert auth.current_actor(FakeRequest({"authorizer": {"username": "zhao", "roles": ""}})).roles == frozenset()
+    for no_role in ("", "marketing,Admin"):  # none of the six staff roles: refused, not a staff member
+        with pytest.raises(NotAllowed):
+            auth.current_actor(FakeRequest({"authorizer": {"username": "zhao", "roles": no_role}}))
     for context in [{}, None, {"authorizer": None}, {"authorizer": {"principalId": "x"}}]:
         with pytest.raises(Unauthenticated):
             auth.current_actor(FakeRequest(context))
@@ -229,7 +234,7 @@ def staff_app():
 
     @app.authorizer()
     def staff_auth(auth_request):
-        return auth.authorize(auth_request.token)
+        return auth.authorize(auth_request.token, NO_PROFILES)
 
     @app.route("/whoami", authorizer=staff_auth)
     def whoami():
@@ -248,3 +253,79 @@ def test_a_chalice_route_behind_the_authorizer_needs_a_valid_token(token, moto_k
         response = client.http.get("/whoami", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 200
         assert response.json_body == {"username": "wang.li", "roles": ["sales", "service"]}
+
+
+# --- the stored profile has the last word ---------------------------------------------------------
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def profiles(**members: StaffMember):
+    clock = Clock()
+    return auth.StaffRecords(read=lambda username: members.get(username), clock=clock), clock
+
+
+def member(roles=("service", "sales"), **changes) -> StaffMember:
+    return StaffMember("wang.li", "王丽", frozenset(Role(r) for r in roles), **changes)
+
+
+def test_a_token_with_only_unknown_groups_has_no_role(token, moto_key):
+    no_role = forge(token, moto_key, **{"cognito:groups": ["marketing", "Admin", 7]})
+    assert auth.authenticate(no_role, NO_PROFILES).roles == frozenset()
+
+
+def test_the_roles_are_those_of_the_token_that_the_profile_still_grants(token):
+    records, _ = profiles(**{"wang.li": member(roles=("sales",))})
+    assert auth.authenticate(token, records).roles == {Role.SALES}
+
+
+def test_a_token_issued_before_the_members_access_changed_is_refused(token):
+    issued = claims_of(token)["iat"]
+    records, _ = profiles(**{"wang.li": member(tokens_valid_after=issued + 1)})
+    with pytest.raises(Unauthenticated):
+        auth.authenticate(token, records)
+    records, _ = profiles(**{"wang.li": member(tokens_valid_after=issued)})
+    assert auth.authenticate(token, records).username == "wang.li"
+
+
+def test_a_deactivated_members_token_is_refused(token):
+    records, _ = profiles(**{"wang.li": member(active=False)})
+    with pytest.raises(Unauthenticated):
+        auth.authenticate(token, records)
+
+
+def test_a_change_reaches_a_cached_profile_within_the_cache_time(token):
+    stored = {"wang.li": member()}
+    clock = Clock()
+    records = auth.StaffRecords(read=stored.get, clock=clock)
+    assert auth.authenticate(token, records).roles == {Role.SERVICE, Role.SALES}
+    stored["wang.li"] = member(roles=("service",), tokens_valid_after=claims_of(token)["iat"] + 1)
+    clock.now += auth.STAFF_TTL - 1
+    assert auth.authenticate(token, records).username == "wang.li"  # still the cached profile
+    clock.now += 1
+    with pytest.raises(Unauthenticated):
+        auth.authenticate(token, records)
+    assert auth.STAFF_TTL <= 60
+
+
+def test_an_unreadable_profile_serves_the_last_known_one_and_refuses_without_one(token):
+    stored = {"wang.li": member()}
+    clock = Clock()
+
+    def read(username):
+        if stored.get("down"):
+            raise OSError("table unavailable")
+        return stored.get(username)
+
+    records = auth.StaffRecords(read=read, clock=clock)
+    auth.authenticate(token, records)
+    stored["down"] = True
+    clock.now += auth.STAFF_TTL + 1
+    assert auth.authenticate(token, records).username == "wang.li"
+    with pytest.raises(Unauthenticated):
+        auth.authenticate(token, auth.StaffRecords(read=read, clock=clock))
