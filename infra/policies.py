@@ -109,11 +109,17 @@ def statements(stage: str) -> dict[str, list[dict[str, Any]]]:
         "APIHandler": [
             _logs("APIHandler"),
             _statement("Complaints", TABLE_ACTIONS["APIHandler"], _table(stage)),
-            # presigned POST (upload), head/range GET (attach check), presigned GET (staff view), erasure
-            _statement("Photos", ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+            # presigned POST (upload), head/range GET (attach check), presigned GET (staff view); erasure
+            # deletes every version (DeleteObjects by version id needs both delete actions)
+            _statement("Photos", ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:PutObject"],
                        {"Fn::Sub": "${PhotosBucket.Arn}/uploads/*"}),
-            # exports too large to answer inline: stored, then handed out as a presigned GET
-            _statement("Exports", ["s3:GetObject", "s3:PutObject"], {"Fn::Sub": "${PhotosBucket.Arn}/exports/*"}),
+            # exports too large to answer inline: stored, then handed out as a presigned GET; erasure
+            # deletes every version of the files stored before it
+            _statement("Exports", ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:PutObject"],
+                       {"Fn::Sub": "${PhotosBucket.Arn}/exports/*"}),
+            # erasure lists the versions of a photo's key and of the export files, under these prefixes only
+            _statement("ListVersions", ["s3:ListBucketVersions"], {"Fn::GetAtt": ["PhotosBucket", "Arn"]},
+                       Condition={"StringLike": {"s3:prefix": ["uploads/*", "exports/*"]}}),
             _statement("StaffAccounts", STAFF_ACCOUNTS, {"Fn::GetAtt": ["StaffUserPool", "Arn"]}),
             _statement("StaffSubscriptions", STAFF_SUBSCRIPTIONS, {"Ref": "NotificationsTopic"}),
         ],

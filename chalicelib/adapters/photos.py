@@ -4,14 +4,18 @@ Browsers upload straight to S3 with a presigned POST whose policy limits type an
 size. Local S3 (moto) does not enforce such policies, so a photo is checked again
 when a complaint attaches it: it must exist, fit the size limit and start with the
 bytes of a JPEG, PNG or WebP image.
+
+The bucket is versioned (old versions kept 30 days), so deleting a photo for good deletes
+every version and delete marker of its key, by version id.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from chalicelib.resources import PHOTO_MAX_BYTES
 
 UPLOAD_PREFIX = "uploads/"
+_DELETE_BATCH = 1000  # DeleteObjects takes at most this many keys
 _SIGNATURES = {
     "image/jpeg": (b"\xff\xd8\xff",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),
@@ -30,6 +34,10 @@ def sniff_image_type(head: bytes) -> str | None:
 
 class PhotoProblem(Exception):
     """An uploaded object that cannot be attached; the message says why."""
+
+
+class VersionsLeft(Exception):
+    """S3 refused to delete some object versions; the message says how many (never which keys)."""
 
 
 class PhotoStore:
@@ -64,5 +72,25 @@ class PhotoStore:
         return self._client.generate_presigned_url(
             "get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=min(expires_in, 900))
 
-    def delete(self, key: str) -> None:
-        self._client.delete_object(Bucket=self._bucket, Key=key)
+    def delete_every_version(self, key: str) -> int:
+        """Delete the photo for good: every version and delete marker of `key`. Returns how many went."""
+        return len(delete_versions(self._client, self._bucket, key, lambda entry: entry["Key"] == key))
+
+
+def delete_versions(client: Any, bucket: str, prefix: str, wanted: Callable[[dict[str, Any]], bool]) -> list[str]:
+    """Delete every object version and delete marker under `prefix` that `wanted` picks.
+
+    Returns the key of each version deleted; raises VersionsLeft if S3 keeps any of them (the caller
+    may simply try again).
+    """
+    doomed = []
+    for page in client.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+        for entry in page.get("Versions", []) + page.get("DeleteMarkers", []):
+            if wanted(entry):
+                doomed.append({"Key": entry["Key"], "VersionId": entry["VersionId"]})
+    for start in range(0, len(doomed), _DELETE_BATCH):
+        batch = doomed[start:start + _DELETE_BATCH]
+        failed = client.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True}).get("Errors", [])
+        if failed:
+            raise VersionsLeft(f"{len(failed)} of {len(batch)} object versions were not deleted")
+    return [entry["Key"] for entry in doomed]

@@ -1,23 +1,33 @@
 """Erasing a complainant's personal data on request.
 
 The complaint stays: its product, category, status, deadlines, history and therefore its
-statistics. What goes is who complained: name, phone, e-mail, address, the photos, and
-every mention of the name, phone, e-mail or address in free text (the description, the
-staff's notes, history data, notification texts). The erasure itself is recorded: who,
-when, why, and which fields it blanked.
+statistics. What goes is who complained: name, phone, e-mail, address, a consumer's loyalty
+card number (`account_id`; a business customer's account id is the company's own data and
+stays), the photos, and every mention of these in free text (the description, the staff's
+notes, history data, notification texts, the reason given for the erasure). The erasure
+itself is recorded: who, when, why, and which fields it blanked.
+
+Mentions are found the way a reader would see them: text is compared after NFKC
+normalisation (full-width digits and letters are the ASCII ones) and a phone number with
+any separators between its digits (spaces, dots, dashes, slashes, parentheses, a +86 or
+0086 prefix), while the text around a match is left as it was written.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
-from typing import Any
+from typing import Any, Sequence
 
-from chalicelib.domain.model import Complaint, Customer
+from chalicelib.domain.model import Complaint, Customer, CustomerType
 
 ERASED = "[已删除]"
 _FREE_TEXT = ("feedback_form", "qc_result", "handling", "approval", "customer_notified", "satisfaction", "callbacks")
 _MIN_NAME = 2  # a one-character "name" would blank ordinary words
 _MIN_DIGITS = 6
+_MIN_ACCOUNT = 4  # a shorter card number would blank ordinary codes
+# between two digits of a phone number: spaces, dots, dashes (and their Unicode kin), slashes, parentheses
+_SEP = r"[\s.\-/()\u2010-\u2015\u00b7\u30fb]{0,3}"
 
 
 class Redactor:
@@ -27,7 +37,10 @@ class Redactor:
         needles = [v for v in (customer.email, customer.address) if v and v != ERASED]
         if customer.name and customer.name != ERASED and len(customer.name.strip()) >= _MIN_NAME:
             needles.append(customer.name.strip())
-        patterns = [re.escape(n) for n in sorted(needles, key=len, reverse=True)]
+        if _personal_account(customer) and len(customer.account_id.strip()) >= _MIN_ACCOUNT:
+            needles.append(customer.account_id.strip())
+        folded = {_fold(n)[0] for n in needles}
+        patterns = [re.escape(n) for n in sorted(folded, key=len, reverse=True)]
         phone = _phone_pattern(customer.phone)
         if phone:
             patterns.insert(0, phone)
@@ -37,23 +50,56 @@ class Redactor:
         if self._pattern is None:
             return value
         if isinstance(value, str):
-            return self._pattern.sub(ERASED, value)
+            return self._text(value)
         if isinstance(value, dict):
             return {k: self(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self(v) for v in value]
         return value
 
+    def _text(self, text: str) -> str:
+        """Matches are looked for in the NFKC form and replaced in the text as written."""
+        folded, owners = _fold(text)
+        out, last = [], 0
+        for match in self._pattern.finditer(folded):
+            start, end = owners[match.start()], owners[match.end() - 1] + 1
+            if start < last:  # both matches touch one character that NFKC expanded: one replacement
+                last = max(last, end)
+                continue
+            out += [text[last:start], ERASED]
+            last = end
+        return "".join(out) + text[last:] if out else text
+
+
+def _fold(text: str) -> tuple[str, Sequence[int]]:
+    """The text with each character in its NFKC form, and for each folded character the index it came from."""
+    if text.isascii():  # NFKC leaves ASCII as it is
+        return text, range(len(text))
+    pieces = [unicodedata.normalize("NFKC", ch) for ch in text]
+    return "".join(pieces), [i for i, piece in enumerate(pieces) for _ in piece]
+
+
+def _personal_account(customer: Customer) -> bool:
+    """A consumer's account id is a loyalty card: theirs. A business customer's is the company's own data."""
+    return bool(customer.account_id) and customer.type == CustomerType.CONSUMER
+
 
 def _phone_pattern(phone: str | None) -> str | None:
-    """E.164 '+8613800138000' also as '13800138000', '138 0013 8000', '+86-138...'; landlines with the 0."""
+    """E.164 '+8613800138000' also as '13800138000', '138.0013.8000', '(+86) 138-0013 8000'; landlines with the 0.
+
+    Runs on NFKC-folded text, so full-width digits and separators are the ASCII ones. An opening
+    parenthesis right before the number goes with it, and then a closing one right after it too.
+    """
     if not phone or not phone.startswith("+"):
         return None
     digits = phone[3:] if phone.startswith("+86") else phone[1:]
     if len(digits) < _MIN_DIGITS or not digits.isdigit():
         return None
-    country = r"(?:(?:\+|00)?86[\s-]?)?0?" if phone.startswith("+86") else r"(?:\+|00)?"
-    return r"(?<!\d)" + country + r"[\s-]?".join(digits) + r"(?!\d)"
+    if phone.startswith("+86"):
+        country = rf"(?:(?:(?:\+|00){_SEP})?86{_SEP})?(?:0{_SEP})?"
+    else:
+        country = rf"(?:(?:\+|00){_SEP})?"
+    return rf"(?<!\d)(?P<open>\(\s*)?{country}{_SEP.join(digits)}(?!\d)(?(open)(?:\s*\))?)"
 
 
 def erase_personal_data(c: Complaint, actor: str, now: datetime, reason: str | None = None) -> list[str]:
@@ -65,9 +111,13 @@ def erase_personal_data(c: Complaint, actor: str, now: datetime, reason: str | N
         return []
     redact = Redactor(c.customer)
     c.description = redact(c.description)
+    reason = redact(reason)
     for name in _FREE_TEXT:
         setattr(c, name, redact(getattr(c, name)))
     fields = [f for f in ("name", "phone", "email", "address") if getattr(c.customer, f)]
+    if _personal_account(c.customer):
+        fields.append("account_id")
+        c.customer.account_id = None
     c.customer.name, c.customer.phone, c.customer.email, c.customer.address = ERASED, ERASED, None, None
     photos, c.photos = list(c.photos), []
     c.erased = {"at": now, "by": actor, "fields": fields, "photos": len(photos), "reason": reason}

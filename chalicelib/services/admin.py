@@ -1,4 +1,4 @@
-"""Administration: staff members, territories (routing is data), and erasing a complainant's personal data.
+"""Administration: staff members and territories (routing is data); erasure is in services/erasure.py.
 
 Staff and territories are maintained by managers and admins. A manager manages service,
 sales and quality members and grants only those roles; leader and admin members and roles
@@ -18,15 +18,11 @@ from typing import Any
 from chalicelib.adapters.directory import staff_sync_item
 from chalicelib.api.models import StaffIn, StaffOut, TerritoryIn, TerritoryOut
 from chalicelib.auth import staff_records, tokens_valid_from
-from chalicelib.domain.erasure import Redactor, erase_personal_data
-from chalicelib.domain.errors import ConcurrentChange, NotAllowed, RuleViolation
+from chalicelib.domain.errors import NotAllowed, RuleViolation
 from chalicelib.domain.model import Actor, Role, StaffMember, money
 from chalicelib.services import delivery
-from chalicelib.services.views import staff_view
-from chalicelib.services.workflow import load
 from chalicelib.wiring import Adapters
 
-ERASE_ATTEMPTS = 3
 MANAGED_BY_MANAGERS = frozenset({Role.SERVICE, Role.SALES, Role.QUALITY})
 log = logging.getLogger(__name__)
 
@@ -175,36 +171,6 @@ def _move_territory(code: str, before: str | None, after: str | None, a: Adapter
 def territory_out(item: dict[str, Any]) -> dict[str, Any]:
     return TerritoryOut(code=item["code"], name=item["name"], places=item.get("places", []),
                         salesperson=item.get("salesperson")).model_dump(mode="json")
-
-
-# --- erasure -----------------------------------------------------------------------------------------
-
-def erase(complaint_id: str, reason: str | None, actor: Actor, a: Adapters, now: datetime) -> dict[str, Any]:
-    """Erase the complainant's personal data from the complaint; erasing again changes nothing.
-
-    Photos are deleted and the other items of the complaint (history, outbox texts) are
-    cleaned first, while the data to look for is still known; the complaint itself is
-    saved last with the version it was read at, so a concurrent change means: read, clean
-    and save again.
-    """
-    require_admin(actor)
-    for _ in range(ERASE_ATTEMPTS - 1):
-        try:
-            return _erase_once(complaint_id, reason, actor, a, now)
-        except ConcurrentChange:
-            continue
-    return _erase_once(complaint_id, reason, actor, a, now)
-
-
-def _erase_once(complaint_id: str, reason: str | None, actor: Actor, a: Adapters, now: datetime) -> dict[str, Any]:
-    complaint = load(complaint_id, a)
-    if not complaint.erased:
-        for key in complaint.photos:
-            a.photos.delete(key)
-        a.complaints.redact_partition(complaint.id, Redactor(complaint.customer))
-        erase_personal_data(complaint, actor.username, now, reason)
-        a.complaints.save(complaint, [])
-    return staff_view(complaint, actor, a)
 
 
 def require_maintainer(actor: Actor) -> Actor:

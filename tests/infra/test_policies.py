@@ -62,8 +62,8 @@ def as_function(name, call, *args, **kwargs):
         current.reset(token)
 
 
-def required(service: str, operation: str, params: dict) -> list[tuple[str, str]]:
-    """(IAM action, resource ARN) pairs AWS checks for one API call."""
+def required(service: str, operation: str, params: dict) -> list[tuple]:
+    """(IAM action, resource ARN[, condition keys]) AWS checks for one API call."""
     if (service, operation) in UNSIGNED:
         return []
     if service == "dynamodb":
@@ -85,8 +85,14 @@ def required(service: str, operation: str, params: dict) -> list[tuple[str, str]
     if service == "s3":
         if operation == "CreateBucket":  # botocore signs a presigned POST with the CreateBucket model
             return [("s3:PutObject", f"arn:aws:s3:::{params['Bucket']}/uploads/<presigned post>")]
+        bucket = f"arn:aws:s3:::{params['Bucket']}"
+        if operation == "ListObjectVersions":  # a bucket action; the prefix is its condition key
+            return [("s3:ListBucketVersions", bucket, {"s3:prefix": params.get("Prefix", "")})]
+        if operation == "DeleteObjects":  # authorised per object, as DeleteObject (+ DeleteObjectVersion)
+            return [(action, f"{bucket}/{o['Key']}") for o in params["Delete"]["Objects"]
+                    for action in ("s3:DeleteObject", *(("s3:DeleteObjectVersion",) if "VersionId" in o else ()))]
         action = {"HeadObject": "GetObject"}.get(operation, operation)
-        return [(f"s3:{action}", f"arn:aws:s3:::{params['Bucket']}/{params.get('Key', '')}")]
+        return [(f"s3:{action}", f"{bucket}/{params.get('Key', '')}")]
     if service == "scheduler":
         if operation == "ListSchedules":
             return [("scheduler:ListSchedules", "*")]
@@ -123,11 +129,14 @@ def resolve(value, stack):
     return text
 
 
-def allows(statements, action, arn, stack) -> bool:
+def allows(statements, action, arn, stack, context=None) -> bool:
+    """Whether a statement grants `action` on `arn`; of conditions, StringLike on request keys is checked."""
     for s in statements:
         resources = resolve(s["Resource"], stack)
         resources = resources if isinstance(resources, list) else [resources]
-        if action in s["Action"] and any(fnmatch.fnmatchcase(arn, r) for r in resources):
+        if action in s["Action"] and any(fnmatch.fnmatchcase(arn, r) for r in resources) and all(
+                key in (context or {}) and any(fnmatch.fnmatchcase(context[key], p) for p in patterns)
+                for key, patterns in s.get("Condition", {}).get("StringLike", {}).items()):
             return True
     return False
 
@@ -139,7 +148,7 @@ def recorded(stack, monkeypatch):
 
     from app import app
     from chalicelib.handlers import events
-    from chalicelib.services import delivery
+    from chalicelib.services import delivery, exports
     from chalicelib.wiring import adapters
     from infra.pump import EventPump
     from tests.api.conftest import Api
@@ -212,6 +221,9 @@ def recorded(stack, monkeypatch):
         swept = as_function("SweepOutbox", events.sweep_outbox, scheduled, None)
         assert swept["delivered"] > 0
         monkeypatch.undo()
+        with pytest.MonkeyPatch.context() as large:  # a stored export file, which the erasure deletes
+            large.setattr(exports, "DIRECT_MAX_ROWS", 0)
+            http("GET", "/api/v1/staff/export?format=csv", user="manager1")
         http("POST", f"/api/v1/admin/complaints/{cid}/erase", {"reason": "顾客要求删除"}, user="admin1")
         pump.drain_stream()
     return recorder.calls
@@ -223,14 +235,14 @@ def test_each_functions_policy_allows_what_it_calls_and_grants_nothing_it_does_n
     refused, unused = {}, {}
     for function, calls in recorded.items():
         for service, operation, params in calls:
-            for action, arn in required(service, operation, params):
-                if not allows(statements[function], action, arn, stack):
+            for action, arn, *context in required(service, operation, params):
+                if not allows(statements[function], action, arn, stack, *context):
                     refused.setdefault(function, set()).add(f"{action} on {arn}")
     assert not refused, "add these to infra/policies.py:\n" + json.dumps(
         {k: sorted(v) for k, v in refused.items()}, indent=1, ensure_ascii=False)
     for function, granted_statements in statements.items():
         used = {action for service, operation, params in recorded[function]
-                for action, _ in required(service, operation, params)}
+                for action, *_ in required(service, operation, params)}
         granted = {a for s in granted_statements for a in s["Action"]}
         extra = granted - used - USED_BY_AWS - NOT_WALKED.get(function, set())
         if extra:
@@ -244,5 +256,15 @@ def test_the_api_handler_reaches_the_bucket_only_under_its_two_prefixes(stack):
     assert allows(statements, "s3:PutObject", f"{bucket}/uploads/abc", stack)
     assert allows(statements, "s3:PutObject", f"{bucket}/exports/2026-01-01/x/a.csv", stack)
     assert not allows(statements, "s3:PutObject", f"{bucket}/other/abc", stack)
-    assert not allows(statements, "s3:DeleteObject", f"{bucket}/exports/a.csv", stack)
+    assert not allows(statements, "s3:DeleteObjectVersion", f"{bucket}/other/abc", stack)
     assert not allows(statements, "s3:ListBucket", bucket, stack)
+
+
+def test_the_api_handler_lists_object_versions_only_under_its_two_prefixes(stack):
+    statements = policies.statements("local")["APIHandler"]
+    bucket = f"arn:aws:s3:::{stack['BUCKET_NAME']}"
+    assert allows(statements, "s3:ListBucketVersions", bucket, stack, {"s3:prefix": "uploads/0123abcd"})
+    assert allows(statements, "s3:ListBucketVersions", bucket, stack, {"s3:prefix": "exports/"})
+    assert not allows(statements, "s3:ListBucketVersions", bucket, stack, {"s3:prefix": ""})
+    assert not allows(statements, "s3:ListBucketVersions", bucket, stack, {"s3:prefix": "other/"})
+    assert not allows(statements, "s3:ListBucketVersions", bucket, stack)
