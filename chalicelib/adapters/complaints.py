@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from chalicelib.adapters.dynamo import cancellation_codes, from_item, iso, parse_time, plain, shard, to_item
-from chalicelib.domain.errors import ConcurrentChange, IdempotencyKeyReused
+from chalicelib.domain.errors import ConcurrentChange, IdempotencyKeyReused, PhotoTaken
 from chalicelib.domain.model import (
     Category, Channel, Clock, Complaint, Customer, CustomerType, Deadline, DesiredResolution,
     HistoryEntry, Product, ServiceDimension, Severity, Status, OPEN_STATUSES,
@@ -40,7 +40,16 @@ class ComplaintRepository:
         puts = [self._put(_meta_item(complaint, version=1, token=token), "attribute_not_exists(pk)")]
         if idempotency:
             puts.append(self._put(idempotency, "attribute_not_exists(pk)"))
-        self._write(complaint, puts, outbox, token, idempotent=idempotency is not None)
+        claims = [self._put(_upload_claim_item(key, complaint.id), "attribute_not_exists(pk)")
+                  for key in complaint.photos]
+        try:
+            self._write(complaint, puts + claims, outbox, token, idempotent=idempotency is not None)
+        except self._client.exceptions.TransactionCanceledException as error:
+            codes = cancellation_codes(error)[len(puts):len(puts) + len(claims)]
+            taken = [n for n, code in enumerate(codes) if code == "ConditionalCheckFailed"]
+            if taken:
+                raise PhotoTaken(taken[0]) from error
+            raise
         complaint.version = 1
 
     def save(self, complaint: Complaint, outbox: list[dict[str, Any]],
@@ -171,6 +180,11 @@ def idempotency_item(key: str, request_hash: str, complaint_id: str, now: dateti
             "expires_at": int((now + IDEMPOTENCY_TTL).timestamp())}
 
 
+def _upload_claim_item(photo_key: str, complaint_id: str) -> dict[str, Any]:
+    """An uploaded photo belongs to the one complaint that attached it first."""
+    return {"pk": f"UPLOAD#{photo_key}", "sk": "CLAIM", "type": "upload_claim", "complaint_id": complaint_id}
+
+
 def _meta_item(complaint: Complaint, version: int, token: str) -> dict[str, Any]:
     data = plain(complaint)
     data.update(pk=complaint_pk(complaint.id), sk=META, type="complaint", version=version, write_token=token)
@@ -227,7 +241,7 @@ def complaint_from_item(item: dict[str, Any]) -> Complaint:
         desired_resolution=_maybe(DesiredResolution, item.get("desired_resolution")),
         service_dimension=_maybe(ServiceDimension, item.get("service_dimension")),
         photos=list(item.get("photos", [])), assignee=item.get("assignee"), territory=item.get("territory"),
-        escalated=bool(item.get("escalated", False)),
+        escalated=bool(item.get("escalated", False)), last_escalation=item.get("last_escalation"),
         deadlines={Clock(k): _deadline_from_item(v) for k, v in item.get("deadlines", {}).items()},
         feedback_form=item.get("feedback_form"), qc_result=item.get("qc_result"),
         handling=item.get("handling"), approval=item.get("approval"),

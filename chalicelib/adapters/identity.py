@@ -55,9 +55,13 @@ class StaffIdentity:
             self._client.admin_disable_user(UserPoolId=self._pool, Username=username)
 
     def update_attributes(self, username: str, email: str | None, name: str | None) -> None:
-        """Keep the account's e-mail and name in step with the staff record (None removes one)."""
-        present = [{"Name": k, "Value": v} for k, v in (("email", email), ("name", name)) if v]
-        absent = [k for k, v in (("email", email), ("name", name)) if not v]
+        """Keep the account's e-mail and name in step with the staff record (None removes one). Only what
+        differs is written: Cognito refuses to delete an attribute the account does not have."""
+        user = self._client.admin_get_user(UserPoolId=self._pool, Username=username)
+        have = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+        wanted = {"email": email, "name": name}
+        present = [{"Name": k, "Value": v} for k, v in wanted.items() if v and have.get(k) != v]
+        absent = [k for k, v in wanted.items() if not v and k in have]
         if present:
             self._client.admin_update_user_attributes(UserPoolId=self._pool, Username=username,
                                                       UserAttributes=present)

@@ -206,6 +206,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_uploaded": ("照片尚未上传成功", "the photo was not uploaded"),
     "too_large": ("照片超过 10 MB", "the photo is larger than 10 MB"),
     "not_an_image": ("文件不是 JPEG/PNG/WebP 图片", "the file is not a JPEG, PNG or WebP image"),
+    "photo_in_use": ("这张照片已用于另一条投诉, 请重新上传", "the photo belongs to another complaint; upload it again"),
     "not_a_salesperson": ("只能分派给业务员", "can only be a salesperson"),
     "return_refused_not_at_fault": ("质检结论为非我方责任, 不能退货", "a return is refused: the company is not at fault"),
     "invalid_cursor": ("分页游标无效, 请从第一页重新开始", "is not a valid cursor; start again from the first page"),

@@ -34,6 +34,18 @@ class ConcurrentChange(DomainError):
     """Someone else changed the complaint since it was read."""
 
 
+class PhotoTaken(DomainError):
+    """An uploaded photo is already attached to another complaint; `index` is its place in the request."""
+
+    def __init__(self, index: int):
+        super().__init__("photo already attached to a complaint")
+        self.index = index
+
+
+class AlreadyDone(DomainError):
+    """The action would change nothing: it was just done (a double-sent request, a twin)."""
+
+
 class IdempotencyKeyReused(DomainError):
     """The same Idempotency-Key came with a different request body."""
 

@@ -240,6 +240,7 @@ class Complaint:
     assignee: str | None = None
     territory: str | None = None
     escalated: bool = False
+    last_escalation: dict[str, Any] | None = None  # by, note, at (ISO): tells a double-sent escalation
     deadlines: dict[Clock, Deadline] = field(default_factory=dict)
     feedback_form: dict[str, Any] | None = None
     qc_result: dict[str, Any] | None = None

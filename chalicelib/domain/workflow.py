@@ -7,12 +7,12 @@ the complaint, appends history and records effects. No I/O here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Callable
 
 from chalicelib.domain import deadlines
-from chalicelib.domain.errors import InvalidTransition, NotAllowed, RuleViolation
+from chalicelib.domain.errors import AlreadyDone, InvalidTransition, NotAllowed, RuleViolation
 from chalicelib.domain.labels import HANDLING, zh
 from chalicelib.domain.model import (
     OPEN_STATUSES, Actor, Clock, Complaint, CustomerType, HandlingType, NotificationEvent, Notify, Role,
@@ -22,6 +22,7 @@ from chalicelib.domain.model import (
 S = Status
 DEFAULT_COMPENSATION_LIMIT = Decimal("200.00")
 LOW_RATING = 2
+REPEAT_WINDOW = timedelta(minutes=10)  # the same escalation by the same person within it is a double send
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ def _assign(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
     assignee = data["assignee"]
     if ctx.assignee is None or Role.SALES not in ctx.assignee.roles:
         raise RuleViolation("assignee", "not_a_salesperson")
+    if c.assignee == assignee:
+        raise AlreadyDone(f"the complaint is already assigned to {assignee}")
     c.assignee = assignee
     c.territory = (ctx.assignee.territories or [c.territory])[0]
     c.record(ctx.now, ctx.actor.username, "assign", S.ASSIGNED, assignee=assignee)
@@ -191,7 +194,12 @@ def _reopen(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
 
 
 def _escalate(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
+    last = c.last_escalation
+    if last and (last["by"], last.get("note")) == (ctx.actor.username, data.get("note")) \
+            and ctx.now - datetime.fromisoformat(last["at"]) < REPEAT_WINDOW:
+        raise AlreadyDone("the same escalation was just sent")
     c.escalated = True
+    c.last_escalation = {"by": ctx.actor.username, "note": data.get("note"), "at": ctx.now.isoformat()}
     c.record(ctx.now, ctx.actor.username, "escalate", note=data.get("note"))
     c.cause(Notify(NotificationEvent.ESCALATED, f"【投诉处理】投诉 {c.id} 已升级至经理: {data.get('note') or '-'}",
                    role=Role.MANAGER))

@@ -71,6 +71,8 @@ def to_api_error(error: Exception, language: str = "zh") -> api.ApiError:
         return api.ValidationFailed(fields=[{"field": error.field, "message": api.translate(str(error), language)}])
     if isinstance(error, domain.ConcurrentChange):
         return api.Conflict("the complaint was changed by someone else; reload and try again")
+    if isinstance(error, domain.AlreadyDone):
+        return api.Conflict(str(error))
     if isinstance(error, domain.IdempotencyKeyReused):
         return api.Conflict("this Idempotency-Key was already used with a different request body")
     if _is_aws_failure(error):

@@ -9,7 +9,7 @@ from chalicelib.adapters.complaints import idempotency_item, idempotency_pk
 from chalicelib.adapters.dynamo import iso
 from chalicelib.adapters.photos import PhotoProblem
 from chalicelib.domain import access, routing
-from chalicelib.domain.errors import IdempotencyKeyReused, RuleViolation
+from chalicelib.domain.errors import IdempotencyKeyReused, PhotoTaken, RuleViolation
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.labels import PUBLIC_STEP
 from chalicelib.domain.model import Clock, Complaint
@@ -55,6 +55,8 @@ def submit(sub: Submission, a: Adapters, now: datetime) -> dict[str, Any]:
         a.complaints.add(complaint, outbox_for(complaint, a.directory, now), idempotency)
     except IdempotencyKeyReused:  # a retry, or a concurrent twin that won the race: answer what it stored
         return _replay(a.complaints.idempotency_record(idempotency_pk(sub.idempotency_key)), sub, a)
+    except PhotoTaken as taken:
+        raise RuleViolation(f"upload_ids.{taken.index}", "photo_in_use") from taken
     return receipt
 
 

@@ -29,7 +29,7 @@ def act(complaint_id: str, action: str, data: dict[str, Any], actor: Actor, a: A
     With a `retry` key the action is done once: its record is written in the action's transaction, so a
     repeat whose first attempt landed (its answer lost) finds out by failing, from the state machine
     or from that record's condition, and answers the complaint as it is now instead."""
-    complaint = load(complaint_id, a)
+    complaint = load_visible(complaint_id, actor, a)  # another salesperson's complaint is as unknown as a wrong id
     assignee = data.get("assignee") if action == "assign" else complaint.assignee
     ctx = Context(actor=actor, now=now, assignee=a.directory.staff(assignee) if assignee else None)
     try:

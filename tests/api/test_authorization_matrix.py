@@ -6,6 +6,7 @@ was refused (an empty body, an unknown id), so anything but 401/403 where the ta
 """
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -15,28 +16,37 @@ from tests.api.conftest import module_api
 from tests.real_cases import BLADE
 from tests.tokens import forge, moto_signing_key
 
-IDENTITIES = ["anonymous", "forged", "expired", "other_pool", "service1", "sales_cs", "quality1", "manager1",
-              "leader1", "admin1", "sales_wh"]  # sales_wh: a salesperson on sales_cs's complaint
+IDENTITIES = ["anonymous", "forged", "expired", "other_pool", "no_role", "demoted", "service1", "sales_cs",
+              "quality1", "manager1", "leader1", "admin1", "sales_wh"]  # sales_wh: a salesperson on sales_cs's complaint
+# no_role: a pool account in no staff group (groups removed, or a half-made account);
+# demoted: a leader's token from before an admin made them service
 
-# endpoint | anonymous forged expired other_pool | service sales quality manager leader admin | other sales
+# endpoint | anonymous forged expired other_pool | no_role demoted | service sales quality manager leader admin | other sales
+# (assign: each caller assigns to the salesperson it is not assigned to now, so sales_cs meets it as sales_gz's)
 TABLE = """
-POST staff/complaints              | 401 401 401 401 | 201 201 403 201 403 201 | 201
-GET  staff/complaints              | 401 401 401 401 | 200 200 200 200 200 200 | 200
-GET  staff/complaints/{id}         | 401 401 401 401 | 200 200 200 200 200 200 | 404
-GET  staff/complaints/{id}/feedback-form | 401 401 401 401 | 200 200 200 200 200 200 | 404
-POST staff/complaints/{id}/actions escalate | 401 401 401 401 | 200 200 200 200 200 200 | 403
-POST staff/complaints/{id}/actions assign   | 401 401 401 401 | 200 403 403 200 403 200 | 403
-GET  staff/stats                   | 401 401 401 401 | 200 403 200 200 200 200 | 403
-GET  staff/alerts                  | 401 401 401 401 | 200 403 200 200 200 200 | 403
-GET  staff/export                  | 401 401 401 401 | 403 403 403 200 200 200 | 403
-GET  admin/staff                   | 401 401 401 401 | 403 403 403 200 403 200 | 403
-GET  admin/staff/sales_cs          | 401 401 401 401 | 403 403 403 200 403 200 | 403
-PUT  admin/staff/sales_cs          | 401 401 401 401 | 403 403 403 400 403 400 | 403
-GET  admin/territories             | 401 401 401 401 | 403 403 403 200 403 200 | 403
-GET  admin/territories/HN-CS       | 401 401 401 401 | 403 403 403 200 403 200 | 403
-PUT  admin/territories/HN-CS       | 401 401 401 401 | 403 403 403 400 403 400 | 403
-POST admin/complaints/C-20260101-AAAAAA/erase | 401 401 401 401 | 403 403 403 403 403 404 | 403
+POST staff/complaints              | 401 401 401 401 | 403 401 | 201 201 403 201 403 201 | 201
+GET  staff/complaints              | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 200
+GET  staff/complaints/{id}         | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 404
+GET  staff/complaints/{id}/feedback-form | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 404
+POST staff/complaints/{id}/actions escalate | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 404
+POST staff/complaints/{id}/actions assign   | 401 401 401 401 | 403 401 | 200 404 403 200 403 200 | 404
+GET  staff/stats                   | 401 401 401 401 | 403 401 | 200 403 200 200 200 200 | 403
+GET  staff/alerts                  | 401 401 401 401 | 403 401 | 200 403 200 200 200 200 | 403
+GET  staff/export                  | 401 401 401 401 | 403 401 | 403 403 403 200 200 200 | 403
+GET  admin/staff                   | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
+GET  admin/staff/sales_cs          | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
+PUT  admin/staff/sales_cs          | 401 401 401 401 | 403 401 | 403 403 403 400 403 400 | 403
+PUT  admin/staff/leader1           | 401 401 401 401 | 403 401 | 403 403 403 403 403 200 | 403
+PUT  admin/staff/new.leader        | 401 401 401 401 | 403 401 | 403 403 403 403 403 200 | 403
+POST admin/staff/new.leader/deactivate | 401 401 401 401 | 403 401 | 403 403 403 403 403 200 | 403
+GET  admin/territories             | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
+GET  admin/territories/HN-CS       | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
+PUT  admin/territories/HN-CS       | 401 401 401 401 | 403 401 | 403 403 403 400 403 400 | 403
+POST admin/complaints/C-20260101-AAAAAA/erase | 401 401 401 401 | 403 401 | 403 403 403 403 403 404 | 403
 """
+LEADER = {"name": "孙总", "roles": ["leader"], "phone": "+8613900000040", "email": "leader1@example.com"}
+BODIES = {"admin/staff/leader1": LEADER,  # the leader as they are: only who may touch them is at stake
+          "admin/staff/new.leader": {**LEADER, "name": "新领导", "password": "Chosen-By-Whom-2026"}}
 
 
 def expected_table() -> dict[str, dict[str, int]]:
@@ -60,25 +70,35 @@ def world(moto_server):
         other = create_pool(clients.client("cognito-idp"), "another-pool", "another-client")
         stranger = StaffIdentity(clients.client("cognito-idp"), other["user_pool_id"], other["user_pool_client_id"])
         stranger.create_user("admin1", "Another-Pool-2026", ["admin"], "a@example.com", "外人")
+        api.call("PUT", "/api/v1/admin/staff/demoted", {**LEADER, "name": "降职者", "password": "Demoted-Later-2026"},
+                 user="admin1")
+        demoted = api.call("POST", "/api/v1/auth/login", {"username": "demoted", "password": "Demoted-Later-2026"})
+        api.call("PUT", "/api/v1/admin/staff/demoted", {**LEADER, "name": "降职者", "roles": ["service"]}, user="admin1")
+        mine = StaffIdentity(clients.client("cognito-idp"), os.environ["USER_POOL_ID"],
+                             os.environ["USER_POOL_CLIENT_ID"])
+        mine.create_user("nobody", "In-No-Group-2026", [])
         tokens = {
             "anonymous": None,
             "forged": forge(genuine, rsa.generate_private_key(public_exponent=65537, key_size=2048),
                             **{"cognito:groups": ["admin"]}),
             "expired": forge(genuine, moto_signing_key(), exp=int(time.time()) - 3600),
             "other_pool": stranger.login("admin1", "Another-Pool-2026")[0],
-            **{user: api.token(user) for user in IDENTITIES[4:]},
+            "no_role": mine.login("nobody", "In-No-Group-2026")[0],
+            "demoted": demoted.data["token"],
+            **{user: api.token(user) for user in IDENTITIES[6:]},
         }
         yield api, complaint, tokens
 
 
-def request(endpoint: str, complaint: str) -> tuple[str, str, dict | None]:
+def request(endpoint: str, complaint: str, assigned_to: str) -> tuple[str, str, dict | None]:
     method, path, *action = endpoint.split()
+    body = BODIES.get(path, {"PUT": {}}.get(method))
     path = "/api/v1/" + path.replace("{id}", complaint)
-    body = {"PUT": {}}.get(method)
     if method == "POST" and path.endswith("/staff/complaints"):
         body = {**BLADE, "channel": "hotline"}
     if action:
-        body = {"action": action[0], **({"assignee": "sales_cs"} if action[0] == "assign" else {"note": "矩阵"})}
+        other = "sales_gz" if assigned_to == "sales_cs" else "sales_cs"
+        body = {"action": action[0], **({"assignee": other} if action[0] == "assign" else {"note": "矩阵"})}
     if path.endswith("/export"):
         path += "?format=csv"
     return method, path, body
@@ -87,14 +107,17 @@ def request(endpoint: str, complaint: str) -> tuple[str, str, dict | None]:
 def test_every_endpoint_answers_every_identity_as_the_table_says(world):
     api, complaint, tokens = world
     expected = expected_table()
-    actual = {}
+    actual, assigned_to = {}, "sales_cs"
     for endpoint in expected:
-        method, path, body = request(endpoint, complaint)
         actual[endpoint] = {}
         for identity in IDENTITIES:
+            method, path, body = request(endpoint, complaint, assigned_to)
             token = tokens[identity]
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-            actual[endpoint][identity] = api.call(method, path, body, headers=headers).status_code
+            answer = api.call(method, path, body, headers=headers)
+            actual[endpoint][identity] = answer.status_code
+            if endpoint.endswith("assign") and answer.status_code == 200:
+                assigned_to = body["assignee"]
     unexpected = {(e, i): (actual[e][i], expected[e][i]) for e in expected for i in IDENTITIES
                   if actual[e][i] != expected[e][i]}
     assert unexpected == {}

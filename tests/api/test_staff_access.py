@@ -121,10 +121,23 @@ def test_a_reactivated_member_logs_in_again(api):
 # --- 4. a staff update is all or nothing ------------------------------------------------------------
 
 def test_an_update_without_an_email_applies_everywhere(api, stack):
-    answer = put_staff(api, "service1", {"name": "客服一", "roles": ["quality", "service"]}, "admin1")
+    created = put_staff(api, "new.clerk", {"name": "客服二", "roles": ["service"], "password": "New-Hire-Password-42"},
+                        "admin1")
+    assert created.status_code == 200, created.body
+    answer = put_staff(api, "new.clerk", {"name": "客服二", "roles": ["quality", "service"]}, "admin1")
     assert answer.status_code == 200, answer.body
-    assert profile(api, "service1")["roles"] == ["quality", "service"]
-    assert groups(stack, "service1") == ["quality", "service"]
+    assert profile(api, "new.clerk")["roles"] == ["quality", "service"]
+    assert groups(stack, "new.clerk") == ["quality", "service"]
+    assert sync_states(stack, "new.clerk") == ["done", "done"]  # carried out in the request, nothing left over
+
+
+def sync_states(stack, username):
+    from chalicelib.adapters.dynamo import from_item, to_item
+
+    found = clients.client("dynamodb").query(
+        TableName=stack["TABLE_NAME"], KeyConditionExpression="pk = :pk AND begins_with(sk, :outbox)",
+        ExpressionAttributeValues=to_item({":pk": f"STAFF#{username}", ":outbox": "OUTBOX#"}))["Items"]
+    return [from_item(i)["status"] for i in found]
 
 
 def test_a_member_without_any_role_reads_nothing(api, stack):

@@ -7,6 +7,7 @@ import pytest
 from chalicelib import clients
 from chalicelib.services import delivery
 from chalicelib.wiring import adapters
+from tests.api.test_staff_access import sync_states
 from tests.faults.checks import LATER, utcnow
 
 BODY = {"name": "客服一", "roles": ["quality", "service"], "phone": "13711112222", "email": "kf1@example.com"}
@@ -38,3 +39,4 @@ def test_a_staff_update_whose_aws_calls_fail_is_finished_later(api, stack, fault
     assert {"+8613711112222", "kf1@example.com"} <= endpoints(stack)
     token = api.call("POST", "/api/v1/auth/login", {"username": "service1", "password": "Complaints-Local-2026"})
     assert token.data["roles"] == ["quality", "service"]
+    assert set(sync_states(stack, "service1")) == {"done"}
