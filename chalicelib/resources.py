@@ -11,6 +11,7 @@ Access patterns of the single table (pattern -> key or index -> query):
 | one complaint with history and outbox     | table            | pk = COMPLAINT#<id>                                |
 | complaint meta only                       | table            | pk = COMPLAINT#<id>, sk = META                     |
 | idempotent submission                     | table            | pk = IDEMPOTENCY#<scope>#<key> (TTL)               |
+| access-code attempts (status look-ups)    | table            | pk = ATTEMPTS#<id>, sk = WINDOW#<start>#CLIENT#<keyed hash of the address> / WINDOW#<day> (TTL) |
 | staff member, territory, route, account   | table            | pk = STAFF#<u> / TERRITORY#<c> / ROUTE#<p>#<c> / ACCOUNT#<a> |
 | a salesperson's queue, filter by assignee | by_assignee      | ASSIGNEE#<u>, sk = received#id, newest first      |
 | by status (open queues)                   | by_status        | STATUS#<status>#<shard 0..n> merged, newest first  |

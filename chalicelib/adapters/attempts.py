@@ -1,10 +1,15 @@
-"""AttemptCounter: wrong access codes per complaint and time window (items expire by TTL)."""
+"""AttemptCounter: access-code attempts per complaint, client and period (items expire by TTL).
+
+An attempt is taken with a conditional `ADD` before the code is checked, so however many requests
+arrive at once, no more codes are checked than a quota allows; a right code gives its attempt back.
+"""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
+from typing import Any, Sequence
 
 from chalicelib.adapters.dynamo import to_item
+from chalicelib.domain.access import Quota
 
 
 class AttemptCounter:
@@ -12,20 +17,39 @@ class AttemptCounter:
         self._client = client
         self._table = table_name
 
-    def failures(self, subject: str, window: str) -> int:
-        response = self._client.get_item(TableName=self._table, Key=self._key(subject, window),
-                                          ProjectionExpression="failures", ConsistentRead=True)
-        return int(response.get("Item", {}).get("failures", {}).get("N", 0))
+    def take(self, quotas: Sequence[Quota]) -> Quota | None:
+        """Take one attempt from each quota, in order.
 
-    def fail(self, subject: str, window: str, window_end: datetime) -> int:
-        """Count one more failure; returns the count in this window."""
-        response = self._client.update_item(
-            TableName=self._table, Key=self._key(subject, window),
-            UpdateExpression="ADD failures :one SET expires_at = :expires",
-            ExpressionAttributeValues=to_item({":one": 1, ":expires": int((window_end + timedelta(hours=1)).timestamp())}),
-            ReturnValues="UPDATED_NEW")
-        return int(response["Attributes"]["failures"]["N"])
+        Returns
+        -------
+        Quota | None
+            None when every quota had one left; else the first that had none (the attempts already
+            taken from the quotas before it are given back).
+        """
+        taken: list[Quota] = []
+        for quota in quotas:
+            try:
+                self._client.update_item(
+                    TableName=self._table, Key=self._key(quota),
+                    UpdateExpression="ADD attempts :one SET expires_at = :expires",
+                    ConditionExpression="attribute_not_exists(attempts) OR attempts < :max",
+                    ExpressionAttributeValues=to_item({
+                        ":one": 1, ":max": quota.limit,
+                        ":expires": int((quota.ends + timedelta(hours=1)).timestamp())}))
+            except self._client.exceptions.ConditionalCheckFailedException:
+                self.give_back(taken)
+                return quota
+            taken.append(quota)
+        return None
+
+    def give_back(self, quotas: Sequence[Quota]) -> None:
+        """Return one attempt to each quota (the code was right: it was no guess)."""
+        for quota in quotas:
+            self._client.update_item(
+                TableName=self._table, Key=self._key(quota), UpdateExpression="ADD attempts :less",
+                ExpressionAttributeValues=to_item({":less": -1}))
 
     @staticmethod
-    def _key(subject: str, window: str) -> dict[str, Any]:
-        return to_item({"pk": f"ATTEMPTS#{subject}", "sk": f"WINDOW#{window}"})
+    def _key(quota: Quota) -> dict[str, Any]:
+        client = f"#CLIENT#{quota.client}" if quota.client else ""
+        return to_item({"pk": f"ATTEMPTS#{quota.subject}", "sk": f"WINDOW#{quota.period}{client}"})

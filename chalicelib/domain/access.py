@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from chalicelib.domain.model import SHANGHAI
 
@@ -19,18 +20,57 @@ _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, 
 
 
 @dataclass(frozen=True)
+class Quota:
+    """One count of wrong access codes: for which complaint, from which client (None: from all of
+    them), in which period, how many it allows and when it starts afresh."""
+
+    subject: str
+    period: str
+    limit: int
+    ends: datetime
+    client: str | None = None
+
+    def seconds_left(self, now: datetime) -> int:
+        return max(1, math.ceil((self.ends - now).total_seconds()))
+
+
+@dataclass(frozen=True)
 class GuessLimit:
-    """A few wrong access codes for one complaint, then its status look-ups are refused until the
-    window ends: six digits cannot be guessed at a few tries per quarter hour."""
+    """A few wrong access codes for one complaint from one client address, then that address's look-ups
+    of it are refused until the window ends: six digits cannot be guessed at a few tries per quarter hour.
+    All addresses together get a daily allowance per complaint (Asia/Shanghai days), after which the
+    complaint's look-ups are refused until the day ends, so that many addresses cannot guess either.
+
+    A code is checked only once an attempt is taken from both quotas; a right code gives it back,
+    so a customer reloading the page is never refused for it.
+    """
 
     max_failures: int = 5
     window: timedelta = timedelta(minutes=15)
+    max_daily_failures: int = 50
 
     def window_of(self, now: datetime) -> tuple[str, datetime]:
         """The fixed window `now` falls in: its name and its end."""
         seconds = int(self.window.total_seconds())
         start = int(now.timestamp()) // seconds * seconds
         return str(start), datetime.fromtimestamp(start + seconds, timezone.utc)
+
+    def day_of(self, now: datetime) -> tuple[str, datetime]:
+        """The Asia/Shanghai day `now` falls in: its date and its end."""
+        day = now.astimezone(SHANGHAI).date()
+        return day.isoformat(), datetime.combine(day + timedelta(days=1), time(), SHANGHAI)
+
+    def quotas(self, subject: str, client: str, now: datetime) -> tuple[Quota, Quota]:
+        """The quotas an attempt on `subject` from `client` (a keyed hash of its address) takes from."""
+        window, window_end = self.window_of(now)
+        day, day_end = self.day_of(now)
+        return (Quota(subject, window, self.max_failures, window_end, client),
+                Quota(subject, day, self.max_daily_failures, day_end))
+
+
+def client_tag(secret: str, address: str | None) -> str:
+    """A client address as it may be stored: a keyed hash, cut short (an address is personal data)."""
+    return hmac.new(secret.encode(), f"client|{address or ''}".encode(), hashlib.sha256).hexdigest()[:20]
 
 
 def new_complaint_id(now: datetime) -> str:

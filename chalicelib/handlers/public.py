@@ -48,4 +48,5 @@ def submit_complaint():
 def complaint_status(complaint_id):
     request = bp.current_request
     code = request.headers.get("x-access-code")
-    return json_response(public.status(complaint_id, code, lang(request), adapters(), now()))
+    client = (request.context.get("identity") or {}).get("sourceIp")  # API Gateway's, not a header
+    return json_response(public.status(complaint_id, code, lang(request), adapters(), now(), client))

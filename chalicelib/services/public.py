@@ -25,18 +25,22 @@ def new_upload(content_type: str, a: Adapters, now: datetime) -> dict[str, Any]:
 
 
 def status(complaint_id: str, code: str | None, lang: str, a: Adapters, now: datetime,
-           limit: access.GuessLimit = access.GuessLimit()) -> dict[str, Any]:
-    """Progress in plain words; an unknown id and a wrong code are the same 'not found', and after
-    a few of them for one id its look-ups are refused until the window ends, right code or not."""
-    window, window_end = limit.window_of(now)
-    subject = complaint_id[:40]
-    if a.attempts.failures(subject, window) >= limit.max_failures:
-        raise TooManyAttempts(max(1, int((window_end - now).total_seconds())))
+           client: str | None = None, limit: access.GuessLimit = access.GuessLimit()) -> dict[str, Any]:
+    """Progress in plain words; an unknown id and a wrong code are the same 'not found'.
+
+    `client` is the caller's address. Each look-up takes an attempt from the complaint's quota for that
+    address and from its daily quota before the code is checked (see `access.GuessLimit`); with none
+    left it is refused until the quota starts afresh. A right code gives its attempts back.
+    """
+    quotas = limit.quotas(complaint_id[:40], access.client_tag(a.settings.access_code_secret, client), now)
+    exhausted = a.attempts.take(quotas)
+    if exhausted is not None:
+        raise TooManyAttempts(exhausted.seconds_left(now))
     complaint = a.complaints.get(complaint_id) if _plausible_id(complaint_id) else None
     if complaint is None or not access.access_code_matches(
             a.settings.access_code_secret, complaint.id, code, complaint.access_code_hash):
-        a.attempts.fail(subject, window, window_end)
-        raise ComplaintNotFound(complaint_id)
+        raise ComplaintNotFound(complaint_id)  # the attempt stays taken
+    a.attempts.give_back(quotas)
     return {"complaint_id": complaint.id, "status": PUBLIC_STEP[complaint.status],
             "received_at": iso(complaint.received_at),
             "timeline": _timeline(complaint, a, lang), "handling": _handling(complaint, lang)}
