@@ -197,6 +197,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "phone_invalid": ("手机或电话号码无效", "is not a valid phone number"),
     "email_invalid": ("电子邮箱格式不正确", "is not a valid e-mail address"),
     "control_characters": ("含有不允许的控制字符", "contains control characters"),
+    "bidi_controls": ("含有不允许的文字方向控制字符", "contains text direction control characters"),
     "consent_required": ("请同意我们为处理投诉使用您的信息", "consent is required to handle the complaint"),
     "sku_or_name_required": ("请填写产品编号或产品名称", "give the product SKU or its name"),
     "date_in_future": ("日期不能晚于今天", "cannot be in the future"),

@@ -20,15 +20,25 @@ from chalicelib.resources import PHOTO_MAX_BYTES, PHOTO_TYPES
 
 M = TypeVar("M", bound=BaseModel)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# embeddings, overrides, isolates and the three direction marks: a page would show the text reordered
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 # Chinese mobile numbers, 11 ASCII digits in ranges libphonenumber's metadata for CN holds valid (its mobile
 # pattern less the 1610 and 1740 blocks, left to it); tests/unit/test_api_models.py checks that they agree.
 _CN_MOBILE = re.compile(r"1(?:[38]\d|4[57]|[59][0-35-9]|6[25-7]|7[0-35-8])\d{8}", re.ASCII)
 
 
-def _no_control(value: str) -> str:
+def _shown_as_written(value: str) -> str:
+    """Text a page or a spreadsheet shows: no control characters and no bidirectional controls, which
+    would make it read otherwise than stored (a name shown reversed, a filename ending in "gnp.exe").
+
+    Multi-line text is held to this too: a note or a description is shown in the console and the
+    exports like a name, and a direction control between digits would also hide a phone number
+    from the erasure's search; nobody needs one in Chinese or English text."""
     if _CONTROL.search(value):
         raise PydanticCustomError("control_characters", "contains control characters")
+    if _BIDI.search(value):
+        raise PydanticCustomError("bidi_controls", "contains text direction control characters")
     return value
 
 
@@ -68,10 +78,11 @@ def _not_future_date(value: date | None) -> date | None:
     return value
 
 
-Line = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_no_control), AfterValidator(_one_line)]
-Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_no_control)]
-Phone = Annotated[str, Field(min_length=3, max_length=30), AfterValidator(_phone)]
-Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+Shown = AfterValidator(_shown_as_written)  # in every text type below (after its length, so errors say string_*)
+Line = Annotated[str, Field(min_length=1, max_length=100), Shown, AfterValidator(_one_line)]
+Text = Annotated[str, Field(min_length=1, max_length=2000), Shown]
+Phone = Annotated[str, Field(min_length=3, max_length=30), Shown, AfterValidator(_phone)]
+Email = Annotated[str, Field(max_length=254), Shown, AfterValidator(_email)]
 
 
 class Model(BaseModel):
@@ -139,13 +150,13 @@ class PublicComplaintIn(ComplaintIn):
 
 
 class UploadIn(Model):
-    filename: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_control)]
+    filename: Annotated[str, Field(min_length=1, max_length=200), Shown]
     content_type: Literal[PHOTO_TYPES]  # type: ignore[valid-type]
     size: Annotated[int, Field(ge=1, le=PHOTO_MAX_BYTES)]
 
 
 class LoginIn(Model):
-    username: Annotated[str, Field(min_length=1, max_length=128)]
+    username: Annotated[str, Field(min_length=1, max_length=128), Shown]
     password: Annotated[str, Field(min_length=1, max_length=256)]
 
 

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, 
 from pydantic_core import PydanticCustomError
 
 from chalicelib.api import errors
-from chalicelib.api.models import ComplaintIn, Email, Line, Model, Phone, Text
+from chalicelib.api.models import ComplaintIn, Email, Line, Model, Phone, Shown, Text
 from chalicelib.domain.model import SHANGHAI, Category, Channel, HandlingType, Role, Severity, Status
 from chalicelib.domain.stats import DIMENSIONS
 
@@ -69,7 +69,7 @@ class FireIn(Model):
 
 class Assign(Model):
     action: Literal["assign"]
-    assignee: Annotated[str, Field(min_length=1, max_length=128)]
+    assignee: Annotated[str, Field(min_length=1, max_length=128), Shown]
 
 
 class Contact(Model):

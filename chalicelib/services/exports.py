@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -41,7 +43,9 @@ DIRECT_MAX_BYTES = 4 * 1024 * 1024
 MAX_ROWS = 20000
 PAGE_SIZE = 250
 LINK_SECONDS = 900
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# where the list separator is ";" (Excel in many locales), a formula sign after one starts a new cell
+_FORMULA_AFTER_SEMICOLON = re.compile(r";\s*[=+\-@]")
 
 
 class ExportStore(Protocol):
@@ -105,7 +109,8 @@ def encode(fmt: str, table: Iterable[list[Any]]) -> bytes:
 def to_csv(table: Iterable[list[Any]]) -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads it as UTF-8), CRLF lines, user text never a formula."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # every cell quoted: a spreadsheet that splits on ";" then still sees one cell per column
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(HEADERS)
     writer.writerows([_csv_cell(value) for value in values] for values in table)
     return buffer.getvalue().encode("utf-8-sig")
@@ -113,8 +118,15 @@ def to_csv(table: Iterable[list[Any]]) -> bytes:
 
 def _csv_cell(value: Any) -> str:
     text = shown(value)
-    # a cell starting like a formula would run in the spreadsheet (CSV injection): keep it text
-    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_START) else text
+    # a cell that a spreadsheet could read as a formula (CSV injection): keep it text
+    return "'" + text if isinstance(value, str) and _formula_like(text) else text
+
+
+def _formula_like(text: str) -> bool:
+    """Starts with a formula sign or a tab or line break, or has one after a ";"; full-width signs count
+    (＝＋－＠ and ； are the ASCII ones once NFKC-normalised, and some spreadsheets take them so)."""
+    folded = unicodedata.normalize("NFKC", text)
+    return folded.startswith(_FORMULA_START) or _FORMULA_AFTER_SEMICOLON.search(folded) is not None
 
 
 def to_xlsx(table: Iterable[list[Any]]) -> bytes:
