@@ -7,6 +7,7 @@ Roles are the token's `cognito:groups` that the member's stored profile still gr
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from typing import Any, Callable
@@ -15,6 +16,7 @@ from chalicelib.config import settings
 from chalicelib.domain.errors import NotAllowed, Unauthenticated
 from chalicelib.domain.model import Actor, Role, StaffMember
 
+log = logging.getLogger(__name__)
 KEYS_TTL = 600
 REFETCH_AT_MOST_EVERY = 30
 LEEWAY = 30
@@ -97,7 +99,7 @@ StaffLookup = Callable[[str], "StaffMember | None"]
 class StaffRecords:
     """Staff profiles as the authorizer reads them: cached for `ttl` seconds, so a change of roles, a
     deactivation or a password reset reaches tokens issued before it within that time (the process that
-    made the change forgets at once). A failed read serves the last one known, else refuses."""
+    made the change forgets at once). A failed read serves the last one known, else raises."""
 
     def __init__(self, read: StaffLookup | None = None, ttl: float = STAFF_TTL,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -115,17 +117,21 @@ class StaffRecords:
             return cached[1]
         try:
             member = (self._read or _directory_staff)(username)
-        except Exception as unreadable:  # noqa: BLE001 - stale beats a 500; with nothing known, refuse
+        except Exception:  # noqa: BLE001 - a stale profile beats none; with nothing known, the caller decides
             if cached:
                 return cached[1]
-            raise Unauthenticated("staff record unavailable") from unreadable
+            raise
         with self._lock:
             self._cached[username] = (now, member)
         return member
 
-    def forget(self, username: str) -> None:
+    def forget(self, username: str | None = None) -> None:
+        """Read `username`'s profile (everyone's, without one) afresh next time."""
         with self._lock:
-            self._cached.pop(username, None)
+            if username is None:
+                self._cached.clear()
+            else:
+                self._cached.pop(username, None)
 
 
 def _directory_staff(username: str) -> StaffMember | None:
@@ -182,6 +188,9 @@ def authorize(token: str, records: StaffRecords | None = None) -> Any:
     try:
         actor = authenticate(token, records)
     except Unauthenticated:
+        raise Unauthorized() from None
+    except Exception as unreadable:  # noqa: BLE001 - the profile could not be read: refuse rather than fail
+        log.warning("staff profile unavailable to the authorizer: %s", type(unreadable).__name__)
         raise Unauthorized() from None
     return AuthResponse(routes=["*"], principal_id=actor.username,
                         context={"username": actor.username, "roles": ",".join(sorted(actor.roles))})

@@ -51,9 +51,11 @@ def lazy_client(service: str) -> Any:
 
 
 def reset() -> None:
-    """Forget built clients and settings (tests and the local runner change the environment)."""
-    from chalicelib import wiring
+    """Forget built clients, settings and what was read through them (tests and the local runner change
+    the environment)."""
+    from chalicelib import auth, wiring
 
     _clients.clear()
     settings.cache_clear()
     wiring.adapters.cache_clear()
+    auth.staff_records.forget()

@@ -11,10 +11,11 @@ The functions (logical ids as `chalice package` names them):
 |--------------|-----------------------------------------------|--------------------------------------------|
 | APIHandler   | app.app (every HTTP route)                     | table, bucket (uploads/, exports/), user   |
 |              |                                               | pool (staff admin), topic (subscriptions)  |
-| StaffToken   | chalicelib.handlers.authorizer.staff_token     | nothing (JWKS over HTTPS)                  |
-| OnStream     | chalicelib.handlers.events.on_stream           | table, its stream, topic, schedules, DLQ   |
+| StaffToken   | chalicelib.handlers.authorizer.staff_token     | table (staff profiles; JWKS over HTTPS)    |
+| OnStream     | chalicelib.handlers.events.on_stream           | table, its stream, topic, schedules, DLQ,  |
+|              |                                               | user pool and subscriptions (staff sync)   |
 | OnTimer      | chalicelib.handlers.events.on_timer            | table, DLQ                                 |
-| SweepOutbox  | chalicelib.handlers.events.sweep_outbox        | table, topic, schedules, DLQ               |
+| SweepOutbox  | chalicelib.handlers.events.sweep_outbox        | table, topic, schedules, DLQ, user pool    |
 """
 from __future__ import annotations
 
@@ -43,10 +44,12 @@ TABLE_ACTIONS = {
     "OnTimer": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
     "SweepOutbox": ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"],
 }
-STAFF_ACCOUNTS = [  # the admin API keeps each staff member's Cognito account and groups
+STAFF_SYNC = [  # a staff member's Cognito account made to match their profile (services/staff_sync.py)
     "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUserAttributes",
-    "cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser", "cognito-idp:AdminRemoveUserFromGroup",
-    "cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes"]
+    "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser", "cognito-idp:AdminGetUser",
+    "cognito-idp:AdminListGroupsForUser", "cognito-idp:AdminRemoveUserFromGroup",
+    "cognito-idp:AdminUpdateUserAttributes"]
+STAFF_ACCOUNTS = STAFF_SYNC + ["cognito-idp:AdminSetUserPassword"]  # the admin API also sets passwords
 STAFF_SUBSCRIPTIONS = [  # ... and their SMS and e-mail subscriptions, filtered on `recipient`
     "sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic", "sns:Subscribe", "sns:Unsubscribe"]
 SCHEDULES = ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"]
@@ -99,6 +102,12 @@ def _deliveries(stage: str) -> list[dict[str, Any]]:
     ]
 
 
+def _staff_sync() -> list[dict[str, Any]]:
+    """Carrying out a staff_sync outbox item left over by the admin API."""
+    return [_statement("StaffAccounts", STAFF_SYNC, {"Fn::GetAtt": ["StaffUserPool", "Arn"]}),
+            _statement("StaffSubscriptions", STAFF_SUBSCRIPTIONS, {"Ref": "NotificationsTopic"})]
+
+
 def _dead_letters() -> dict[str, Any]:
     return _statement("DeadLetters", ["sqs:SendMessage"], {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]})
 
@@ -123,13 +132,15 @@ def statements(stage: str) -> dict[str, list[dict[str, Any]]]:
             _statement("StaffAccounts", STAFF_ACCOUNTS, {"Fn::GetAtt": ["StaffUserPool", "Arn"]}),
             _statement("StaffSubscriptions", STAFF_SUBSCRIPTIONS, {"Ref": "NotificationsTopic"}),
         ],
-        "StaffToken": [_logs("StaffToken")],
+        "StaffToken": [_logs("StaffToken"),  # the member's profile: roles, activation, tokens valid after
+                       _statement("StaffProfiles", ["dynamodb:GetItem"], _table(stage)[:1])],
         "OnStream": [
             _logs("OnStream"),
             _statement("ReadStream", ["dynamodb:DescribeStream", "dynamodb:GetRecords",
                                       "dynamodb:GetShardIterator", "dynamodb:ListStreams"], _stream(stage)),
             _statement("Complaints", TABLE_ACTIONS["OnStream"], _table(stage)),
             *_deliveries(stage),
+            *_staff_sync(),
             _dead_letters(),
         ],
         "OnTimer": [
@@ -141,6 +152,7 @@ def statements(stage: str) -> dict[str, list[dict[str, Any]]]:
             _logs("SweepOutbox"),
             _statement("Complaints", TABLE_ACTIONS["SweepOutbox"], _table(stage)),
             *_deliveries(stage),
+            *_staff_sync(),
             _dead_letters(),
         ],
     }

@@ -117,10 +117,9 @@ def _photo(api) -> str:
 
 @pytest.mark.parametrize("operation", ["HeadObject", "GetObject"])
 def test_a_photo_check_that_s3_could_not_answer_is_a_503_not_a_refused_photo(api, faults, operation):
-    upload_id = _photo(api)
-    case = body(ODOR, upload_ids=[upload_id])
     receipts = []
     for n, kind in enumerate(("throttle", "5xx", "timeout")):
+        case = body(ODOR, upload_ids=[_photo(api)])  # a photo belongs to one complaint
         faults.inject("s3", operation, kind, times=FAILED_CALL, stage="send")
         response = submit(api, case, f"photo-{n}", expect=None)
         assert_retryable(response)

@@ -33,7 +33,10 @@ USED_BY_AWS = {
 NOT_WALKED = {
     "APIHandler": {"s3:PutObject", "s3:GetObject"},  # exports/: only exports too large to answer inline
     # the sweeper runs OnStream's delivery code (seen deleting schedules there); here its clocks only start
-    "SweepOutbox": {"scheduler:DeleteSchedule"},
+    "SweepOutbox": {"scheduler:DeleteSchedule", *policies.STAFF_SYNC, *policies.STAFF_SUBSCRIPTIONS},
+    # a staff change's sync left over when Cognito or SNS failed (tests/faults/test_staff_faults.py); here it
+    # is carried out by the admin request itself
+    "OnStream": {*policies.STAFF_SYNC, *policies.STAFF_SUBSCRIPTIONS},
 }
 current = contextvars.ContextVar("function", default=None)
 
@@ -155,6 +158,10 @@ def recorded(stack, monkeypatch):
 
     recorder = Recorder()
     recorder.attach()
+    from chalicelib import auth
+
+    read_profile = auth._directory_staff  # what the authorizer reads, as the StaffToken function does
+    monkeypatch.setattr(auth, "_directory_staff", lambda username: as_function("StaffToken", read_profile, username))
 
     def on_stream(event, context):
         return as_function("OnStream", events.on_stream, event, context)
@@ -193,6 +200,7 @@ def recorded(stack, monkeypatch):
             "name": "新销售", "email": "new-address@example.com", "roles": ["sales", "quality"],
             "territories": ["HN-CS"]}, user="admin1")
         http("PUT", "/api/v1/admin/staff/sales_new", {"name": "新销售", "roles": ["quality"]}, user="admin1")
+        http("POST", "/api/v1/admin/staff/sales_new/deactivate", user="admin1")
         http("GET", "/api/v1/admin/staff", user="admin1")
         http("PUT", "/api/v1/admin/territories/HN-CS", {
             "name": "湖南长沙片区", "places": [{"province": "湖南", "city": "长沙"}], "salesperson": "sales_cs"},
@@ -230,7 +238,7 @@ def recorded(stack, monkeypatch):
 
 
 def test_each_functions_policy_allows_what_it_calls_and_grants_nothing_it_does_not(recorded, stack):
-    assert {f for f, calls in recorded.items() if calls} == set(policies.FUNCTIONS) - {"StaffToken"}
+    assert {f for f, calls in recorded.items() if calls} == set(policies.FUNCTIONS)
     statements = policies.statements("local")
     refused, unused = {}, {}
     for function, calls in recorded.items():

@@ -327,5 +327,7 @@ def test_an_unreadable_profile_serves_the_last_known_one_and_refuses_without_one
     stored["down"] = True
     clock.now += auth.STAFF_TTL + 1
     assert auth.authenticate(token, records).username == "wang.li"
-    with pytest.raises(Unauthenticated):
+    with pytest.raises(OSError):  # the log-in answers 503 (try again), the authorizer 401
         auth.authenticate(token, auth.StaffRecords(read=read, clock=clock))
+    with pytest.raises(auth.Unauthorized):
+        auth.authorize(token, auth.StaffRecords(read=read, clock=clock))
