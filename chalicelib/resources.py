@@ -13,6 +13,9 @@ Access patterns of the single table (pattern -> key or index -> query):
 | idempotent submission                     | table            | pk = IDEMPOTENCY#<scope>#<key> (TTL)               |
 | access-code attempts (status look-ups)    | table            | pk = ATTEMPTS#<id>, sk = WINDOW#<start>#CLIENT#<keyed hash of the address> / WINDOW#<day> (TTL) |
 | staff member, territory, route, account   | table            | pk = STAFF#<u> / TERRITORY#<c> / ROUTE#<p>#<c> / ACCOUNT#<a> |
+| a staff change's log-in/subscription sync | table            | pk = STAFF#<u>, sk = OUTBOX#<at>#<random> (outbox item) |
+| who has a role; who is deactivated        | table            | pk = ROLE#<role> / STAFF_INACTIVE, sk = STAFF#<u>  |
+| the complaint an uploaded photo belongs to| table            | pk = UPLOAD#uploads/<upload id>, sk = CLAIM        |
 | a salesperson's queue, filter by assignee | by_assignee      | ASSIGNEE#<u>, sk = received#id, newest first      |
 | by status (open queues)                   | by_status        | STATUS#<status>#<shard 0..n> merged, newest first  |
 | all complaints in a period                | by_month         | MONTH#<yyyy-mm>#<shard> per month, merged          |
