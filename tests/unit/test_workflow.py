@@ -78,6 +78,8 @@ def test_the_table_is_the_contract():
 def test_every_status_action_and_role(status, action, role):
     roles, sources, target = CONTRACT[action]
     complaint = complaint_in(status)
+    if action == "assign":
+        complaint.assignee = "sales_wh"  # assigning to the current assignee changes nothing (409)
     before = complaint.status
     if role.value not in roles:
         with pytest.raises(NotAllowed):
