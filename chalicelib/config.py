@@ -1,7 +1,10 @@
-"""Settings, read once from the environment.
+"""Settings, read once from the environment and checked before anything uses them.
 
-The same variables are set by `.chalice/config.json` / the CloudFormation template in
-AWS and by the local runner on the laptop; nothing else tells the code where it runs.
+The same variables are set by the CloudFormation template (infra/template.py) in AWS and by
+the local runner on the laptop; nothing else tells the code where it runs. Outside the local
+stage nothing has a default: a missing table, topic, pool or role refuses to start rather
+than talk to the wrong thing, and a key shorter than `MIN_SECRET_BYTES` refuses rather than
+sign access codes or list cursors with it.
 """
 from __future__ import annotations
 
@@ -12,9 +15,28 @@ from functools import lru_cache
 
 from chalicelib.domain.clusters import ClusterRule
 
+LOCAL = "local"
+MIN_SECRET_BYTES = 32  # an HMAC-SHA256 key: no shorter than the hash
+LOCAL_DEFAULTS = {  # the local stage only (a laptop with moto); infra/local_stack.py sets the real ones
+    "TABLE_NAME": "complaints-local", "BUCKET_NAME": "complaints-photos-local", "SCHEDULE_GROUP": "complaints-local",
+    "ALLOWED_ORIGIN": "*", "AWS_REGION": "us-east-1",
+    "ACCESS_CODE_SECRET": "local-only-access-code-key", "CURSOR_SECRET": "local-only-cursor-key",
+}
+
+
+class SettingsError(ValueError):
+    """The environment lacks a setting the stage needs, or holds a key too short to sign with."""
+
 
 @dataclass(frozen=True)
 class Settings:
+    """What this process talks to and signs with. Built by `settings()`; checked when built.
+
+    The two keys are given only to the function that signs (infra/template.py `SECRET_USERS`):
+    another function holds None, and reading `access_code_secret` or `cursor_secret` there
+    raises SettingsError instead of signing with an empty key.
+    """
+
     stage: str
     region: str
     table_name: str
@@ -27,10 +49,33 @@ class Settings:
     user_pool_client_id: str
     jwks_url: str
     jwt_issuer: str
-    access_code_secret: str
     allowed_origin: str
+    access_code_key: str | None = None
+    cursor_key: str | None = None
+    aws_endpoint_url: str | None = None  # the local AWS (moto); None in AWS
     cluster_threshold: int = 3
     cluster_window_days: int = 30
+
+    def __post_init__(self) -> None:
+        if self.is_local:
+            return
+        missing = [name for name in _REQUIRED if not getattr(self, name)]
+        if missing:
+            raise SettingsError(f"stage {self.stage}: no {', '.join(_variable(n) for n in missing)} in the environment")
+        for name, variable in (("access_code_key", "ACCESS_CODE_SECRET"), ("cursor_key", "CURSOR_SECRET")):
+            key = getattr(self, name)
+            if key is not None and len(key.encode()) < MIN_SECRET_BYTES:
+                raise SettingsError(f"stage {self.stage}: {variable} is shorter than {MIN_SECRET_BYTES} bytes")
+
+    @property
+    def access_code_secret(self) -> str:
+        """The key of the access codes and their hashes (and of the client tags of the status throttle)."""
+        return _given(self.access_code_key, "ACCESS_CODE_SECRET")
+
+    @property
+    def cursor_secret(self) -> str:
+        """The key that seals the complaint list's cursors."""
+        return _given(self.cursor_key, "CURSOR_SECRET")
 
     @property
     def cluster_rule(self) -> ClusterRule:
@@ -38,30 +83,47 @@ class Settings:
 
     @property
     def is_local(self) -> bool:
-        return self.stage == "local"
+        return self.stage == LOCAL
+
+
+_REQUIRED = ("region", "table_name", "topic_arn", "bucket_name", "schedule_group", "timer_function_arn",
+             "scheduler_role_arn", "user_pool_id", "user_pool_client_id", "jwks_url", "jwt_issuer", "allowed_origin")
+
+
+def _variable(field: str) -> str:
+    return "AWS_REGION" if field == "region" else field.upper()
+
+
+def _given(key: str | None, variable: str) -> str:
+    if key is None:
+        raise SettingsError(f"this function was given no {variable}: it signs nothing")
+    return key
 
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
-    env = os.environ.get
-    region = env("AWS_REGION") or env("AWS_DEFAULT_REGION") or "us-east-1"
-    pool = env("USER_POOL_ID", "")
+    """The process's settings, read on first use (nothing reads the environment at import)."""
+    stage = os.environ.get("STAGE", LOCAL)
+
+    def env(name: str, absent: str | None = "") -> str | None:
+        """The variable (`absent` when unset); in the local stage, its local default when unset or empty."""
+        value = os.environ.get(name)
+        if stage == LOCAL and not value:
+            return LOCAL_DEFAULTS.get(name, absent if value is None else value)
+        return absent if value is None else value
+
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or env("AWS_REGION")
+    pool = env("USER_POOL_ID")
     issuer = env("JWT_ISSUER") or f"https://cognito-idp.{region}.amazonaws.com/{pool}"
     return Settings(
-        stage=env("STAGE", "local"),
-        region=region,
-        table_name=env("TABLE_NAME", "complaints-local"),
-        topic_arn=env("TOPIC_ARN", ""),
-        bucket_name=env("BUCKET_NAME", "complaints-photos-local"),
-        schedule_group=env("SCHEDULE_GROUP", "complaints-local"),
-        timer_function_arn=env("TIMER_FUNCTION_ARN", ""),
-        scheduler_role_arn=env("SCHEDULER_ROLE_ARN", ""),
-        user_pool_id=pool,
-        user_pool_client_id=env("USER_POOL_CLIENT_ID", ""),
-        jwks_url=env("JWKS_URL") or f"{issuer}/.well-known/jwks.json",
-        jwt_issuer=issuer,
-        access_code_secret=env("ACCESS_CODE_SECRET", ""),
-        allowed_origin=env("ALLOWED_ORIGIN", "*"),
-        cluster_threshold=int(env("CLUSTER_THRESHOLD", "3")),
-        cluster_window_days=int(env("CLUSTER_WINDOW_DAYS", "30")),
+        stage=stage, region=region, table_name=env("TABLE_NAME"), topic_arn=env("TOPIC_ARN"),
+        bucket_name=env("BUCKET_NAME"), schedule_group=env("SCHEDULE_GROUP"),
+        timer_function_arn=env("TIMER_FUNCTION_ARN"), scheduler_role_arn=env("SCHEDULER_ROLE_ARN"),
+        user_pool_id=pool, user_pool_client_id=env("USER_POOL_CLIENT_ID"),
+        jwks_url=env("JWKS_URL") or f"{issuer}/.well-known/jwks.json", jwt_issuer=issuer,
+        allowed_origin=env("ALLOWED_ORIGIN"),
+        access_code_key=env("ACCESS_CODE_SECRET", None), cursor_key=env("CURSOR_SECRET", None),
+        aws_endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
+        cluster_threshold=int(env("CLUSTER_THRESHOLD") or 3),
+        cluster_window_days=int(env("CLUSTER_WINDOW_DAYS") or 30),
     )

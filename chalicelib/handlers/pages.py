@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
+
+from chalicelib.config import settings
 
 bp = Blueprint(__name__)
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -108,10 +109,9 @@ def _security_headers() -> dict[str, str]:
 
 def _bucket_origins() -> str:
     """Where photos go and come from: the local S3 endpoint, or the bucket's AWS host names."""
-    endpoint = os.environ.get("AWS_ENDPOINT_URL")
-    if endpoint:
-        parts = urlsplit(endpoint)
+    config = settings()
+    if config.endpoint_url:
+        parts = urlsplit(config.endpoint_url)
         return f"{parts.scheme}://{parts.netloc}"
-    bucket = os.environ.get("BUCKET_NAME", "complaints-photos-local")
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    bucket, region = config.bucket_name, config.region
     return f"https://{bucket}.s3.amazonaws.com https://{bucket}.s3.{region}.amazonaws.com"
