@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from chalicelib.adapters import keys
 from chalicelib.adapters.dynamo import cancellation_codes, from_item, shard, to_item
 from chalicelib.domain.stats import Counters, Key
 from chalicelib.resources import SHARDS
@@ -19,12 +20,8 @@ from chalicelib.resources import SHARDS
 MAX_TRANSACTION = 100
 
 
-def day_partition(day: date, n: int) -> str:
-    return f"STATS#D#{day.isoformat()}#{n}"
-
-
-def month_partition(day: date, n: int) -> str:
-    return f"STATS#M#{day:%Y-%m}#{n}"
+day_partition = keys.stats_day
+month_partition = keys.stats_month
 
 
 class StatsStore:
@@ -41,7 +38,7 @@ class StatsStore:
                 rows.setdefault((partition, f"{dimension}#{group}"), Counter()).update(change)
         updates = [self._add(pk, sk, change) for (pk, sk), change in rows.items() if any(change.values())]
         marker = {"Update": {
-            "TableName": self._table, "Key": to_item({"pk": f"COMPLAINT#{complaint_id}", "sk": "STATS"}),
+            "TableName": self._table, "Key": to_item({"pk": keys.complaint(complaint_id), "sk": keys.STATS_MARK}),
             "UpdateExpression": "SET applied_version = :v",
             "ConditionExpression": "attribute_not_exists(applied_version) OR applied_version < :v",
             "ExpressionAttributeValues": to_item({":v": version})}}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Sequence
 
+from chalicelib.adapters import keys
 from chalicelib.adapters.dynamo import to_item
 from chalicelib.domain.access import Quota
 
@@ -52,4 +53,4 @@ class AttemptCounter:
     @staticmethod
     def _key(quota: Quota) -> dict[str, Any]:
         client = f"#CLIENT#{quota.client}" if quota.client else ""
-        return to_item({"pk": f"ATTEMPTS#{quota.subject}", "sk": f"WINDOW#{quota.period}{client}"})
+        return to_item({"pk": keys.ATTEMPTS + quota.subject, "sk": f"{keys.WINDOW}{quota.period}{client}"})

@@ -11,10 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from chalicelib.adapters import keys
 from chalicelib.adapters.dynamo import from_item, iso, parse_time, to_item
+from chalicelib.adapters.outbox import outbox_items
+from chalicelib.domain.deliveries import Notification
 from chalicelib.domain.clusters import Alert, Member
 
-ALERTS = "ALERTS"
+ALERTS = keys.ALERTS
 _LAST = "\uffff"
 
 
@@ -25,14 +28,15 @@ class ClusterStore:
 
     def add_member(self, lot: str, member: Member) -> None:
         self._client.put_item(TableName=self._table, Item=to_item({
-            "pk": f"LOT#{lot}", "sk": f"MEMBER#{iso(member.received_at)}#{member.complaint_id}", "type": "lot_member",
+            "pk": keys.lot(lot), "sk": f"{keys.MEMBER}{iso(member.received_at)}#{member.complaint_id}",
+            "type": "lot_member",
             "complaint_id": member.complaint_id, "received_at": member.received_at}))
 
     def members(self, lot: str, start: datetime, end: datetime) -> list[Member]:
         items = self._query({"KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
                              "ExpressionAttributeValues": to_item({
-                                 ":pk": f"LOT#{lot}", ":lo": f"MEMBER#{iso(start)}",
-                                 ":hi": f"MEMBER#{iso(end)}{_LAST}"})})
+                                 ":pk": keys.lot(lot), ":lo": f"{keys.MEMBER}{iso(start)}",
+                                 ":hi": f"{keys.MEMBER}{iso(end)}{_LAST}"})})
         return [Member(i["complaint_id"], parse_time(i["received_at"])) for i in items]
 
     def alert(self, lot: str) -> Alert | None:
@@ -44,8 +48,11 @@ class ClusterStore:
         return [_alert(i) for i in self._query({"KeyConditionExpression": "pk = :pk",
                                                  "ExpressionAttributeValues": to_item({":pk": ALERTS})})]
 
-    def save_alert(self, alert: Alert, replacing: Alert | None, outbox: list[dict[str, Any]]) -> bool:
-        """Store a new or grown alert unless someone changed it since `replacing` was read; False then."""
+    def save_alert(self, alert: Alert, replacing: Alert | None, notifications: Sequence[Notification] = (),
+                   now: datetime | None = None, notified_from: str = "") -> bool:
+        """Store a new or grown alert unless someone changed it since `replacing` was read; False then.
+        `notifications` go into the outbox of the complaint `notified_from` (the one that made the cluster),
+        tagged with the lot so that two lots alerting at one moment never share an outbox key."""
         put = {"TableName": self._table, "Item": to_item(_item(alert))}
         if replacing is None:
             put["ConditionExpression"] = "attribute_not_exists(pk)"
@@ -53,6 +60,8 @@ class ClusterStore:
             put["ConditionExpression"] = "opened_at = :opened AND complaint_count = :count"
             put["ExpressionAttributeValues"] = to_item({":opened": iso(replacing.opened_at),
                                                         ":count": replacing.count})
+        outbox = outbox_items(keys.complaint(notified_from), notified_from, notifications, now, 0, tag=alert.lot) \
+            if notifications and now else []
         writes = [{"Put": put}] + [{"Put": {"TableName": self._table, "Item": to_item(i)}} for i in outbox]
         try:
             self._client.transact_write_items(TransactItems=writes)

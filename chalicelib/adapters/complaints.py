@@ -7,25 +7,29 @@ transaction: state, history, outbox (and on intake the idempotency record).
 """
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
+from chalicelib.adapters import keys
+from chalicelib.adapters.outbox import outbox_items
+from chalicelib.domain.deliveries import Delivery
 from chalicelib.adapters.dynamo import cancellation_codes, from_item, iso, parse_time, plain, shard, to_item
 from chalicelib.domain.errors import ConcurrentChange, IdempotencyKeyReused, PhotoTaken
 from chalicelib.domain.model import (
-    Category, Channel, Clock, Complaint, Customer, CustomerType, Deadline, DesiredResolution,
-    HistoryEntry, Product, ServiceDimension, Severity, Status, OPEN_STATUSES,
+    Approval, Category, Channel, Clock, Complaint, Customer, CustomerNotified, CustomerType, Deadline,
+    DesiredResolution, Escalation, FeedbackForm, Handling, HandlingType, HistoryEntry, Product, QcResult,
+    Satisfaction, ServiceDimension, Severity, Status, OPEN_STATUSES,
 )
 
 IDEMPOTENCY_TTL = timedelta(days=1)
-META = "META"
+META = keys.META
 _KEY_ATTRIBUTES = frozenset({"pk", "sk", "outbox_pk", "outbox_sk"})
 
 
-def complaint_pk(complaint_id: str) -> str:
-    return f"COMPLAINT#{complaint_id}"
+complaint_pk = keys.complaint
 
 
 class ComplaintRepository:
@@ -33,9 +37,9 @@ class ComplaintRepository:
         self._client = client
         self._table = table_name
 
-    def add(self, complaint: Complaint, outbox: list[dict[str, Any]],
+    def add(self, complaint: Complaint, deliveries: Sequence[Delivery], now: datetime,
             idempotency: dict[str, Any] | None = None) -> None:
-        """Store a new complaint, its first history and outbox items, and the idempotency record."""
+        """Store a new complaint, its first history, its deliveries (outbox items) and the idempotency record."""
         token = secrets.token_hex(16)
         puts = [self._put(_meta_item(complaint, version=1, token=token), "attribute_not_exists(pk)")]
         if idempotency:
@@ -43,7 +47,7 @@ class ComplaintRepository:
         claims = [self._put(_upload_claim_item(key, complaint.id), "attribute_not_exists(pk)")
                   for key in complaint.photos]
         try:
-            self._write(complaint, puts + claims, outbox, token, idempotent=idempotency is not None)
+            self._write(complaint, puts + claims, deliveries, now, token, idempotent=idempotency is not None)
         except self._client.exceptions.TransactionCanceledException as error:
             codes = cancellation_codes(error)[len(puts):len(puts) + len(claims)]
             taken = [n for n, code in enumerate(codes) if code == "ConditionalCheckFailed"]
@@ -52,7 +56,7 @@ class ComplaintRepository:
             raise
         complaint.version = 1
 
-    def save(self, complaint: Complaint, outbox: list[dict[str, Any]],
+    def save(self, complaint: Complaint, deliveries: Sequence[Delivery], now: datetime,
              idempotency: dict[str, Any] | None = None) -> None:
         """Store a change, only if nobody else saved since `complaint.version` was read (and, with an
         idempotency record, only if that record's key was never used)."""
@@ -60,7 +64,7 @@ class ComplaintRepository:
         put = self._put(_meta_item(complaint, version=complaint.version + 1, token=token), "version = :read")
         put["Put"]["ExpressionAttributeValues"] = to_item({":read": complaint.version})
         puts = [put, self._put(idempotency, "attribute_not_exists(pk)")] if idempotency else [put]
-        self._write(complaint, puts, outbox, token, idempotent=idempotency is not None)
+        self._write(complaint, puts, deliveries, now, token, idempotent=idempotency is not None)
         complaint.version += 1
 
     def get(self, complaint_id: str) -> Complaint | None:
@@ -70,7 +74,7 @@ class ComplaintRepository:
         return complaint_from_item(from_item(response["Item"])) if "Item" in response else None
 
     def history(self, complaint_id: str) -> list[HistoryEntry]:
-        items = self._query_partition(complaint_id, "HISTORY#")
+        items = self._query_partition(complaint_id, keys.HISTORY)
         return [_history_from_item(i) for i in items]
 
     def redact_partition(self, complaint_id: str, redact: Callable[[Any], Any]) -> int:
@@ -119,14 +123,15 @@ class ComplaintRepository:
 
     def idempotency_record(self, key: str) -> dict[str, Any] | None:
         response = self._client.get_item(
-            TableName=self._table, Key=to_item({"pk": key, "sk": "IDEMPOTENCY"}), ConsistentRead=True)
+            TableName=self._table, Key=to_item({"pk": key, "sk": keys.IDEMPOTENCY_SK}), ConsistentRead=True)
         return from_item(response["Item"]) if "Item" in response else None
 
-    def _write(self, complaint: Complaint, puts: list[dict], outbox: list[dict], token: str,
-               idempotent: bool) -> None:
+    def _write(self, complaint: Complaint, puts: list[dict], deliveries: Sequence[Delivery], now: datetime,
+               token: str, idempotent: bool) -> None:
         """One transaction. A retry of an attempt that did land (its answer was lost) is not a conflict:
         the stored write token says the change is already ours."""
         history = [self._put(_history_item(complaint.id, entry, n)) for n, entry in enumerate(complaint.new_history)]
+        outbox = outbox_items(complaint_pk(complaint.id), complaint.id, deliveries, now, complaint.version + 1)
         effects = [self._put(item) for item in outbox]
         try:
             self._client.transact_write_items(TransactItems=puts + history + effects, ClientRequestToken=token)
@@ -172,17 +177,17 @@ class ComplaintRepository:
 
 def idempotency_pk(scoped_key: str) -> str:
     """The record of an Idempotency-Key, already scoped by its caller ("public#<key>", "action#<user>#<key>")."""
-    return f"IDEMPOTENCY#{scoped_key}"
+    return keys.idempotency(scoped_key)
 
 
 def idempotency_item(key: str, request_hash: str, complaint_id: str, now: datetime) -> dict[str, Any]:
-    return {"pk": key, "sk": "IDEMPOTENCY", "request_hash": request_hash, "complaint_id": complaint_id,
+    return {"pk": key, "sk": keys.IDEMPOTENCY_SK, "request_hash": request_hash, "complaint_id": complaint_id,
             "expires_at": int((now + IDEMPOTENCY_TTL).timestamp())}
 
 
 def _upload_claim_item(photo_key: str, complaint_id: str) -> dict[str, Any]:
     """An uploaded photo belongs to the one complaint that attached it first."""
-    return {"pk": f"UPLOAD#{photo_key}", "sk": "CLAIM", "type": "upload_claim", "complaint_id": complaint_id}
+    return {"pk": keys.upload(photo_key), "sk": keys.CLAIM, "type": "upload_claim", "complaint_id": complaint_id}
 
 
 def _meta_item(complaint: Complaint, version: int, token: str) -> dict[str, Any]:
@@ -196,23 +201,22 @@ def _index_keys(c: Complaint) -> dict[str, str]:
     """Keys of the global secondary indexes (see chalicelib/resources.py for the patterns)."""
     order = f"{iso(c.received_at)}#{c.id}"
     n = shard(c.id)
-    keys = {"by_status_pk": f"STATUS#{c.status}#{n}", "by_status_sk": order,
-            "by_month_pk": f"MONTH#{c.received_at.astimezone(timezone.utc):%Y-%m}#{n}",
-            "by_month_sk": order}
+    found = {"by_status_pk": keys.status_partition(c.status, n), "by_status_sk": order,
+             "by_month_pk": keys.month_partition(keys.utc_month(c.received_at), n), "by_month_sk": order}
     if c.assignee:
-        keys.update(by_assignee_pk=f"ASSIGNEE#{c.assignee}", by_assignee_sk=order)
+        found.update(by_assignee_pk=keys.ASSIGNEE_PARTITION + c.assignee, by_assignee_sk=order)
     if c.product.sku:
-        keys.update(by_sku_pk=f"SKU#{c.product.sku}", by_sku_sk=order)
+        found.update(by_sku_pk=keys.SKU_PARTITION + c.product.sku, by_sku_sk=order)
     if c.territory:
-        keys.update(by_territory_pk=f"TERRITORY#{c.territory}", by_territory_sk=order)
+        found.update(by_territory_pk=keys.TERRITORY_PARTITION + c.territory, by_territory_sk=order)
     due = [d.due_at for d in c.deadlines.values() if d.running and not d.breached]
     if due and c.status in OPEN_STATUSES:
-        keys.update(by_due_pk=f"DUE#{n}", by_due_sk=f"{iso(min(due))}#{c.id}")
-    return keys
+        found.update(by_due_pk=keys.due_partition(n), by_due_sk=f"{iso(min(due))}#{c.id}")
+    return found
 
 
 def _history_item(complaint_id: str, entry: HistoryEntry, n: int) -> dict[str, Any]:
-    return {"pk": complaint_pk(complaint_id), "sk": f"HISTORY#{iso(entry.at)}#{n:03d}", "type": "history",
+    return {"pk": complaint_pk(complaint_id), "sk": keys.history_sk(entry.at, n), "type": "history",
             "at": entry.at, "actor": entry.actor, "action": entry.action,
             "from": entry.from_status, "to": entry.to_status, "data": entry.data}
 
@@ -241,14 +245,37 @@ def complaint_from_item(item: dict[str, Any]) -> Complaint:
         desired_resolution=_maybe(DesiredResolution, item.get("desired_resolution")),
         service_dimension=_maybe(ServiceDimension, item.get("service_dimension")),
         photos=list(item.get("photos", [])), assignee=item.get("assignee"), territory=item.get("territory"),
-        escalated=bool(item.get("escalated", False)), last_escalation=item.get("last_escalation"),
+        escalated=bool(item.get("escalated", False)), last_escalation=_escalation(item.get("last_escalation")),
         deadlines={Clock(k): _deadline_from_item(v) for k, v in item.get("deadlines", {}).items()},
-        feedback_form=item.get("feedback_form"), qc_result=item.get("qc_result"),
-        handling=item.get("handling"), approval=item.get("approval"),
-        customer_notified=item.get("customer_notified"), satisfaction=item.get("satisfaction"),
-        callbacks=list(item.get("callbacks", [])), closed_at=parse_time(item.get("closed_at")),
-        erased=item.get("erased"), version=int(item["version"]),
+        feedback_form=_record(FeedbackForm, item.get("feedback_form")),
+        qc_result=_record(QcResult, item.get("qc_result")), handling=_record(Handling, item.get("handling")),
+        approval=_record(Approval, item.get("approval")),
+        customer_notified=_record(CustomerNotified, item.get("customer_notified")),
+        satisfaction=_record(Satisfaction, item.get("satisfaction")),
+        callbacks=[_record(Satisfaction, c) for c in item.get("callbacks", [])],
+        closed_at=parse_time(item.get("closed_at")), erased=item.get("erased"), version=int(item["version"]),
     )
+
+
+# how a field of a stored record becomes the value object's (the other fields are stored as they are)
+_RECORD_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "at": parse_time, "type": HandlingType, "rating": int, "approval_reasons": tuple,
+}
+
+
+def _record(kind: Any, stored: dict[str, Any] | None) -> Any:
+    """A record map of the META item (feedback form, QC result, handling, ...) as its value object;
+    `plain` writes the object back as the same map (a field that is None is left out)."""
+    if not stored:
+        return None
+    values = {f.name: stored.get(f.name) for f in dataclasses.fields(kind)}
+    return kind(**{k: _RECORD_FIELDS[k](v) if k in _RECORD_FIELDS and v is not None else v
+                   for k, v in values.items()})
+
+
+def _escalation(stored: dict[str, Any] | None) -> Escalation | None:
+    """Its `at` stays the text it was stored as (`datetime.isoformat`, to the microsecond)."""
+    return Escalation(by=stored["by"], note=stored.get("note"), at=stored["at"]) if stored else None
 
 
 def _deadline_from_item(d: dict[str, Any]) -> Deadline:

@@ -9,11 +9,17 @@ another delivery holds the item, the first one can change nothing on it.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Iterable, Sequence
 
-from chalicelib.adapters.dynamo import from_item, iso, shard, to_item
+from chalicelib.adapters import keys
+from chalicelib.adapters.dynamo import from_item, iso, parse_time, to_item
+from chalicelib.domain.deliveries import Delivery, Notification, StaffSync, TimerSync
+from chalicelib.domain.model import Clock
 from chalicelib.resources import SHARDS
+
+OutboxKey = tuple[str, str]  # (pk, sk): opaque outside the adapters
 
 LEASE = timedelta(seconds=60)
 
@@ -23,12 +29,12 @@ class OutboxStore:
         self._client = client
         self._table = table_name
 
-    def claim(self, pk: str, sk: str, now: datetime) -> dict[str, Any] | None:
+    def claim(self, key: OutboxKey, now: datetime) -> Claimed | None:
         """The item, now leased to the caller until `now` + LEASE under a new `lease_token`; None if it
         is done or leased to someone else. `now` is the moment of the claim, not of the batch."""
         try:
             response = self._client.update_item(
-                TableName=self._table, Key=to_item({"pk": pk, "sk": sk}),
+                TableName=self._table, Key=_key(key),
                 UpdateExpression="SET lease_until = :until, lease_token = :token, "
                                  "attempts = if_not_exists(attempts, :zero) + :one",
                 ConditionExpression="#s = :pending AND (attribute_not_exists(lease_until) OR lease_until < :now)",
@@ -39,16 +45,16 @@ class OutboxStore:
                 ReturnValues="ALL_NEW")
         except self._client.exceptions.ConditionalCheckFailedException:
             return None
-        return from_item(response["Attributes"])
+        return _claimed(from_item(response["Attributes"]))
 
-    def complete(self, pk: str, sk: str, token: str, now: datetime, result: str) -> bool:
+    def complete(self, key: OutboxKey, token: str, now: datetime, result: str) -> bool:
         """Mark the item done, if the lease `token` still holds it; False if another claim took it over.
 
         The token stays on the done item, so that a retried call (its first answer lost) succeeds again.
         """
         try:
             self._client.update_item(
-                TableName=self._table, Key=to_item({"pk": pk, "sk": sk}),
+                TableName=self._table, Key=_key(key),
                 UpdateExpression="SET #s = :done, done_at = :now, #r = :result REMOVE lease_until, outbox_pk, outbox_sk",
                 ConditionExpression="lease_token = :token",
                 ExpressionAttributeNames={"#s": "status", "#r": "result"},
@@ -58,33 +64,84 @@ class OutboxStore:
             return False
         return True
 
-    def release(self, pk: str, sk: str, token: str, error: str) -> None:
+    def release(self, key: OutboxKey, token: str, error: str) -> None:
         """Give the lease back for a retry; nothing if `token` no longer holds it."""
         try:
             self._client.update_item(
-                TableName=self._table, Key=to_item({"pk": pk, "sk": sk}),
+                TableName=self._table, Key=_key(key),
                 UpdateExpression="SET last_error = :e REMOVE lease_until, lease_token",
                 ConditionExpression="lease_token = :token",
                 ExpressionAttributeValues=to_item({":e": error[:500], ":token": token}))
         except self._client.exceptions.ConditionalCheckFailedException:
             pass  # another delivery holds it now, or has done it
 
-    def pending(self, older_than: datetime, limit: int = 100) -> list[tuple[str, str]]:
+    def pending(self, older_than: datetime, limit: int = 100) -> list[OutboxKey]:
         """Keys of items still pending since before `older_than` (the sweeper's work)."""
-        keys: list[tuple[str, str]] = []
+        found: list[OutboxKey] = []
         for n in range(SHARDS):
             page = self._client.query(
                 TableName=self._table, IndexName="outbox_pending", Limit=limit,
                 KeyConditionExpression="outbox_pk = :pk AND outbox_sk < :cutoff",
-                ExpressionAttributeValues=to_item({":pk": f"OUTBOX#{n}", ":cutoff": iso(older_than)}))
-            keys += [(i["pk"], i["sk"]) for i in map(from_item, page["Items"])]
-        return keys
+                ExpressionAttributeValues=to_item({":pk": f"{keys.OUTBOX_PARTITION}{n}", ":cutoff": iso(older_than)}))
+            found += [(i["pk"], i["sk"]) for i in map(from_item, page["Items"])]
+        return found
 
 
-def outbox_item(complaint_id: str, n: int, now: datetime, version: int, tag: str = "", **fields: Any) -> dict[str, Any]:
-    """A new pending item in the complaint's partition, visible to the sweeper's index. `tag` tells apart
-    items that the same complaint causes at the same moment outside its own changes (one per cluster alert)."""
-    sk = f"OUTBOX#{iso(now)}#{version:05d}#{n:03d}" + (f"#{tag}" if tag else "")
-    return {"pk": f"COMPLAINT#{complaint_id}", "sk": sk, "type": "outbox", "status": "pending",
-            "complaint_id": complaint_id, "created_at": now,
-            "outbox_pk": f"OUTBOX#{shard(complaint_id + sk)}", "outbox_sk": iso(now), **fields}
+def new_outbox_keys(records: Iterable[dict[str, Any]]) -> list[OutboxKey]:
+    """The outbox items a stream batch inserted."""
+    found = []
+    for record in records:
+        image = record.get("dynamodb", {}).get("NewImage") or {}
+        sk = image.get("sk", {}).get("S", "")
+        if record.get("eventName") == "INSERT" and sk.startswith(keys.OUTBOX):
+            found.append((image["pk"]["S"], sk))
+    return found
+
+
+def _key(key: OutboxKey) -> dict[str, Any]:
+    return to_item({"pk": key[0], "sk": key[1]})
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An outbox item leased to one delivery: what to carry out, for whom, and the lease it holds."""
+
+    key: OutboxKey
+    owner: str  # the complaint id, or the staff member's username
+    delivery: Delivery
+    token: str
+    lease_until: datetime
+
+
+def outbox_items(owner_pk: str, owner: str, deliveries: Sequence[Delivery], now: datetime, version: int,
+                 tag: str = "") -> list[dict[str, Any]]:
+    """New pending items in the owner's partition, visible to the sweeper's index. `version` is the
+    owner's version the change makes; `tag` tells apart items the same complaint causes at the same
+    moment outside its own changes (one per cluster alert)."""
+    items = []
+    for n, delivery in enumerate(deliveries):
+        sk = f"{keys.OUTBOX}{iso(now)}#{version:05d}#{n:03d}" + (f"#{tag}" if tag else "")
+        owner_field = {"username": owner} if isinstance(delivery, StaffSync) else {"complaint_id": owner}
+        items.append({"pk": owner_pk, "sk": sk, "type": "outbox", "status": "pending", **owner_field,
+                      "created_at": now, **keys.outbox_pending(owner, sk, now), **_fields(delivery)})
+    return items
+
+
+def _fields(delivery: Delivery) -> dict[str, Any]:
+    if isinstance(delivery, Notification):
+        return {"kind": "notify", "event": delivery.event, "recipient": delivery.recipient, "text": delivery.text}
+    if isinstance(delivery, TimerSync):
+        return {"kind": "timer", "clock": delivery.clock.value}
+    return {"kind": "staff_sync", "subscriptions": delivery.subscriptions}
+
+
+def _claimed(item: dict[str, Any]) -> Claimed:
+    kind = item["kind"]
+    if kind == "notify":
+        delivery: Delivery = Notification(item["recipient"], item["event"], item["text"])
+    elif kind == "timer":
+        delivery = TimerSync(Clock(item["clock"]))
+    else:
+        delivery = StaffSync(item["username"], bool(item.get("subscriptions")))
+    return Claimed(key=(item["pk"], item["sk"]), owner=item.get("complaint_id") or item["username"],
+                   delivery=delivery, token=item["lease_token"], lease_until=parse_time(item["lease_until"]))

@@ -3,14 +3,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.adapters import keys
 from chalicelib.adapters.dynamo import from_item, iso, to_item
 from chalicelib.domain.listing import Plan
-from chalicelib.resources import GLOBAL_INDEXES
+from chalicelib.resources import GLOBAL_INDEXES, SHARDS
 
 # filter name -> attribute path on the complaint item
 ATTRIBUTES = {"status": ("status",), "assignee": ("assignee",), "territory": ("territory",),
               "sku": ("product", "sku"), "batch": ("product", "batch"), "category": ("category",),
               "channel": ("channel",), "severity": ("severity",)}
+# plan.by -> (index, the partitions of one key value)
+_INDEXES = {
+    "due": ("by_due", lambda _: [keys.due_partition(n) for n in range(SHARDS)]),
+    "assignee": ("by_assignee", lambda v: [keys.ASSIGNEE_PARTITION + v]),
+    "sku": ("by_sku", lambda v: [keys.SKU_PARTITION + v]),
+    "territory": ("by_territory", lambda v: [keys.TERRITORY_PARTITION + v]),
+    "status": ("by_status", lambda v: [keys.status_partition(v, n) for n in range(SHARDS)]),
+    "month": ("by_month", lambda v: [keys.month_partition(v, n) for n in range(SHARDS)]),
+}
 _FIRST = "\u0000"
 _LAST = "\uffff"
 
@@ -29,21 +39,22 @@ class ComplaintSearch:
             items = self._tier(plan, plan.tiers[t], wanted, after if t == tier else None, now_key)
             found += items
             if len(found) >= limit:
-                last_sk = found[-1][GLOBAL_INDEXES[plan.index][1]]
+                last_sk = found[-1][GLOBAL_INDEXES[_INDEXES[plan.by][0]][1]]
                 return found, (t, last_sk)
         return found, None
 
-    def _tier(self, plan: Plan, partitions: tuple[str, ...], wanted: int, after: str | None,
+    def _tier(self, plan: Plan, values: tuple[str, ...], wanted: int, after: str | None,
               now_key: str | None) -> list[dict[str, Any]]:
-        pk, sk = GLOBAL_INDEXES[plan.index]
+        index, partitions_of = _INDEXES[plan.by]
+        pk, sk = GLOBAL_INDEXES[index]
         merged: list[dict[str, Any]] = []
-        for partition in partitions:
-            merged += self._partition(plan, pk, sk, partition, wanted, after, now_key)
+        for partition in [p for value in (values or ("",)) for p in partitions_of(value)]:
+            merged += self._partition(plan, index, pk, sk, partition, wanted, after, now_key)
         merged.sort(key=lambda i: i[sk], reverse=plan.sort == "received")
         return merged[:wanted]
 
-    def _partition(self, plan: Plan, pk: str, sk: str, partition: str, wanted: int, after: str | None,
-                   now_key: str | None) -> list[dict[str, Any]]:
+    def _partition(self, plan: Plan, index: str, pk: str, sk: str, partition: str, wanted: int,
+                   after: str | None, now_key: str | None) -> list[dict[str, Any]]:
         names = {"#pk": pk, "#sk": sk}
         values: dict[str, Any] = {":p": partition}
         condition = "#pk = :p AND " + self._range(plan, after, now_key, values)
@@ -58,7 +69,7 @@ class ComplaintSearch:
             values.update({":rf": iso(plan.received_from) if plan.received_from else "",
                            ":rt": (iso(plan.received_to) if plan.received_to else "") + _LAST})
             filters.append("#r BETWEEN :rf AND :rt")
-        request = {"TableName": self._table, "IndexName": plan.index, "KeyConditionExpression": condition,
+        request = {"TableName": self._table, "IndexName": index, "KeyConditionExpression": condition,
                    "ExpressionAttributeNames": names, "ExpressionAttributeValues": to_item(values),
                    "ScanIndexForward": plan.sort == "due", "Limit": max(wanted, 10)}
         if filters:

@@ -1,14 +1,12 @@
 """Which index serves a list request: the query plan, decided from the filters alone.
 
-The access-pattern table is in chalicelib/resources.py. The most selective key wins;
-the remaining filters are applied to what that key returns.
+The most selective key wins; the remaining filters are applied to what that key returns.
+Which index and partitions serve each key is the storage adapter's business (adapters/search.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-
-from chalicelib.resources import SHARDS
 
 DEFAULT_WINDOW = timedelta(days=92)
 FILTERS = ("status", "assignee", "territory", "sku", "batch", "category", "channel", "severity")
@@ -25,37 +23,35 @@ class ListQuery:
 
 @dataclass(frozen=True)
 class Plan:
-    index: str
-    tiers: tuple[tuple[str, ...], ...]  # partitions; every item of a tier sorts before the next tier's
-    residual: dict[str, str]  # filters the index key does not cover
+    """How to read a list: `by` which key (one of BY), `tiers` of its values, every item of a tier
+    sorting before the next tier's (months, newest first); the storage adapter maps each to its index."""
+
+    by: str
+    tiers: tuple[tuple[str, ...], ...]  # the key values per tier (a month, a status, an assignee, ...)
+    residual: dict[str, str]  # filters the key does not cover
     sort: str = "received"  # "received": newest first; "due": most overdue first
     received_from: datetime | None = None
     received_to: datetime | None = None
+
+
+BY = ("due", "assignee", "sku", "territory", "status", "month")
 
 
 def plan(query: ListQuery, now: datetime) -> Plan:
     f = dict(query.filters)
     window = {"received_from": query.received_from, "received_to": query.received_to}
     if query.overdue:
-        return Plan("by_due", (_shards("DUE#{n}"),), f, sort="due", **window)
-    for name, index, prefix in (("assignee", "by_assignee", "ASSIGNEE#"), ("sku", "by_sku", "SKU#"),
-                                ("territory", "by_territory", "TERRITORY#")):
+        return Plan("due", ((),), f, sort="due", **window)
+    for name in ("assignee", "sku", "territory", "status"):  # the most selective first
         if name in f:
-            return Plan(index, ((prefix + f.pop(name),),), f, **window)
-    if "status" in f:
-        return Plan("by_status", (_shards(f"STATUS#{f.pop('status')}#{{n}}"),), f, **window)
+            return Plan(name, ((f.pop(name),),), f, **window)
     start = query.received_from or now - DEFAULT_WINDOW
     end = query.received_to or now
-    return Plan("by_month", tuple(_shards(f"MONTH#{m}#{{n}}") for m in _months(start, end)), f,
-                received_from=start, received_to=end)
-
-
-def _shards(pattern: str) -> tuple[str, ...]:
-    return tuple(pattern.format(n=n) for n in range(SHARDS))
+    return Plan("month", tuple((m,) for m in _months(start, end)), f, received_from=start, received_to=end)
 
 
 def _months(start: datetime, end: datetime) -> list[str]:
-    """UTC months (yyyy-mm) from the newest back to the oldest (the by_month key uses the UTC month)."""
+    """UTC months (yyyy-mm) from the newest back to the oldest (complaints are filed by their UTC month)."""
     first, last = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
     months, year, month = [], last.year, last.month
     while (year, month) >= (first.year, first.month):

@@ -15,9 +15,9 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from chalicelib.adapters.directory import staff_sync_item
 from chalicelib.api.models import StaffIn, StaffOut, TerritoryIn, TerritoryOut
 from chalicelib.auth import staff_records, tokens_valid_from
+from chalicelib.domain.deliveries import StaffSync
 from chalicelib.domain.errors import NotAllowed, RuleViolation
 from chalicelib.domain.model import Actor, Role, StaffMember, money
 from chalicelib.services import delivery
@@ -77,11 +77,10 @@ def deactivate_staff(username: str, actor: Actor, a: Adapters, now: datetime) ->
 
 
 def _store_and_sync(member: StaffMember, subscriptions: bool, a: Adapters, now: datetime) -> None:
-    sync = staff_sync_item(member.username, now, subscriptions)
-    a.directory.put_staff(member, sync)
+    sync = a.directory.put_staff(member, StaffSync(member.username, subscriptions), now)
     staff_records.forget(member.username)
     try:
-        delivery.deliver(sync["pk"], sync["sk"], a, now)
+        delivery.deliver(sync, a, now)
     except Exception as error:  # noqa: BLE001 - the item stays pending: the stream and the sweeper finish it
         log.warning("staff sync left to the outbox: %s", type(error).__name__)
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from chalicelib.adapters.outbox import outbox_item
-from chalicelib.domain import clusters
+from chalicelib.domain import clusters, policy
 from chalicelib.domain.clusters import Decision, Member
-from chalicelib.domain.model import Complaint
+from chalicelib.domain.model import Actor, Complaint
 from chalicelib.services.effects import notifications
-from chalicelib.services.stream import complaint_changes
+from chalicelib.adapters.changes import complaint_changes
 from chalicelib.services.views import jsonable
 from chalicelib.wiring import Adapters
 
@@ -44,15 +43,16 @@ def observe(lot: str, member: Member, a: Adapters, now: datetime) -> bool:
         if clusters.decide(member, nearby, alert, rule) is Decision.NONE:
             return False
         new = clusters.opened(lot, clusters.cluster_around(member, nearby, rule), now)
-        outbox = [outbox_item(member.complaint_id, n, now, 0, tag=lot, **fields) for n, fields in
-                  enumerate(notifications(clusters.notifications(new, rule), a.directory))]
-        if a.clusters.save_alert(new, alert, outbox):
+        told = notifications(clusters.notifications(new, rule), a.directory)
+        if a.clusters.save_alert(new, alert, told, now, notified_from=member.complaint_id):
             return True
     raise RuntimeError(f"cluster alert for {lot} kept changing")  # the stream retries the batch
 
 
-def open_alerts(a: Adapters, now: datetime) -> dict[str, Any]:
-    """The clusters still open (a complaint within the window), newest first, with their complaints."""
+def open_alerts(actor: Actor, a: Adapters, now: datetime) -> dict[str, Any]:
+    """The clusters still open (a complaint within the window), newest first, with their complaints
+    (NotAllowed for a salesperson only: the alerts span every territory)."""
+    policy.require_overview(actor, "cluster alerts")
     rule = a.settings.cluster_rule
     items = []
     for alert in a.clusters.alerts():

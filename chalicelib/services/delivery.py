@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Iterable
 
 from chalicelib.adapters import outbox
-from chalicelib.adapters.dynamo import parse_time
-from chalicelib.domain.model import Clock
+from chalicelib.adapters.outbox import Claimed, OutboxKey, new_outbox_keys
+from chalicelib.domain.deliveries import Notification, StaffSync
 from chalicelib.wiring import Adapters
 
 log = logging.getLogger(__name__)
@@ -27,27 +27,26 @@ COMPLETE_ATTEMPTS = 4  # each one already retried by botocore (chalicelib/client
 COMPLETE_BACKOFF = 0.2  # seconds, doubling: at most ~1.4 s of sleep, far below the 60 s lease
 
 
-def deliver(pk: str, sk: str, a: Adapters, now: datetime, clock: Callable[[], datetime] | None = None) -> bool:
+def deliver(key: OutboxKey, a: Adapters, now: datetime, clock: Callable[[], datetime] | None = None) -> bool:
     """Carry out one outbox item; False if it was already done or is being done elsewhere.
 
     `clock` tells the time of each step (the claim, the check before the call, the completion);
     by default it starts at `now` and moves on with the time that really passes.
     """
     clock = clock or running_clock(now)
-    item = a.outbox.claim(pk, sk, clock())
+    item = a.outbox.claim(key, clock())
     if item is None:
         return False
-    token = item["lease_token"]
-    if parse_time(item["lease_until"]) - clock() < min_lease_left():
-        log.warning("outbox item %s: its lease ran out before it was carried out; left for a retry", sk)
-        a.outbox.release(pk, sk, token, "lease ran out before the call")
+    if item.lease_until - clock() < min_lease_left():
+        log.warning("outbox item %s: its lease ran out before it was carried out; left for a retry", key[1])
+        a.outbox.release(key, item.token, "lease ran out before the call")
         return False
     try:
         result = _carry_out(item, a)
     except Exception as error:  # any failure: release the lease, let the caller retry
-        a.outbox.release(pk, sk, token, type(error).__name__)
+        a.outbox.release(key, item.token, type(error).__name__)
         raise
-    return _complete(pk, sk, token, a, clock, result)
+    return _complete(key, item.token, a, clock, result)
 
 
 def running_clock(start: datetime) -> Callable[[], datetime]:
@@ -63,20 +62,20 @@ def min_lease_left() -> timedelta:
     return outbox.LEASE / 3
 
 
-def _complete(pk: str, sk: str, token: str, a: Adapters, clock: Callable[[], datetime], result: str) -> bool:
+def _complete(key: OutboxKey, token: str, a: Adapters, clock: Callable[[], datetime], result: str) -> bool:
     """Mark a carried-out item done, trying harder than one call: if this fails, the item is carried out
     again once its lease runs out (a second SMS and e-mail). The retries stay well within the lease.
     False when the lease had passed to another delivery, which carries the item out (or did) itself."""
     for attempt in range(COMPLETE_ATTEMPTS):
         try:
-            if a.outbox.complete(pk, sk, token, clock(), result):
+            if a.outbox.complete(key, token, clock(), result):
                 return True
             log.warning("outbox item %s was carried out after its lease had passed to another delivery: "
-                        "possible duplicate", sk)
+                        "possible duplicate", key[1])
             return False
         except Exception as error:
             if attempt == COMPLETE_ATTEMPTS - 1:
-                log.error("outbox item %s was carried out but could not be marked done: %s", sk,
+                log.error("outbox item %s was carried out but could not be marked done: %s", key[1],
                           type(error).__name__)
                 raise
             time.sleep(COMPLETE_BACKOFF * 2 ** attempt)
@@ -86,11 +85,11 @@ def _complete(pk: str, sk: str, token: str, a: Adapters, clock: Callable[[], dat
 def deliver_stream(records: Iterable[dict[str, Any]], a: Adapters, now: datetime) -> int:
     """Deliver the outbox items a stream batch inserted; raises after trying all if any failed."""
     failures, delivered, clock = [], 0, running_clock(now)
-    for pk, sk in _new_outbox_keys(records):
+    for key in new_outbox_keys(records):
         try:
-            delivered += deliver(pk, sk, a, now, clock)
+            delivered += deliver(key, a, now, clock)
         except Exception as error:
-            log.warning("outbox item %s failed: %s", sk, type(error).__name__)
+            log.warning("outbox item %s failed: %s", key[1], type(error).__name__)
             failures.append(error)
     if failures:
         raise failures[0]  # the stream retries the batch; done items are skipped
@@ -105,34 +104,24 @@ def sweep(a: Adapters, now: datetime) -> int:
 def deliver_pending(a: Adapters, now: datetime, older_than: datetime | None = None) -> int:
     """Deliver every pending item created before `older_than` (default: all up to now)."""
     delivered, clock = 0, running_clock(now)
-    for pk, sk in a.outbox.pending(older_than or now + timedelta(seconds=1)):
+    for key in a.outbox.pending(older_than or now + timedelta(seconds=1)):
         try:
-            delivered += deliver(pk, sk, a, now, clock)
+            delivered += deliver(key, a, now, clock)
         except Exception as error:
-            log.warning("sweep: outbox item %s failed again: %s", sk, type(error).__name__)
+            log.warning("sweep: outbox item %s failed again: %s", key[1], type(error).__name__)
     return delivered
 
 
-def _carry_out(item: dict[str, Any], a: Adapters) -> str:
-    if item["kind"] == "staff_sync":
+def _carry_out(item: Claimed, a: Adapters) -> str:
+    delivery = item.delivery
+    if isinstance(delivery, Notification):
+        return a.notifier.publish(delivery.recipient, delivery.event, item.owner, delivery.text)
+    if isinstance(delivery, StaffSync):
         from chalicelib.services import staff_sync
 
-        return staff_sync.sync(item, a)
-    complaint_id = item["complaint_id"]
-    if item["kind"] == "notify":
-        return a.notifier.publish(item["recipient"], item["event"], complaint_id, item["text"])
-    complaint = a.complaints.get(complaint_id)
-    deadline = complaint.deadlines.get(Clock(item["clock"])) if complaint else None
+        return staff_sync.sync(delivery, a)
+    complaint = a.complaints.get(item.owner)
+    deadline = complaint.deadlines.get(delivery.clock) if complaint else None
     at = deadline.timer_at if deadline else None
-    a.timers.sync(complaint_id, item["clock"], at)
+    a.timers.sync(item.owner, delivery.clock.value, at)
     return at.isoformat() if at else "cleared"
-
-
-def _new_outbox_keys(records: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
-    keys = []
-    for record in records:
-        image = record.get("dynamodb", {}).get("NewImage") or {}
-        sk = image.get("sk", {}).get("S", "")
-        if record.get("eventName") == "INSERT" and sk.startswith("OUTBOX#"):
-            keys.append((image["pk"]["S"], sk))
-    return keys

@@ -82,7 +82,7 @@ def _erase_once(complaint_id: str, reason: str | None, actor: Actor, a: Adapters
         removed.photo_versions += versions
     removed.items_rewritten += a.complaints.redact_partition(complaint.id, Redactor(complaint.customer))
     erase_personal_data(complaint, actor.username, now, reason)
-    a.complaints.save(complaint, [])
+    a.complaints.save(complaint, [], now)
     removed.fields = len(complaint.erased["fields"])
     return complaint
 

@@ -13,7 +13,7 @@ from chalicelib.domain.errors import IdempotencyKeyReused, PhotoTaken, RuleViola
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.labels import PUBLIC_STEP
 from chalicelib.domain.model import Clock, Complaint
-from chalicelib.services.effects import outbox_for
+from chalicelib.services.effects import deliveries_for
 from chalicelib.wiring import Adapters
 
 
@@ -52,7 +52,7 @@ def submit(sub: Submission, a: Adapters, now: datetime) -> dict[str, Any]:
         idempotency = idempotency_item(idempotency_pk(sub.idempotency_key), sub.request_hash, complaint_id, now)
         idempotency["receipt"] = {k: v for k, v in receipt.items() if k != "access_code"}
     try:
-        a.complaints.add(complaint, outbox_for(complaint, a.directory, now), idempotency)
+        a.complaints.add(complaint, deliveries_for(complaint, a.directory), now, idempotency)
     except IdempotencyKeyReused:  # a retry, or a concurrent twin that won the race: answer what it stored
         return _replay(a.complaints.idempotency_record(idempotency_pk(sub.idempotency_key)), sub, a)
     except PhotoTaken as taken:

@@ -7,13 +7,12 @@ sets a state rather than applying a difference, so doing it again changes nothin
 """
 from __future__ import annotations
 
-from typing import Any
-
+from chalicelib.domain.deliveries import StaffSync
 from chalicelib.wiring import Adapters
 
 
-def sync(item: dict[str, Any], a: Adapters) -> str:
-    username = item["username"]
+def sync(wanted: StaffSync, a: Adapters) -> str:
+    username = wanted.username
     member = a.directory.staff(username)
     if member is None:
         return "no profile"
@@ -21,7 +20,7 @@ def sync(item: dict[str, Any], a: Adapters) -> str:
     a.identity.set_groups(username, sorted(member.roles) if member.active else [])
     a.identity.update_attributes(username, member.email, member.name)
     a.identity.set_enabled(username, member.active)
-    if item.get("subscriptions"):
+    if wanted.subscriptions:
         a.notifier.subscribe(username, member.email if member.active else None,
                              member.phone if member.active else None)
     return "synced"

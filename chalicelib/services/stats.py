@@ -8,7 +8,7 @@ from typing import Any, Iterable
 from chalicelib.domain import stats
 from chalicelib.domain.labels import CATEGORY, CHANNEL, word
 from chalicelib.domain.model import SHANGHAI
-from chalicelib.services.stream import complaint_changes
+from chalicelib.adapters.changes import complaint_changes
 from chalicelib.wiring import Adapters
 
 

@@ -8,7 +8,7 @@ from chalicelib.domain import deadlines
 from chalicelib.domain.errors import ConcurrentChange
 from chalicelib.domain.model import Clock
 from chalicelib.services import delivery
-from chalicelib.services.effects import outbox_for
+from chalicelib.services.effects import deliveries_for
 from chalicelib.wiring import Adapters
 
 ATTEMPTS = 5
@@ -26,7 +26,7 @@ def on_timer(payload: dict[str, Any], a: Adapters) -> list[str]:
         if not outcomes and not complaint.effects:
             return []
         try:
-            a.complaints.save(complaint, outbox_for(complaint, a.directory, now))
+            a.complaints.save(complaint, deliveries_for(complaint, a.directory), now)
             return outcomes
         except ConcurrentChange:
             continue  # a staff action landed in between: decide again on the fresh state

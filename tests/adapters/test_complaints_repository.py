@@ -23,7 +23,7 @@ def new_complaint(complaint_id="C-20261124-AAAAAA"):
 def test_a_stored_complaint_reads_back_equal_with_its_history(stack):
     repo = adapters().complaints
     complaint = new_complaint()
-    repo.add(complaint, [])
+    repo.add(complaint, [], NOW)
     loaded = repo.get(complaint.id)
     assert loaded.version == 1
     assert (loaded.customer, loaded.product, loaded.status, loaded.assignee) == (
@@ -34,21 +34,21 @@ def test_a_stored_complaint_reads_back_equal_with_its_history(stack):
 
 def test_a_save_based_on_a_stale_read_is_refused(stack):
     repo = adapters().complaints
-    repo.add(new_complaint(), [])
+    repo.add(new_complaint(), [], NOW)
     first, second = repo.get("C-20261124-AAAAAA"), repo.get("C-20261124-AAAAAA")
     first.record(NOW, "sales_wh", "contact", Status.INVESTIGATING)
-    repo.save(first, [])
+    repo.save(first, [], NOW)
     second.record(NOW, "manager1", "assign", Status.ASSIGNED)
     with pytest.raises(ConcurrentChange):
-        repo.save(second, [])
+        repo.save(second, [], NOW)
     assert repo.get("C-20261124-AAAAAA").status is Status.INVESTIGATING
 
 
 def test_a_second_complaint_under_the_same_idempotency_record_is_refused_and_nothing_is_stored(stack):
     repo = adapters().complaints
-    repo.add(new_complaint(), [], idempotency_item("IDEMPOTENCY#k", "h1", "C-20261124-AAAAAA", NOW))
+    repo.add(new_complaint(), [], NOW, idempotency_item("IDEMPOTENCY#k", "h1", "C-20261124-AAAAAA", NOW))
     with pytest.raises(IdempotencyKeyReused):
-        repo.add(new_complaint("C-20261124-BBBBBB"), [],
+        repo.add(new_complaint("C-20261124-BBBBBB"), [], NOW,
                  idempotency_item("IDEMPOTENCY#k", "h2", "C-20261124-BBBBBB", NOW))
     assert repo.get("C-20261124-BBBBBB") is None
     record = repo.idempotency_record("IDEMPOTENCY#k")

@@ -2,7 +2,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.adapters.outbox import outbox_item
+from chalicelib.adapters.outbox import outbox_items
+from chalicelib.domain.deliveries import Notification
 from chalicelib.services import delivery
 from chalicelib.wiring import adapters
 
@@ -10,8 +11,8 @@ NOW = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
 
 
 def put_notification(a, n=0):
-    item = outbox_item("C-20261124-AAAAAA", n, NOW, 1, kind="notify", event="assigned",
-                       recipient="sales_cs", text="新投诉")
+    item = outbox_items("COMPLAINT#C-20261124-AAAAAA", "C-20261124-AAAAAA", [Notification("sales_cs", "assigned", "新投诉")],
+                        NOW, 1, tag=str(n))[0]
     from chalicelib.adapters.dynamo import to_item
     a.complaints._client.put_item(TableName=a.settings.table_name, Item=to_item(item))
     return item["pk"], item["sk"]
@@ -26,8 +27,8 @@ def published(stack) -> int:
 def test_an_item_is_published_once_however_often_it_is_delivered(stack):
     a = adapters()
     key = put_notification(a)
-    assert delivery.deliver(*key, a, NOW) is True
-    assert delivery.deliver(*key, a, NOW + timedelta(minutes=5)) is False
+    assert delivery.deliver(key, a, NOW) is True
+    assert delivery.deliver(key, a, NOW + timedelta(minutes=5)) is False
     assert published(stack) == 1
     assert a.outbox.pending(NOW + timedelta(days=1)) == []
 
@@ -35,9 +36,9 @@ def test_an_item_is_published_once_however_often_it_is_delivered(stack):
 def test_an_item_leased_to_another_worker_is_left_to_it(stack):
     a = adapters()
     key = put_notification(a)
-    assert a.outbox.claim(*key, NOW) is not None
-    assert delivery.deliver(*key, a, NOW + timedelta(seconds=10)) is False
-    assert delivery.deliver(*key, a, NOW + timedelta(minutes=2)) is True  # the lease ran out
+    assert a.outbox.claim(key, NOW) is not None
+    assert delivery.deliver(key, a, NOW + timedelta(seconds=10)) is False
+    assert delivery.deliver(key, a, NOW + timedelta(minutes=2)) is True  # the lease ran out
 
 
 def test_a_failed_publish_stays_pending_and_the_sweeper_delivers_it_later(stack, monkeypatch):
@@ -50,7 +51,7 @@ def test_a_failed_publish_stays_pending_and_the_sweeper_delivers_it_later(stack,
 
     monkeypatch.setattr(a.notifier, "publish", broken)
     with pytest.raises(ConnectionError):
-        delivery.deliver(*key, a, NOW)
+        delivery.deliver(key, a, NOW)
     assert a.outbox.pending(NOW + timedelta(minutes=5)) == [key]
     monkeypatch.setattr(a.notifier, "publish", original)
     assert delivery.sweep(a, NOW + timedelta(minutes=5)) == 1

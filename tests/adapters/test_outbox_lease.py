@@ -10,7 +10,8 @@ import pytest
 import requests
 
 from chalicelib.adapters.dynamo import from_item, to_item
-from chalicelib.adapters.outbox import outbox_item
+from chalicelib.adapters.outbox import outbox_items
+from chalicelib.domain.deliveries import Notification
 from chalicelib.services import delivery
 from chalicelib.wiring import adapters
 
@@ -29,8 +30,8 @@ def utcnow() -> datetime:
 
 
 def put_notification(a, n: int = 0) -> tuple[str, str]:
-    item = outbox_item("C-20261201-AAAAAA", n, utcnow(), 1, kind="notify", event="assigned",
-                       recipient="sales_cs", text="新投诉 C-20261201-AAAAAA")
+    item = outbox_items("COMPLAINT#C-20261201-AAAAAA", "C-20261201-AAAAAA", [Notification("sales_cs", "assigned", "新投诉 C-20261201-AAAAAA")],
+                        utcnow(), 1, tag=str(n))[0]
     a.complaints._client.put_item(TableName=a.settings.table_name, Item=to_item(item))
     return item["pk"], item["sk"]
 
@@ -64,7 +65,7 @@ def test_a_delivery_stalled_past_its_lease_after_the_claim_does_not_publish_what
 
     def second_delivers() -> None:
         time.sleep(STALL)
-        assert delivery.deliver(*key, a, utcnow()) is True
+        assert delivery.deliver(key, a, utcnow()) is True
 
     stall = once(second_delivers)
 
@@ -75,7 +76,7 @@ def test_a_delivery_stalled_past_its_lease_after_the_claim_does_not_publish_what
 
     monkeypatch.setattr(a.outbox, "claim", claim_then_stall)
     # WHEN the first deliverer goes on
-    delivery.deliver(*key, a, utcnow())
+    delivery.deliver(key, a, utcnow())
     # THEN the notification went out once, as the second deliverer recorded it
     assert len(published(stack)) == 1
     assert stored(a, key)["status"] == "done" and stored(a, key)["result"] == published(stack)[0]
@@ -90,7 +91,7 @@ def test_a_delivery_whose_publish_outlived_its_lease_does_not_mark_done_over_the
 
     def second_delivers() -> None:
         time.sleep(STALL)
-        assert delivery.deliver(*key, a, utcnow()) is True
+        assert delivery.deliver(key, a, utcnow()) is True
         second.append(stored(a, key)["result"])
 
     stall = once(second_delivers)
@@ -102,7 +103,7 @@ def test_a_delivery_whose_publish_outlived_its_lease_does_not_mark_done_over_the
     monkeypatch.setattr(a.notifier, "publish", slow_publish)
     # WHEN the first publish comes back at last
     with caplog.at_level(logging.WARNING, logger="chalicelib.services.delivery"):
-        marked_done = delivery.deliver(*key, a, utcnow())
+        marked_done = delivery.deliver(key, a, utcnow())
     # THEN the item keeps the second deliverer's record, and the likely duplicate is logged without its text
     assert stored(a, key)["result"] == second[0]
     assert marked_done is False

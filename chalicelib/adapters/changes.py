@@ -1,9 +1,11 @@
-"""Reading the table's stream: which complaint changed, from what, to what."""
+"""Reading the table's stream: which complaint changed, from what, to what (the outbox's inserts are
+read by `outbox.new_outbox_keys`). The one place that knows the stream's record shape."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
+from chalicelib.adapters import keys
 from chalicelib.adapters.complaints import complaint_from_item
 from chalicelib.adapters.dynamo import from_item
 from chalicelib.domain.model import Complaint
@@ -27,8 +29,8 @@ def complaint_changes(records: Iterable[dict[str, Any]]) -> Iterator[ComplaintCh
     """The complaint (META) changes of a stream batch, in stream order; other items are skipped."""
     for record in records:
         body = record.get("dynamodb", {})
-        keys = body.get("Keys", {})
-        if keys.get("sk", {}).get("S") != "META" or not keys.get("pk", {}).get("S", "").startswith("COMPLAINT#"):
+        key = body.get("Keys", {})
+        if key.get("sk", {}).get("S") != keys.META or not key.get("pk", {}).get("S", "").startswith(keys.COMPLAINT):
             continue
         old, new = (_complaint(body.get(name)) for name in ("OldImage", "NewImage"))
         if old is not None or new is not None:
