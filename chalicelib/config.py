@@ -52,7 +52,7 @@ class Settings:
     allowed_origin: str
     access_code_key: str | None = None
     cursor_key: str | None = None
-    aws_endpoint_url: str | None = None  # the local AWS (moto); None in AWS
+    endpoint_url: str | None = None  # the local AWS (moto); None in AWS
     cluster_threshold: int = 3
     cluster_window_days: int = 30
 
@@ -123,7 +123,7 @@ def settings() -> Settings:
         jwks_url=env("JWKS_URL") or f"{issuer}/.well-known/jwks.json", jwt_issuer=issuer,
         allowed_origin=env("ALLOWED_ORIGIN"),
         access_code_key=env("ACCESS_CODE_SECRET", None), cursor_key=env("CURSOR_SECRET", None),
-        aws_endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
+        endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
         cluster_threshold=int(env("CLUSTER_THRESHOLD") or 3),
         cluster_window_days=int(env("CLUSTER_WINDOW_DAYS") or 30),
     )

@@ -5,6 +5,7 @@ the CloudFormation template declares for AWS.
 """
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,6 @@ STAGE = "local"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 DEMO_PASSWORD = "Complaints-Local-2026"  # local stack only; never used in a deployed stage
-ACCESS_CODE_SECRET = "local-only-access-code-secret"
 
 TERRITORIES = [
     ("HN-CS", "湖南长沙片区", [{"province": "湖南", "city": "长沙"}, {"province": "湖南", "city": None}], "sales_cs"),
@@ -73,7 +73,9 @@ def bootstrap(endpoint_url: str, demo: bool = True) -> dict[str, str]:
         "SCHEDULER_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/complaints-{STAGE}-scheduler",
         "USER_POOL_ID": pool["user_pool_id"], "USER_POOL_CLIENT_ID": pool["user_pool_client_id"],
         "JWKS_URL": f"{endpoint_url}/{pool['user_pool_id']}/.well-known/jwks.json",
-        "ACCESS_CODE_SECRET": ACCESS_CODE_SECRET,
+        "ALLOWED_ORIGIN": "*",  # the bucket's CORS above
+        # new keys for each stack, as long as a deployed stage's (its access codes die with it anyway)
+        "ACCESS_CODE_SECRET": secrets.token_urlsafe(32), "CURSOR_SECRET": secrets.token_urlsafe(32),
     }
     if demo:
         _demo_data(dynamodb, names["table"], Notifier(client("sns"), topic_arn),

@@ -25,7 +25,8 @@ ASYNC_FUNCTIONS = ("OnTimer", "SweepOutbox")  # invoked asynchronously: Schedule
 SETTINGS = {  # function logical id -> (memory MB, timeout s)
     "APIHandler": (512, 29), "StaffToken": (256, 10), "OnStream": (512, 120),
     "OnTimer": (256, 60), "SweepOutbox": (256, 240)}
-SECRET_USERS = ("APIHandler",)  # the only function that needs the access-code key
+SECRET_USERS = ("APIHandler",)  # the only function that signs: access codes and list cursors
+SECRETS = {"ACCESS_CODE_SECRET": "AccessCodeSecret", "CURSOR_SECRET": "CursorSecret"}  # variable -> resource
 PHOTO_INFREQUENT_DAYS = 90  # a complaint is closed within weeks; its photos are rarely looked at after
 PHOTO_NONCURRENT_DAYS = 30
 
@@ -143,9 +144,11 @@ def dead_letter_queue(stage: str) -> dict[str, Any]:
         "MessageRetentionPeriod": 14 * 24 * 3600}}
 
 
-def access_code_secret() -> dict[str, Any]:
-    return {"Type": "AWS::SecretsManager::Secret", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
-            "Properties": {"Description": "key of the complaint access-code hashes",
+def secret(description: str, retain: bool) -> dict[str, Any]:
+    """A generated key of 48 characters (chalicelib/config.py refuses one under 32 bytes)."""
+    kept = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"} if retain else {}
+    return {"Type": "AWS::SecretsManager::Secret", **kept,
+            "Properties": {"Description": description,
                            "GenerateSecretString": {"PasswordLength": 48, "ExcludePunctuation": True}},
             "Metadata": skip(("CKV_AWS_149", "secret " + CMK_REASON))}
 
@@ -174,15 +177,17 @@ def environment(stage: str) -> dict[str, Any]:
         "JWT_ISSUER": {"Fn::Sub": "https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${StaffUserPool}"},
         "JWKS_URL": {"Fn::Sub": "https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${StaffUserPool}"
                                 "/.well-known/jwks.json"},
-        "ACCESS_CODE_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${AccessCodeSecret}:SecretString}}"},
         "ALLOWED_ORIGIN": {"Ref": "AllowedOrigin"},
+        **{variable: {"Fn::Sub": "{{resolve:secretsmanager:${" + resource + "}:SecretString}}"}
+           for variable, resource in SECRETS.items()},
     }
 
 
 def function_environment(stage: str, logical_id: str) -> dict[str, Any]:
     env = environment(stage)
     if logical_id not in SECRET_USERS:
-        env.pop("ACCESS_CODE_SECRET")
+        for variable in SECRETS:
+            env.pop(variable)
     return env
 
 
@@ -344,7 +349,10 @@ def merge_template(stage: str) -> dict[str, Any]:
             "StaffUserPool": user_pool(stage),
             "StaffUserPoolClient": user_pool_client(stage),
             **groups(),
-            "AccessCodeSecret": access_code_secret(),
+            # every customer's access code is checked with its key for good; losing the cursor key only
+            # ends the list pages being read
+            "AccessCodeSecret": secret("key of the complaint access-code hashes", retain=True),
+            "CursorSecret": secret("key that seals the complaint list's paging cursors", retain=False),
             "DeadLetterQueue": dead_letter_queue(stage),
             "StreamMapping": stream_mapping(),
             "AlarmTopic": alarm_topic(stage),

@@ -25,9 +25,9 @@ def list_complaints(query: ListQuery, cursor: str | None, actor: Actor, a: Adapt
                           query.received_to, query.limit)
     the_plan = plan(query, now)
     fingerprint = _fingerprint(query)
-    tier, after = _open_cursor(cursor, fingerprint, a.settings.access_code_secret) if cursor else (0, None)
+    tier, after = _open_cursor(cursor, fingerprint, a.settings.cursor_secret) if cursor else (0, None)
     items, position = a.search.page(the_plan, query.limit, tier, after, now_key=iso(now))
-    next_cursor = _seal_cursor(position, fingerprint, a.settings.access_code_secret) if position else None
+    next_cursor = _seal_cursor(position, fingerprint, a.settings.cursor_secret) if position else None
     return {"items": [summary(complaint_from_item(i), now) for i in items], "next_cursor": next_cursor}
 
 

@@ -1,7 +1,8 @@
 """The template's resources and the app's settings (chalicelib/config.py) agree.
 
 Every function gets the variables config.py reads, each pointing at a resource of the same
-template; a setting left at its default must not be a local-only default.
+template; a setting left at its default must not be a local-only default; only the function that
+signs gets the keys (config.py refuses a deployed stage that lacks a resource or has a short key).
 """
 import json
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from chalicelib import config, resources
 from infra import policies
-from infra.template import FUNCTIONS, SECRET_USERS, merge_template
+from infra.template import FUNCTIONS, SECRET_USERS, SECRETS, merge_template
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "eu-central-1"
@@ -57,10 +58,15 @@ def test_each_function_gets_every_setting_that_points_at_a_resource(stage, funct
     chalice_stage = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"][stage]
     assert chalice_stage["environment_variables"]["STAGE"] == variables["STAGE"] == stage
     given, default = settings_of(variables, monkeypatch), defaults(monkeypatch)
+    keys = {"access_code_key": "AccessCodeSecret", "cursor_key": "CursorSecret"}
+    assert set(keys.values()) == set(SECRETS.values())
     for field in config.Settings.__dataclass_fields__:
         value = getattr(given, field)
-        if field == "access_code_secret" and function not in SECRET_USERS:
-            assert value == "", "only the API handler gets the access-code key"
+        if field in keys:
+            if function in SECRET_USERS:
+                assert value == f"{{{{resolve:secretsmanager:<{keys[field]}>:SecretString>>", field
+            else:
+                assert value is None, f"only the API handler gets the keys, not {function}"
             continue
         if value == getattr(default, field):  # left at its default: must be a harmless tuning default
             assert value not in ("", "*") and "local" not in str(value), \
@@ -112,3 +118,11 @@ def test_the_timer_function_name_is_what_the_scheduler_role_may_invoke():
     assert statement == [{"Sid": "InvokeTimer", "Effect": "Allow", "Action": ["lambda:InvokeFunction"],
                           "Resource": policies.function_arn("prod", "OnTimer")}]
     assert template["OnTimer"]["Properties"]["FunctionName"] == "complaints-prod-on_timer"
+
+
+def test_each_key_is_a_generated_secret_long_enough_for_the_settings():
+    template = merge_template("prod")["Resources"]
+    for resource in SECRETS.values():
+        generated = template[resource]["Properties"]["GenerateSecretString"]
+        assert template[resource]["Type"] == "AWS::SecretsManager::Secret"
+        assert generated["PasswordLength"] >= config.MIN_SECRET_BYTES and generated["ExcludePunctuation"]
