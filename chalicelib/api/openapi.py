@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from chalicelib.api import models as m
+from chalicelib.domain.labels import PUBLIC_STEPS
 
 
 # --- response bodies described by pydantic models (the handlers build them as plain dicts) ----------
@@ -52,7 +53,7 @@ class TimelineEntry(BaseModel):
 
 class StatusOut(BaseModel):
     complaint_id: str
-    status: Literal["received", "investigating", "quality_testing", "result_ready", "closed"]
+    status: Literal[PUBLIC_STEPS]  # type: ignore[valid-type]
     received_at: datetime
     timeline: list[TimelineEntry]
     handling: dict[str, Any] | None

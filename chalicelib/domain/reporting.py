@@ -1,8 +1,7 @@
-"""Words and values of the printed and exported record (the feedback form and the export files).
+"""How the printed and exported record shows values (the feedback form and the export files).
 
-Labels are (Chinese, English) pairs like those of `labels.py` (which has category, channel, severity
-and handling); times are shown in Asia/Shanghai, where the people reading the paper and the
-spreadsheets work. Standard library only.
+The words of the values are in `labels.py`; times are shown in Asia/Shanghai, where the people
+reading the paper and the spreadsheets work. Standard library only.
 """
 from __future__ import annotations
 
@@ -11,25 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.model import SHANGHAI
-
-STATUS = {
-    "received": ("已受理", "Received"), "assigned": ("已分派", "Assigned"), "investigating": ("调查中", "Investigating"),
-    "qc_pending": ("待质检", "Awaiting quality test"), "qc_done": ("质检完成", "Quality tested"),
-    "pending_approval": ("待审批", "Awaiting approval"), "handling_agreed": ("处理方案已定", "Handling agreed"),
-    "customer_notified": ("已告知顾客", "Customer told"), "followed_up": ("已回访", "Followed up"),
-    "closed": ("已结案", "Closed"),
-}
-CUSTOMER_TYPE = {
-    "consumer": ("消费者", "Consumer"), "distributor": ("经销商", "Distributor"),
-    "retailer": ("大型超市/卖场", "Retailer"), "hotel": ("酒店/团购", "Hotel"), "affiliate": ("关联公司", "Affiliate"),
-    "other": ("其他", "Other"),
-}
-SERVICE_DIMENSION = {
-    "tangibles": ("有形性", "Tangibles"), "empathy": ("移情性", "Empathy"), "assurance": ("保证性", "Assurance"),
-    "responsiveness": ("响应性", "Responsiveness"), "reliability": ("可靠性", "Reliability"),
-}
-NOTIFIED_VIA = {"phone": ("电话", "Phone"), "sms": ("短信", "SMS"), "letter": ("信函", "Letter"),
-                "visit": ("上门", "Visit")}
 
 
 def local_time(value: datetime | str | None) -> datetime | None:

@@ -2,9 +2,11 @@
 (`/console`), with their static files under `/static/`. Everything comes from chalicelib/web/, so
 Chalice packages it with the code; nothing is fetched from elsewhere at run time.
 
-Pages are plain HTML templates with `{{key}}` placeholders filled from web/strings.json in the
-page's language (zh-CN by default, `?lang=en`). No inline script or style: the Content-Security-Policy
-allows only this origin, plus the photo bucket for uploads and photo links.
+Pages are plain HTML templates with `{{key}}` placeholders filled in the page's language (zh-CN by
+default, `?lang=en`) from web/strings.json and, for the domain's values, from `domain/labels.py`, which
+also gives the lists the pages offer (`{{vocabulary_json}}` for the scripts, `{{category_choices}}` and
+the like for the public form). No inline script or style: the Content-Security-Policy allows only this
+origin, plus the photo bucket for uploads and photo links.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from urllib.parse import urlsplit
 from chalice import Blueprint, Response
 
 from chalicelib.config import settings
+from chalicelib.domain import labels
 
 bp = Blueprint(__name__)
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -68,22 +71,47 @@ def _page(name: str) -> Response:
 
 
 def render(name: str, lang: str) -> str:
-    """The page template in one language; `{{strings_json}}` carries every string for the scripts."""
+    """The page template in one language; `{{strings_json}}` carries every string for the scripts and
+    `{{vocabulary_json}}` the lists of values."""
     strings = _strings(lang)
+    blocks = {"strings_json": strings, "vocabulary_json": labels.page_vocabulary()}
     template = _read(str(WEB / PAGES[name]))
 
     def fill(match: re.Match) -> str:
         key = match.group(1)
-        if key == "strings_json":  # inside <script type="application/json">: no '<' may end it early
-            return json.dumps(strings, ensure_ascii=False).replace("<", "\\u003c")
-        return html.escape(strings.get(key, key), quote=True)
+        if key in blocks:  # inside <script type="application/json">: no '<' may end it early
+            return json.dumps(blocks[key], ensure_ascii=False).replace("<", "\\u003c")
+        if key.endswith("_choices"):  # one line per value, indented as the placeholder is
+            indent = template[template.rfind("\n", 0, match.start()) + 1:match.start()]
+            return _choices(key.removesuffix("_choices"), strings, "\n" + indent)
+        return _text(strings, key)
 
     return _PLACEHOLDER.sub(fill, template)
+
+
+CHOICES = {  # `{{<list>_choices}}` in the public form: one line for each value of labels.PAGE_LISTS[<list>]
+    "category": '<label class="choice"><input type="radio" name="category" value="{value}">'
+                '<span><b>{word}</b><small>{hint}</small></span></label>',
+    "desired_resolution": '<label class="choice"><input type="radio" name="desired_resolution" value="{value}">'
+                          '<span><b>{word}</b></span></label>',
+    "customer_type": '<option value="{value}">{word}</option>',
+}
+
+
+def _choices(name: str, strings: dict[str, str], separator: str) -> str:
+    prefix, words = labels.PAGE_LISTS[name]
+    return separator.join(CHOICES[name].format(value=html.escape(value, quote=True), word=_text(strings, prefix + value),
+                                               hint=_text(strings, f"{prefix}{value}_hint")) for value in words)
+
+
+def _text(strings: dict[str, str], key: str) -> str:
+    return html.escape(strings.get(key, key), quote=True)
 
 
 def _strings(lang: str) -> dict[str, str]:
     table = json.loads(_read(str(WEB / "strings.json")))
     strings = {key: pair[1] if lang == "en" else pair[0] for key, pair in table.items()}
+    strings.update(labels.page_words(lang))
     english = lang == "en"
     strings.update({"lang": "en" if english else "zh-CN", "lang_query": "?lang=en" if english else "",
                     "other_lang_query": "" if english else "?lang=en", "other_lang_code": "zh-CN" if english else "en",

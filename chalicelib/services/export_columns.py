@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Iterator
 
-from chalicelib.domain.labels import CATEGORY, CHANNEL, HANDLING, SEVERITY
-from chalicelib.domain.model import Complaint, money
-from chalicelib.domain.reporting import (
-    CUSTOMER_TYPE, NOTIFIED_VIA, SERVICE_DIMENSION, STATUS, label, local_time, yes_no,
+from chalicelib.domain.labels import (
+    CATEGORY, CHANNEL, CUSTOMER_TYPE, HANDLING, NOTIFIED_VIA, SERVICE_DIMENSION, SEVERITY, STATUS,
 )
+from chalicelib.domain.model import Complaint, money
+from chalicelib.domain.reporting import label, local_time, yes_no
 
 Getter = Callable[[Complaint], Any]
 

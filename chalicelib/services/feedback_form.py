@@ -10,9 +10,9 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from chalicelib.domain.labels import CATEGORY, CHANNEL, HANDLING, SEVERITY
+from chalicelib.domain.labels import CATEGORY, CHANNEL, CUSTOMER_TYPE, HANDLING, SEVERITY
 from chalicelib.domain.model import Actor, Complaint, money
-from chalicelib.domain.reporting import CUSTOMER_TYPE, label, local_time, shown
+from chalicelib.domain.reporting import label, local_time, shown
 from chalicelib.services.export_columns import phone
 from chalicelib.services.workflow import load_visible
 from chalicelib.wiring import Adapters

@@ -4,6 +4,8 @@
   var stringsNode = document.getElementById("strings");
   var STRINGS = stringsNode ? JSON.parse(stringsNode.textContent) : {};
   var LANG = STRINGS.lang === "en" ? "en" : "zh";
+  var vocabularyNode = document.getElementById("vocabulary");  // the lists of values, from chalicelib/domain/labels.py
+  var VOCABULARY = vocabularyNode ? JSON.parse(vocabularyNode.textContent) : {lists: {}, actions: {}, history_values: {}};
 
   function t(key, vars) {
     var text = Object.prototype.hasOwnProperty.call(STRINGS, key) ? STRINGS[key] : key;
@@ -133,5 +135,5 @@
 
   window.App = {t: t, el: el, clear: clear, api: api, lang: LANG, formatTime: formatTime, randomKey: randomKey,
                 clearFieldErrors: clearFieldErrors, showFieldErrors: showFieldErrors, labelText: labelText,
-                fileSize: fileSize, strings: STRINGS};
+                fileSize: fileSize, strings: STRINGS, vocabulary: VOCABULARY};
 }());

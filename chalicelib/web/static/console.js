@@ -5,15 +5,7 @@
   var App = window.App, t = App.t, el = App.el;
   var view = document.getElementById("view");
   var SESSION_KEY = "complaints.console.session";
-  var SEVERITY_RANK = {critical: 0, major: 1, normal: 2};
-  var STATUSES = ["received", "assigned", "investigating", "qc_pending", "qc_done", "pending_approval",
-                  "handling_agreed", "customer_notified", "followed_up", "closed"];
-  var CATEGORIES = ["foreign_matter", "odor", "dusting", "seal_failure", "print_defect", "count_shortage",
-                    "weight_short", "label_error", "packaging_damage", "service_attitude", "service_knowledge", "other"];
-  var CHANNELS = ["hotline", "letter", "web", "salesperson", "distributor", "affiliate"];
-  var CUSTOMER_TYPES = ["consumer", "retailer", "distributor", "hotel", "affiliate", "other"];
-  var RESOLUTIONS = ["explanation", "exchange", "refund", "compensation", "return", "other"];
-  var HANDLINGS = ["explanation", "refund", "exchange", "compensation", "return", "rework", "other"];
+  var VOCABULARY = App.vocabulary, LISTS = VOCABULARY.lists;  // the values and their lists: chalicelib/domain/labels.py
   var session = load();
   var queueState = {filters: {}, items: [], cursor: null};
 
@@ -113,9 +105,9 @@
       el("label", {for: id}, [spec.label, spec.required ? el("span", {class: "req", text: " *"}) : null]),
       control, el("p", {class: "field-error", id: errorId, hidden: true})]);
   }
-  function options(values, prefix, withAny) {
-    var list = values.map(function (v) { return [v, t(prefix + v)]; });
-    return withAny ? [["", t(withAny)]].concat(list) : list;
+  function options(list, withAny) {  // list: {prefix, values} from the vocabulary
+    var shown = list.values.map(function (v) { return [v, t(list.prefix + v)]; });
+    return withAny ? [["", t(withAny)]].concat(shown) : shown;
   }
   function formValues(form) {
     var data = {};
@@ -189,10 +181,10 @@
   function renderQueue() {
     var f = queueState.filters;
     var filterFields = [
-      field({name: "status", label: t("f_status"), type: "select", options: options(STATUSES, "st_", "any"), value: f.status || ""}),
-      field({name: "severity", label: t("f_severity"), type: "select", options: options(["critical", "major", "normal"], "sev_", "any"), value: f.severity || ""}),
-      field({name: "category", label: t("k_category"), type: "select", options: options(CATEGORIES, "cat_", "any"), value: f.category || ""}),
-      field({name: "channel", label: t("f_channel"), type: "select", options: options(CHANNELS, "ch_", "any"), value: f.channel || ""}),
+      field({name: "status", label: t("f_status"), type: "select", options: options(LISTS.status, "any"), value: f.status || ""}),
+      field({name: "severity", label: t("f_severity"), type: "select", options: options(LISTS.severity, "any"), value: f.severity || ""}),
+      field({name: "category", label: t("k_category"), type: "select", options: options(LISTS.category, "any"), value: f.category || ""}),
+      field({name: "channel", label: t("f_channel"), type: "select", options: options(LISTS.channel, "any"), value: f.channel || ""}),
       hasRole("service", "quality", "manager", "leader") ? field({name: "assignee", label: t("f_assignee"), value: f.assignee || "", attrs: {autocapitalize: "none"}}) : null,
       field({name: "territory", label: t("f_territory"), value: f.territory || ""}),
       field({name: "sku", label: t("k_sku"), value: f.sku || "", attrs: {autocapitalize: "characters"}}),
@@ -254,7 +246,7 @@
     }, function (e) { if (e.message !== "unauthenticated") { message.textContent = t("err_network"); } });
   }
 
-  function rank(severity) { return Object.prototype.hasOwnProperty.call(SEVERITY_RANK, severity) ? SEVERITY_RANK[severity] : 9; }
+  function rank(severity) { var i = LISTS.severity.values.indexOf(severity); return i < 0 ? 9 : i; }
 
   function drawQueue(table) {
     App.clear(table);
@@ -323,15 +315,15 @@
 
   /* ---------- hotline entry ---------- */
   function renderNew() {
-    var categoryOptions = [["", t("choose")]].concat(CATEGORIES.map(function (c, i) { return [c, (i + 1) + " " + t("cat_" + c)]; }));
+    var categoryOptions = [["", t("choose")]].concat(LISTS.category.values.map(function (c, i) { return [c, (i + 1) + " " + t(LISTS.category.prefix + c)]; }));
     var form = el("form", {class: "card entry", novalidate: true, id: "entry-form"}, [
       el("p", {class: "hint", id: "entry-hint", text: t("new_hint")}),
       el("div", {class: "entry-grid"}, [
-        field({name: "channel", label: t("f_channel_entry"), type: "select", options: options(["hotline", "letter", "salesperson", "distributor", "affiliate", "web"], "ch_"), value: "hotline"}),
+        field({name: "channel", label: t("f_channel_entry"), type: "select", options: options(LISTS.entry_channel), value: "hotline"}),
         field({name: "received_at", label: t("f_received_at"), type: "date"}),
         field({name: "customer.phone", label: t("k_phone"), type: "tel", required: true, attrs: {autocomplete: "off"}}),
         field({name: "customer.name", label: t("k_customer_name"), required: true, attrs: {autocomplete: "off"}}),
-        field({name: "customer.type", label: t("k_customer_type"), type: "select", options: options(CUSTOMER_TYPES, "ct_"), value: "consumer"}),
+        field({name: "customer.type", label: t("k_customer_type"), type: "select", options: options(LISTS.customer_type), value: "consumer"}),
         field({name: "customer.account_id", label: t("f_account"), attrs: {autocomplete: "off"}}),
         field({name: "customer.province", label: t("f_province")}),
         field({name: "customer.city", label: t("f_city")}),
@@ -342,7 +334,7 @@
         field({name: "product.quantity", label: t("f_quantity"), type: "number", attrs: {min: "1", inputmode: "numeric"}}),
         field({name: "product.purchase_place", label: t("f_purchase_place")}),
         field({name: "category", label: t("f_category_keys"), type: "select", options: categoryOptions, required: true}),
-        field({name: "desired_resolution", label: t("k_desired"), type: "select", options: [["", t("choose")]].concat(options(RESOLUTIONS, "res_"))}),
+        field({name: "desired_resolution", label: t("k_desired"), type: "select", options: [["", t("choose")]].concat(options(LISTS.desired_resolution))}),
         field({name: "description", label: t("k_description"), type: "textarea", required: true, wide: true}),
         field({name: "consent", label: t("f_consent_staff"), type: "checkbox", value: true})
       ]),
@@ -396,34 +388,24 @@
   }
 
   /* ---------- one complaint ---------- */
-  var ACTION_FIELDS = {
-    assign: [{name: "assignee", label: "a_assignee", required: true, attrs: {autocapitalize: "none"}}],
-    contact: [{name: "note", label: "a_note", type: "textarea"}],
-    close_unsubstantiated: [{name: "explanation", label: "a_explanation", type: "textarea", required: true}],
-    submit_feedback_form: [{name: "investigation", label: "a_investigation", type: "textarea", required: true},
-      {name: "sample_provided", label: "a_sample_provided", type: "checkbox"},
-      {name: "certificate_provided", label: "a_certificate_provided", type: "checkbox"},
-      {name: "customer_request", label: "a_customer_request", type: "textarea", required: true},
-      {name: "requested_amount", label: "a_requested_amount", type: "number", attrs: {min: "0", step: "0.01", inputmode: "decimal"}}],
-    record_qc_result: [{name: "investigation_result", label: "a_investigation_result", type: "textarea", required: true},
-      {name: "cause_analysis", label: "a_cause_analysis", type: "textarea", required: true},
-      {name: "responsible_department", label: "a_responsible_department", required: true},
-      {name: "corrective_actions", label: "a_corrective_actions", type: "textarea", required: true},
-      {name: "preventive_actions", label: "a_preventive_actions", type: "textarea", required: true},
-      {name: "company_at_fault", label: "a_company_at_fault", type: "select", required: true, options: [["", "choose"], ["true", "yes"], ["false", "no"]]}],
-    propose_handling: [{name: "type", label: "a_type", type: "select", required: true, options: [["", "choose"]].concat(HANDLINGS.map(function (h) { return [h, "h_" + h]; }))},
-      {name: "amount", label: "a_amount", type: "number", attrs: {min: "0", step: "0.01", inputmode: "decimal"}},
-      {name: "note", label: "a_note", type: "textarea"}],
-    approve: [{name: "note", label: "a_note", type: "textarea"}],
-    decline: [{name: "note", label: "a_note", type: "textarea", required: true}],
-    notify_customer: [{name: "via", label: "a_via", type: "select", required: true, options: [["phone", "via_phone"], ["sms", "via_sms"], ["letter", "via_letter"], ["visit", "via_visit"]]},
-      {name: "note", label: "a_note", type: "textarea"}],
-    record_satisfaction: [{name: "rating", label: "a_rating", type: "select", required: true, options: [["", "choose"], ["5", "rating_5"], ["4", "rating_4"], ["3", "rating_3"], ["2", "rating_2"], ["1", "rating_1"]]},
-      {name: "comment", label: "a_comment", type: "textarea"}],
-    close: [{name: "note", label: "a_note", type: "textarea"}],
-    reopen: [{name: "reason", label: "a_reason", type: "textarea", required: true}],
-    escalate: [{name: "note", label: "a_note", type: "textarea"}]
+  /* Which fields each action's form has comes with the vocabulary; here only how each kind of field is shown. */
+  var FIELD_KINDS = {
+    line: {}, username: {attrs: {autocapitalize: "none"}}, text: {type: "textarea"}, check: {type: "checkbox"},
+    amount: {type: "number", attrs: {min: "0", step: "0.01", inputmode: "decimal"}},
+    yes_no: {type: "select", options: [["", "choose"], ["true", "yes"], ["false", "no"]]}
   };
+  function actionFields(name) {
+    var fields = Object.prototype.hasOwnProperty.call(VOCABULARY.actions, name) ? VOCABULARY.actions[name] : [{name: "note", kind: "text"}];
+    return fields.map(function (f) {
+      var spec = Object.assign({}, FIELD_KINDS[f.kind], {name: f.name, label: "a_" + f.name, required: f.required});
+      if (f.kind === "choice") {
+        var list = LISTS[f.choices];
+        spec.type = "select";
+        spec.options = (f.blank ? [["", "choose"]] : []).concat(list.values.map(function (v) { return [v, list.prefix + v]; }));
+      }
+      return spec;
+    });
+  }
 
   function renderComplaint(id) {
     page(id, [el("p", {text: t("loading")})]);
@@ -505,18 +487,18 @@
     });
     if (done) { heading.focus(); }
   }
-  var VALUE_PREFIX = {channel: "ch_", severity: "sev_", type: "h_", via: "via_", clock: "clock_", category: "cat_"};
   function historyDatum(key, value) {
     var label = STRINGS_HAS("hk_" + key) ? t("hk_" + key) : key;
     var shown = key === "approval_reasons" ? reasons(value) : Array.isArray(value) ? value.join(", ") : typeof value === "object" ? JSON.stringify(value) : value;
     if (typeof value === "boolean") { shown = boolText(value); }
-    if (VALUE_PREFIX[key] && STRINGS_HAS(VALUE_PREFIX[key] + value)) { shown = t(VALUE_PREFIX[key] + value); }
+    var list = Object.prototype.hasOwnProperty.call(VOCABULARY.history_values, key) ? LISTS[VOCABULARY.history_values[key]] : null;
+    if (list && STRINGS_HAS(list.prefix + value)) { shown = t(list.prefix + value); }
     return label + ": " + shown;
   }
   function STRINGS_HAS(key) { return Object.prototype.hasOwnProperty.call(App.strings, key); }
 
   function actionForm(c, name) {
-    var specs = ACTION_FIELDS[name] || [{name: "note", label: "a_note", type: "textarea"}];
+    var specs = actionFields(name);
     var message = el("p", {class: "form-message", role: "alert"});
     var form = el("form", {class: "action-form", novalidate: true, "data-action": name}, specs.map(function (s) {
       var spec = Object.assign({}, s, {label: t(s.label)});

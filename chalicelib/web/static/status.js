@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var App = window.App, t = App.t, el = App.el;
-  var STEPS = ["received", "investigating", "quality_testing", "result_ready", "closed"];
+  var STEPS = App.vocabulary.lists.public_step.values;
   var form = document.getElementById("status-form");
   var idInput = document.getElementById("complaint-id");
   var codeInput = document.getElementById("access-code");
