@@ -16,6 +16,7 @@ from typing import Any, Callable, Sequence
 from chalicelib.adapters import keys
 from chalicelib.adapters.outbox import outbox_items
 from chalicelib.domain.deliveries import Delivery
+from chalicelib.idempotency import IdempotencyRecord
 from chalicelib.adapters.dynamo import cancellation_codes, from_item, iso, parse_time, plain, shard, to_item
 from chalicelib.domain.errors import ConcurrentChange, IdempotencyKeyReused, PhotoTaken
 from chalicelib.domain.model import (
@@ -24,7 +25,6 @@ from chalicelib.domain.model import (
     Satisfaction, ServiceDimension, Severity, Status, OPEN_STATUSES,
 )
 
-IDEMPOTENCY_TTL = timedelta(days=1)
 META = keys.META
 _KEY_ATTRIBUTES = frozenset({"pk", "sk", "outbox_pk", "outbox_sk"})
 
@@ -38,12 +38,12 @@ class ComplaintRepository:
         self._table = table_name
 
     def add(self, complaint: Complaint, deliveries: Sequence[Delivery], now: datetime,
-            idempotency: dict[str, Any] | None = None) -> None:
+            idempotency: IdempotencyRecord | None = None) -> None:
         """Store a new complaint, its first history, its deliveries (outbox items) and the idempotency record."""
         token = secrets.token_hex(16)
         puts = [self._put(_meta_item(complaint, version=1, token=token), "attribute_not_exists(pk)")]
         if idempotency:
-            puts.append(self._put(idempotency, "attribute_not_exists(pk)"))
+            puts.append(self._put(_idempotency_item(idempotency), "attribute_not_exists(pk)"))
         claims = [self._put(_upload_claim_item(key, complaint.id), "attribute_not_exists(pk)")
                   for key in complaint.photos]
         try:
@@ -57,13 +57,13 @@ class ComplaintRepository:
         complaint.version = 1
 
     def save(self, complaint: Complaint, deliveries: Sequence[Delivery], now: datetime,
-             idempotency: dict[str, Any] | None = None) -> None:
+             idempotency: IdempotencyRecord | None = None) -> None:
         """Store a change, only if nobody else saved since `complaint.version` was read (and, with an
         idempotency record, only if that record's key was never used)."""
         token = secrets.token_hex(16)
         put = self._put(_meta_item(complaint, version=complaint.version + 1, token=token), "version = :read")
         put["Put"]["ExpressionAttributeValues"] = to_item({":read": complaint.version})
-        puts = [put, self._put(idempotency, "attribute_not_exists(pk)")] if idempotency else [put]
+        puts = [put, self._put(_idempotency_item(idempotency), "attribute_not_exists(pk)")] if idempotency else [put]
         self._write(complaint, puts, deliveries, now, token, idempotent=idempotency is not None)
         complaint.version += 1
 
@@ -121,10 +121,15 @@ class ComplaintRepository:
                 request = response.get("UnprocessedKeys") or None
         return [found[i] for i in wanted if i in found]
 
-    def idempotency_record(self, key: str) -> dict[str, Any] | None:
-        response = self._client.get_item(
-            TableName=self._table, Key=to_item({"pk": key, "sk": keys.IDEMPOTENCY_SK}), ConsistentRead=True)
-        return from_item(response["Item"]) if "Item" in response else None
+    def idempotency_record(self, key: str) -> IdempotencyRecord | None:
+        """The record of a scoped Idempotency-Key ("public#<key>", "action#<user>#<key>"), if it was used."""
+        response = self._client.get_item(TableName=self._table, ConsistentRead=True,
+                                         Key=to_item({"pk": keys.idempotency(key), "sk": keys.IDEMPOTENCY_SK}))
+        if "Item" not in response:
+            return None
+        item = from_item(response["Item"])
+        return IdempotencyRecord(key, item["request_hash"], item["complaint_id"],
+                                 datetime.fromtimestamp(int(item["expires_at"]), timezone.utc), item.get("receipt"))
 
     def _write(self, complaint: Complaint, puts: list[dict], deliveries: Sequence[Delivery], now: datetime,
                token: str, idempotent: bool) -> None:
@@ -175,14 +180,11 @@ class ComplaintRepository:
                 return items
 
 
-def idempotency_pk(scoped_key: str) -> str:
-    """The record of an Idempotency-Key, already scoped by its caller ("public#<key>", "action#<user>#<key>")."""
-    return keys.idempotency(scoped_key)
-
-
-def idempotency_item(key: str, request_hash: str, complaint_id: str, now: datetime) -> dict[str, Any]:
-    return {"pk": key, "sk": keys.IDEMPOTENCY_SK, "request_hash": request_hash, "complaint_id": complaint_id,
-            "expires_at": int((now + IDEMPOTENCY_TTL).timestamp())}
+def _idempotency_item(record: IdempotencyRecord) -> dict[str, Any]:
+    item = {"pk": keys.idempotency(record.key), "sk": keys.IDEMPOTENCY_SK, "type": "idempotency",
+            "request_hash": record.request_hash, "complaint_id": record.complaint_id,
+            "expires_at": int(record.expires_at.timestamp())}
+    return {**item, "receipt": record.receipt} if record.receipt else item
 
 
 def _upload_claim_item(photo_key: str, complaint_id: str) -> dict[str, Any]:

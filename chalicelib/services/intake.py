@@ -5,14 +5,15 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from chalicelib.adapters.complaints import idempotency_item, idempotency_pk
 from chalicelib.adapters.dynamo import iso
 from chalicelib.adapters.photos import PhotoProblem
+from chalicelib import idempotency
 from chalicelib.domain import access, routing
 from chalicelib.domain.errors import IdempotencyKeyReused, PhotoTaken, RuleViolation
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.labels import PUBLIC_STEP
 from chalicelib.domain.model import Clock, Complaint
+from chalicelib.idempotency import IdempotencyRecord, Retry
 from chalicelib.services.effects import deliveries_for
 from chalicelib.wiring import Adapters
 
@@ -22,50 +23,41 @@ class Submission:
     command: RecordComplaint
     upload_ids: list[str]
     recorded_by: str
-    idempotency_key: str | None  # already scoped by the caller, e.g. "public#<key>"
-    request_hash: str
+    retry: Retry | None  # the Idempotency-Key, scoped by the caller ("public", "staff:<username>")
 
 
 def submit(sub: Submission, a: Adapters, now: datetime) -> dict[str, Any]:
-    """Store the complaint once and answer its receipt; a retry with the same key gets the same receipt.
+    """Store the complaint once and answer its receipt; a retry with the same key gets the same receipt
+    (also when its photos were erased since, or a concurrent twin stored it first)."""
+    return idempotency.once(sub.retry, a.complaints, lambda: _record(sub, a, now),
+                            lambda earlier: _replay(earlier, sub, a), repeats=(IdempotencyKeyReused, RuleViolation))
 
-    Optimistic: the idempotency record is written in the complaint's transaction, on the condition
-    that there is none yet, so a first submission needs no read and a retry finds out by that
-    condition failing, then answers what the first attempt stored."""
-    try:
-        photos = _check_photos(sub.upload_ids, a)
-    except RuleViolation:  # a retry of a stored complaint whose photos were erased since: answer it
-        earlier = a.complaints.idempotency_record(idempotency_pk(sub.idempotency_key)) if sub.idempotency_key else None
-        if earlier is None:
-            raise
-        return _replay(earlier, sub, a)
+
+def _record(sub: Submission, a: Adapters, now: datetime) -> dict[str, Any]:
+    photos = _check_photos(sub.upload_ids, a)
     complaint_id = access.new_complaint_id(now)
-    code = access.new_access_code(a.settings.access_code_secret, complaint_id, sub.idempotency_key)
+    key = sub.retry.key if sub.retry else None
+    code = access.new_access_code(a.settings.access_code_secret, complaint_id, key)
     route = routing.choose_route(a.directory.find_routes(routing.route_lookups(sub.command.customer)))
     command = dataclasses.replace(sub.command, photos=photos)
     complaint = open_complaint(command, complaint_id,
                                access.hash_access_code(a.settings.access_code_secret, complaint_id, code),
                                route, sub.recorded_by, now)
     receipt = _receipt(complaint, code)
-    idempotency = None
-    if sub.idempotency_key:
-        idempotency = idempotency_item(idempotency_pk(sub.idempotency_key), sub.request_hash, complaint_id, now)
-        idempotency["receipt"] = {k: v for k, v in receipt.items() if k != "access_code"}
+    record = sub.retry.record(complaint_id, now, {k: v for k, v in receipt.items() if k != "access_code"}) \
+        if sub.retry else None
     try:
-        a.complaints.add(complaint, deliveries_for(complaint, a.directory), now, idempotency)
-    except IdempotencyKeyReused:  # a retry, or a concurrent twin that won the race: answer what it stored
-        return _replay(a.complaints.idempotency_record(idempotency_pk(sub.idempotency_key)), sub, a)
+        a.complaints.add(complaint, deliveries_for(complaint, a.directory), now, record)
     except PhotoTaken as taken:
         raise RuleViolation(f"upload_ids.{taken.index}", "photo_in_use") from taken
     return receipt
 
 
-def _replay(earlier: dict[str, Any], sub: Submission, a: Adapters) -> dict[str, Any]:
-    if earlier["request_hash"] != sub.request_hash:
-        raise IdempotencyKeyReused("the Idempotency-Key was used for a different complaint")
-    receipt = dict(earlier["receipt"])
+def _replay(earlier: IdempotencyRecord, sub: Submission, a: Adapters) -> dict[str, Any]:
+    """The first attempt's receipt, with its access code derived again from the key (never stored)."""
+    receipt = dict(earlier.receipt or {})
     receipt["access_code"] = access.new_access_code(
-        a.settings.access_code_secret, receipt["complaint_id"], sub.idempotency_key)
+        a.settings.access_code_secret, receipt["complaint_id"], sub.retry.key if sub.retry else None)
     return receipt
 
 

@@ -2,7 +2,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.adapters.complaints import idempotency_item
+from chalicelib.idempotency import Retry
 from chalicelib.domain.errors import ConcurrentChange, IdempotencyKeyReused
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.model import Category, Channel, Clock, Customer, Product, Status
@@ -46,11 +46,11 @@ def test_a_save_based_on_a_stale_read_is_refused(stack):
 
 def test_a_second_complaint_under_the_same_idempotency_record_is_refused_and_nothing_is_stored(stack):
     repo = adapters().complaints
-    repo.add(new_complaint(), [], NOW, idempotency_item("IDEMPOTENCY#k", "h1", "C-20261124-AAAAAA", NOW))
+    repo.add(new_complaint(), [], NOW, Retry("k", "h1").record("C-20261124-AAAAAA", NOW))
     with pytest.raises(IdempotencyKeyReused):
         repo.add(new_complaint("C-20261124-BBBBBB"), [], NOW,
-                 idempotency_item("IDEMPOTENCY#k", "h2", "C-20261124-BBBBBB", NOW))
+                 Retry("k", "h2").record("C-20261124-BBBBBB", NOW))
     assert repo.get("C-20261124-BBBBBB") is None
-    record = repo.idempotency_record("IDEMPOTENCY#k")
-    assert record["complaint_id"] == "C-20261124-AAAAAA"
-    assert record["expires_at"] == int((NOW + timedelta(days=1)).timestamp())
+    record = repo.idempotency_record("k")
+    assert (record.complaint_id, record.request_hash) == ("C-20261124-AAAAAA", "h1")
+    assert record.expires_at == NOW + timedelta(days=1)

@@ -74,7 +74,7 @@ def seed():
                               type=CustomerType.CONSUMER),
             product=Product(sku=rng.choice(SKUS), batch=rng.choice(["B1", "B2"]), quantity=1),
             received_at=received)
-        receipt = submit(Submission(command, [], "service1", None, f"h{n}"), a, received)
+        receipt = submit(Submission(command, [], "service1", None), a, received)
         seeded.append(a.complaints.get(receipt["complaint_id"]))
     return seeded
 
