@@ -4,25 +4,35 @@ The local bootstrap (`infra/local_stack.py`) creates exactly these in moto and t
 CloudFormation merge template (`infra/template.py`) declares exactly these for AWS,
 so the two cannot drift. Plain data: no boto3 here.
 
-Access patterns of the single table (pattern -> key or index -> query):
+Access patterns of the single table (pattern -> key or index -> query). Every key is built in
+chalicelib/adapters/keys.py; tests/adapters/test_keys.py checks that this table lists each prefix.
 
-| pattern                                   | key / index      | query                                              |
+| item / pattern                            | key / index      | pk, sk                                             |
 |-------------------------------------------|------------------|----------------------------------------------------|
-| one complaint with history and outbox     | table            | pk = COMPLAINT#<id>                                |
-| complaint meta only                       | table            | pk = COMPLAINT#<id>, sk = META                     |
-| idempotent submission                     | table            | pk = IDEMPOTENCY#<scope>#<key> (TTL)               |
-| access-code attempts (status look-ups)    | table            | pk = ATTEMPTS#<id>, sk = WINDOW#<start>#CLIENT#<keyed hash of the address> / WINDOW#<day> (TTL) |
-| staff member, territory, route, account   | table            | pk = STAFF#<u> / TERRITORY#<c> / ROUTE#<p>#<c> / ACCOUNT#<a> |
-| a staff change's log-in/subscription sync | table            | pk = STAFF#<u>, sk = OUTBOX#<at>#<random> (outbox item) |
-| who has a role; who is deactivated        | table            | pk = ROLE#<role> / STAFF_INACTIVE, sk = STAFF#<u>  |
-| the complaint an uploaded photo belongs to| table            | pk = UPLOAD#uploads/<upload id>, sk = CLAIM        |
-| a salesperson's queue, filter by assignee | by_assignee      | ASSIGNEE#<u>, sk = received#id, newest first      |
+| one complaint with history and outbox     | table            | pk = COMPLAINT#<id> (all its items)                |
+| the complaint's current state             | table            | COMPLAINT#<id>, META                               |
+| its history entries (never changed)       | table            | COMPLAINT#<id>, HISTORY#<at>#<n>                   |
+| its outbox items (effects to carry out)   | table            | COMPLAINT#<id>, OUTBOX#<at>#<version>#<n>[#<lot>]  |
+| the last version counted in the stats     | table            | COMPLAINT#<id>, STATS                              |
+| idempotent submission or action           | table            | IDEMPOTENCY#<scope>#<key>, IDEMPOTENCY (TTL)       |
+| access-code attempts (status look-ups)    | table            | ATTEMPTS#<id>, WINDOW#<start>#CLIENT#<keyed hash of the address> / WINDOW#<day> (TTL) |
+| staff member                              | table            | STAFF#<u>, PROFILE                                 |
+| a staff change's log-in/subscription sync | table            | STAFF#<u>, OUTBOX#<at>#00000#000#<random>          |
+| who has a role; who is deactivated        | table            | ROLE#<role> / STAFF_INACTIVE, STAFF#<u>            |
+| territory; the list of all territories    | table            | TERRITORY#<code>, META; TERRITORIES, TERRITORY#<code> |
+| route of a place to a territory           | table            | ROUTE#<province>#<city or *>, ROUTE                |
+| key account                               | table            | ACCOUNT#<account id>, META                         |
+| the complaint an uploaded photo belongs to| table            | UPLOAD#uploads/<upload id>, CLAIM                  |
+| complaints about a lot (SKU + batch/date) | table            | LOT#<lot>, MEMBER#<received>#<id>                  |
+| cluster alerts                            | table            | ALERTS, <lot>                                      |
+| running sums per day and month            | table            | STATS#D#<yyyy-mm-dd>#<shard> / STATS#M#<yyyy-mm>#<shard>, <dimension>#<group> |
+| a salesperson's queue, filter by assignee | by_assignee      | ASSIGNEE#<u>, received#id, newest first            |
 | by status (open queues)                   | by_status        | STATUS#<status>#<shard 0..n> merged, newest first  |
 | all complaints in a period                | by_month         | MONTH#<yyyy-mm>#<shard> per month, merged          |
-| by SKU (and batch/production date)        | by_sku           | SKU#<sku>, sk = received#id                        |
-| by territory                              | by_territory     | TERRITORY#<code>, sk = received#id                 |
-| overdue (a running clock past due)        | by_due           | DUE#<shard>, sk < now (sparse: only running clocks)|
-| outbox items not yet delivered (sweeper)  | outbox_pending   | OUTBOX#<shard>, sk < cutoff (sparse)               |
+| by SKU (and batch/production date)        | by_sku           | SKU#<sku>, received#id                             |
+| by territory                              | by_territory     | TERRITORY#<code>, received#id                      |
+| overdue (a running clock past due)        | by_due           | DUE#<shard>, due < now (sparse: only running clocks) |
+| outbox items not yet delivered (sweeper)  | outbox_pending   | OUTBOX#<shard>, created < cutoff (sparse)          |
 
 Status, month, due and outbox partitions are sharded by a hash of the complaint id so
 that no single "open" or "this month" partition takes every write (writes at any

@@ -52,5 +52,5 @@ class AttemptCounter:
 
     @staticmethod
     def _key(quota: Quota) -> dict[str, Any]:
-        client = f"#CLIENT#{quota.client}" if quota.client else ""
+        client = f"#{keys.CLIENT}{quota.client}" if quota.client else ""
         return to_item({"pk": keys.ATTEMPTS + quota.subject, "sk": f"{keys.WINDOW}{quota.period}{client}"})

@@ -38,6 +38,7 @@ CLAIM = "CLAIM"
 ROUTE_SK = "ROUTE"
 MEMBER = "MEMBER#"
 WINDOW = "WINDOW#"
+CLIENT = "CLIENT#"
 
 # partitions of the global secondary indexes (index name -> its key attributes: resources.GLOBAL_INDEXES)
 STATUS_PARTITION = "STATUS#"
