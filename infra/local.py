@@ -51,7 +51,7 @@ def start_local_aws(host: str, port: int, seconds: float = 60) -> subprocess.Pop
 
 
 def serve_app(host: str, port: int):
-    """The Chalice app behind Chalice's local gateway (it runs built-in authorizers)."""
+    """The Chalice app, with the dev routes, behind Chalice's local gateway (it runs built-in authorizers)."""
     from chalice.config import Config
     from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
 
@@ -60,7 +60,9 @@ def serve_app(host: str, port: int):
     local_gateway.apply()
 
     sys.path.insert(0, str(ROOT))
-    from app import app
+    from infra.dev_routes import local_app
+
+    app = local_app()
 
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)  # what `chalice local` does: per-thread request
     app.__class__ = CustomLocalChalice

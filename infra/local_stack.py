@@ -13,7 +13,7 @@ import boto3
 
 from chalicelib import resources
 from chalicelib.adapters.directory import StaffDirectory
-from chalicelib.adapters.identity import StaffIdentity, create_pool
+from chalicelib.adapters.identity import StaffIdentity
 from chalicelib.adapters.notifier import Notifier
 from chalicelib.domain.model import Role, StaffMember
 
@@ -81,6 +81,16 @@ def bootstrap(endpoint_url: str, demo: bool = True) -> dict[str, str]:
         _demo_data(dynamodb, names["table"], Notifier(client("sns"), topic_arn),
                     StaffIdentity(cognito, pool["user_pool_id"], pool["user_pool_client_id"]))
     return env
+
+
+def create_pool(client: Any, pool_name: str, client_name: str) -> dict[str, str]:
+    """The user pool, its app client and one group per role (the template declares the same in AWS)."""
+    pool_id = client.create_user_pool(**resources.user_pool_definition(pool_name))["UserPool"]["Id"]
+    app_client = client.create_user_pool_client(UserPoolId=pool_id,
+                                                **resources.user_pool_client_definition(client_name))
+    for group in resources.STAFF_GROUPS:
+        client.create_group(UserPoolId=pool_id, GroupName=group)
+    return {"user_pool_id": pool_id, "user_pool_client_id": app_client["UserPoolClient"]["ClientId"]}
 
 
 def _demo_data(dynamodb: Any, table: str, notifier: Notifier, identity: StaffIdentity) -> None:

@@ -108,8 +108,9 @@ def pump_for_app() -> EventPump:
     """A pump wired to the app's own handlers and adapters (environment already set)."""
     from chalicelib.clients import client
     from chalicelib.handlers import events
-    from chalicelib.services import delivery, timers
+    from chalicelib.services import delivery
     from chalicelib.wiring import adapters
+    from infra import scheduler
 
     def now() -> datetime:
         return datetime.now(timezone.utc)
@@ -117,7 +118,7 @@ def pump_for_app() -> EventPump:
     return EventPump(
         client("dynamodb"), client("dynamodbstreams"), adapters().settings.table_name,
         on_stream=events.on_stream,
-        fire_due=lambda until: timers.fire_due(until, adapters(), now(), lambda p: events.on_timer(p, None)),
+        fire_due=lambda until: scheduler.fire_due(until, adapters(), now(), lambda p: events.on_timer(p, None)),
         sweep=lambda: delivery.sweep(adapters(), now()))
 
 

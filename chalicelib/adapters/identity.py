@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import resources
 from chalicelib.domain.errors import InvalidCredentials
 
 
@@ -83,13 +82,3 @@ class StaffIdentity:
             self._client.admin_add_user_to_group(UserPoolId=self._pool, Username=username, GroupName=group)
         for group in current - set(groups):
             self._client.admin_remove_user_from_group(UserPoolId=self._pool, Username=username, GroupName=group)
-
-
-def create_pool(client: Any, pool_name: str, client_name: str) -> dict[str, str]:
-    """The user pool, its app client and one group per role (the local bootstrap's Cognito)."""
-    pool_id = client.create_user_pool(**resources.user_pool_definition(pool_name))["UserPool"]["Id"]
-    app_client = client.create_user_pool_client(UserPoolId=pool_id,
-                                                **resources.user_pool_client_definition(client_name))
-    for group in resources.STAFF_GROUPS:
-        client.create_group(UserPoolId=pool_id, GroupName=group)
-    return {"user_pool_id": pool_id, "user_pool_client_id": app_client["UserPoolClient"]["ClientId"]}

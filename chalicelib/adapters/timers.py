@@ -38,23 +38,6 @@ class Timers:
         except self._client.exceptions.ResourceNotFoundException:
             pass
 
-    def restore(self, fired: dict[str, Any]) -> None:
-        """Put back a schedule from `due` that was removed for firing but whose handler failed."""
-        self._create(fired["name"], fired["input"]["complaint_id"], fired["input"]["clock"], fired["at"])
-
-    def due(self, until: datetime) -> list[dict[str, Any]]:
-        """Schedules due by `until`, with the input Scheduler would deliver (for the local pump)."""
-        fired = []
-        for name in self._names(""):
-            if _epoch(name) > until.timestamp():  # the name says when: read only the schedules due
-                continue
-            schedule = self._client.get_schedule(Name=name, GroupName=self._group)
-            at = _at(schedule["ScheduleExpression"])
-            if at and at <= until:
-                text = schedule["Target"]["Input"].replace(SCHEDULED_TIME, at.isoformat())
-                fired.append({"name": name, "at": at, "input": json.loads(text)})
-        return sorted(fired, key=lambda f: (f["at"], f["name"]))
-
     def _create(self, name: str, complaint_id: str, clock: str, at: datetime) -> None:
         payload = {"complaint_id": complaint_id, "clock": clock, "scheduled_time": SCHEDULED_TIME}
         try:
@@ -72,18 +55,6 @@ class Timers:
         return {s["Name"] for page in pages for s in page["Schedules"] if s["Name"].startswith(prefix)}
 
 
-def _epoch(name: str) -> float:
-    """The firing time a schedule's name carries (schedules named otherwise count as due: read them)."""
-    tail = name.rsplit(".", 1)[-1]
-    return float(tail) if tail.isdigit() else float("-inf")
-
-
 def _whole_second_after(moment: datetime) -> datetime:
     whole = moment.replace(microsecond=0)
     return whole if whole == moment else whole + timedelta(seconds=1)
-
-
-def _at(expression: str) -> datetime | None:
-    if not expression.startswith("at("):
-        return None
-    return datetime.fromisoformat(expression[3:-1]).replace(tzinfo=timezone.utc)

@@ -3,8 +3,9 @@ import jwt
 import pytest
 
 from chalicelib import clients, resources
-from chalicelib.adapters.identity import StaffIdentity, create_pool
+from chalicelib.adapters.identity import StaffIdentity
 from chalicelib.domain.errors import DomainError, InvalidCredentials
+from infra.local_stack import create_pool
 
 PASSWORD = "Correct-Horse-42"
 

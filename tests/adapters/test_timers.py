@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta, timezone
 
 from chalicelib.wiring import adapters
+from infra.scheduler import LocalScheduler
 
 AT = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)
 
@@ -10,7 +11,7 @@ def test_moving_a_clock_leaves_exactly_one_schedule_at_the_new_time(stack):
     timers.sync("C-20261124-AAAAAA", "first_contact", AT)
     timers.sync("C-20261124-AAAAAA", "first_contact", AT + timedelta(hours=1))
     timers.sync("C-20261124-AAAAAA", "first_contact", AT + timedelta(hours=1))
-    [schedule] = timers.due(AT + timedelta(days=1))
+    [schedule] = LocalScheduler.of_app().due(AT + timedelta(days=1))
     assert schedule["at"] == AT + timedelta(hours=1)
     assert schedule["input"] == {"complaint_id": "C-20261124-AAAAAA", "clock": "first_contact",
                                  "scheduled_time": (AT + timedelta(hours=1)).isoformat()}
@@ -21,5 +22,5 @@ def test_clearing_a_clock_removes_its_schedule_and_only_due_ones_fire(stack):
     timers.sync("C-20261124-AAAAAA", "first_contact", AT)
     timers.sync("C-20261124-BBBBBB", "first_contact", AT + timedelta(days=3))
     timers.sync("C-20261124-AAAAAA", "first_contact", None)
-    assert timers.due(AT + timedelta(days=1)) == []
-    assert len(timers.due(AT + timedelta(days=4))) == 1
+    assert LocalScheduler.of_app().due(AT + timedelta(days=1)) == []
+    assert len(LocalScheduler.of_app().due(AT + timedelta(days=4))) == 1

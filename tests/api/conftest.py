@@ -45,9 +45,9 @@ class Api:
 def api_client():
     from chalice.test import Client
 
-    from app import app
+    from infra.dev_routes import local_app
 
-    return Client(app, stage_name="local")
+    return Client(local_app(), stage_name="local")
 
 
 @pytest.fixture

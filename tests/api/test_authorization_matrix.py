@@ -62,7 +62,8 @@ def expected_table() -> dict[str, dict[str, int]]:
 def world(moto_server):
     """The demo staff, one complaint assigned to sales_cs, and a token for every identity."""
     from chalicelib import clients
-    from chalicelib.adapters.identity import StaffIdentity, create_pool
+    from chalicelib.adapters.identity import StaffIdentity
+    from infra.local_stack import create_pool
 
     with module_api(moto_server) as api:
         complaint = api.call("POST", "/api/v1/complaints", BLADE).data["complaint_id"]

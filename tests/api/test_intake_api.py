@@ -117,12 +117,12 @@ def test_quality_staff_may_not_record_complaints(api):
 def test_the_first_contact_deadline_is_scheduled_before_it_is_due(api):
     from datetime import datetime, timedelta
 
-    from chalicelib.wiring import adapters
+    from infra.scheduler import LocalScheduler
 
     receipt = api.call("POST", "/api/v1/complaints", ODOR).data
     api.pump.drain_stream()
     due = datetime.fromisoformat(receipt["first_contact_due"])
-    schedules = [s for s in adapters().timers.due(due + timedelta(days=30))
+    schedules = [s for s in LocalScheduler.of_app().due(due + timedelta(days=30))
                  if s["input"]["complaint_id"] == receipt["complaint_id"]]
     assert [s["input"]["clock"] for s in schedules] == ["first_contact"]
     assert schedules[0]["at"] < due

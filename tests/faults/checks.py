@@ -9,6 +9,7 @@ from chalicelib.adapters.dynamo import to_item
 from chalicelib.domain import stats
 from chalicelib.services import delivery
 from chalicelib.wiring import adapters
+from infra.scheduler import LocalScheduler
 
 FAILED_CALL = 4  # 1 attempt + max_attempts=3 retries (chalicelib/clients.py): this many failed attempts fail one call
 LATER = timedelta(minutes=5)  # leases (60 s) have run out and the sweeper (items older than 2 min) has run
@@ -114,7 +115,7 @@ def assert_schedules_match(complaint_ids) -> None:
     """Exactly one schedule per clock that should fire, at the time the complaint says; none else."""
     a = adapters()
     scheduled: dict[tuple[str, str], list[datetime]] = {}
-    for s in a.timers.due(utcnow() + timedelta(days=400)):
+    for s in LocalScheduler.of_app().due(utcnow() + timedelta(days=400)):
         scheduled.setdefault((s["input"]["complaint_id"], s["input"]["clock"]), []).append(s["at"])
     for cid in set(complaint_ids):
         complaint = a.complaints.get(cid)

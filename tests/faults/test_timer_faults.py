@@ -11,9 +11,9 @@ from tests.real_cases import BLADE, ODOR
 
 
 def _schedules_of(cid):
-    from chalicelib.wiring import adapters
+    from infra.scheduler import LocalScheduler
 
-    return [s["input"]["clock"] for s in adapters().timers.due(datetime.now().astimezone() + timedelta(days=400))
+    return [s["input"]["clock"] for s in LocalScheduler.of_app().due(datetime.now().astimezone() + timedelta(days=400))
             if s["input"]["complaint_id"] == cid]
 
 

@@ -7,7 +7,9 @@ from chalicelib.api.openapi import openapi_document
 
 
 def app_routes() -> set[tuple[str, str]]:
-    from app import app
+    from infra.dev_routes import local_app
+
+    app = local_app()  # the local stage's routes: the Lambda app's and the dev routes
 
     return {(method.lower(), path) for path, methods in app.routes.items() for method in methods}
 
@@ -34,9 +36,9 @@ def test_every_path_parameter_is_declared():
 
 
 def test_staff_operations_need_a_token_and_document_the_gateway_answers():
-    from app import app
+    from infra.dev_routes import local_app
 
-    for path, methods in app.routes.items():
+    for path, methods in local_app().routes.items():
         for method, entry in methods.items():
             operation = openapi_document()["paths"][path][method.lower()]
             if entry.authorizer is not None:

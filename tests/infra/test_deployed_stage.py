@@ -1,20 +1,37 @@
-"""A deployed stage (dev, prod) has no /dev/... routes: they answer 404 and touch nothing."""
+"""A deployed stage (dev, prod) has no /dev/... routes: the Lambda app (app.py) holds none, and where the
+local runner adds them (infra/dev_routes.py) they answer 404 outside the local stage and touch nothing."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from chalicelib import clients
+from chalicelib.clients import reset
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def call(stage: str, method: str, path: str, body: str = ""):
     from chalice.test import Client
 
-    from app import app
+    from infra.dev_routes import local_app
 
-    clients.reset()  # settings are read once per process; the stage's variables change here
-    with Client(app, stage_name=stage) as client:
+    reset()  # settings are read once per process; the stage's variables change here
+    with Client(local_app(), stage_name=stage) as client:
         response = client.http.request(method, path, headers={"Content-Type": "application/json"},
                                        body=body.encode())
-    clients.reset()
+    reset()
     return response
+
+
+def test_the_lambda_app_has_no_dev_route():
+    # a fresh interpreter: this one may have added them already (infra.dev_routes.local_app)
+    done = subprocess.run([sys.executable, "-c", "import json; from app import app; print(json.dumps(sorted(app.routes)))"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    routes = json.loads(done.stdout)
+    assert "/api/v1/complaints" in routes and not [p for p in routes if p.startswith("/dev")]
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
@@ -34,14 +51,13 @@ def test_the_local_stage_serves_them(stack):
 
 
 def test_the_stage_variable_comes_from_the_chalice_config_of_each_stage():
-    import json
-    from pathlib import Path
-
-    config = json.loads((Path(__file__).resolve().parents[2] / ".chalice" / "config.json").read_text())
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
     for stage in ("dev", "prod"):
         assert config["stages"][stage]["environment_variables"]["STAGE"] == stage
 
 
 def _schedules(stack) -> list[str]:
+    from chalicelib import clients
+
     scheduler = clients.client("scheduler")
     return [s["Name"] for s in scheduler.list_schedules(GroupName=stack["SCHEDULE_GROUP"])["Schedules"]]

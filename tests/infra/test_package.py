@@ -43,6 +43,22 @@ def test_package_writes_one_sam_template_and_the_deployment_zip(packaged):
     assert not any(n.startswith(("tests/", "infra/", "boto3/", "botocore/", "moto/")) for n in names)
 
 
+def test_the_deployment_zip_holds_no_code_only_the_local_stack_uses(packaged):
+    """moto's emulation and the dev routes live in infra/ (the local runner adds them): the Lambda
+    package holds no dev module and none of its code imports moto or infra; the API has no /dev path."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(packaged["zip"]) as package:
+        ours = [n for n in package.namelist() if n == "app.py" or n.startswith("chalicelib/")]
+        assert not [n for n in ours if re.search(r"(^|/)dev(_\w+)?\.py$", n)]
+        for name in (n for n in ours if n.endswith(".py")):
+            source = package.read(name).decode("utf-8")
+            assert not re.search(r"^\s*(import|from)\s+(moto|infra)\b", source, re.MULTILINE), name
+    paths = packaged["template"]["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    assert "/api/v1/complaints" in paths and not [p for p in paths if p.startswith("/dev")]
+
+
 def test_every_packaged_function_has_its_hand_written_role_name_and_settings(packaged):
     template = packaged["template"]
     functions = of_type(template, "AWS::Serverless::Function")

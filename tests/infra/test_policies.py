@@ -154,6 +154,7 @@ def recorded(stack, monkeypatch):
     from chalicelib.services import delivery, exports
     from chalicelib.wiring import adapters
     from infra.pump import EventPump
+    from infra.scheduler import LocalScheduler
     from tests.api.conftest import Api
 
     recorder = Recorder()
@@ -208,12 +209,12 @@ def recorded(stack, monkeypatch):
         pump.drain_stream()
 
         horizon = datetime.now(timezone.utc) + timedelta(days=400)
-        due = adapters().timers.due(horizon)
+        due = LocalScheduler.of_app().due(horizon)
         assert due, "the complaint set no schedule"
         for round_ in range(2):  # a warning sets the breach's schedule, and the breach tells the managers
             if round_:  # what the stream would have done in between, unrecorded
                 delivery.deliver_pending(adapters(), horizon, older_than=horizon + timedelta(days=1))
-                due = adapters().timers.due(horizon)
+                due = LocalScheduler.of_app().due(horizon)
             for schedule in due:
                 adapters().timers.remove(schedule["name"])  # Scheduler deletes a one-time schedule after firing
                 as_function("OnTimer", events.on_timer, schedule["input"], None)

@@ -17,9 +17,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib import auth, clients
-from chalicelib.adapters.identity import StaffIdentity, create_pool
+from chalicelib.adapters.identity import StaffIdentity
 from chalicelib.domain.errors import DomainError, NotAllowed, Unauthenticated
 from chalicelib.domain.model import Role, StaffMember
+from infra.local_stack import create_pool
 from tests.tokens import MOTO_KID, claims_of, forge, moto_signing_key
 
 PASSWORD = "Correct-Horse-42"

@@ -1,4 +1,8 @@
-"""Local stage only (404 elsewhere): the outbox of sent messages and a way to fire due schedules."""
+"""The local stage's own routes: the outbox of what would have been sent, and firing due schedules.
+
+They are not in the Lambda app (app.py) nor in its package: the local runner and the tests add
+them with `local_app()`. Where they are added outside the local stage, they answer 404.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,11 +13,21 @@ from chalicelib.api import models
 from chalicelib.api.errors import NotFound, parse_body
 from chalicelib.handlers import events
 from chalicelib.handlers.http import endpoint, json_response, lang, now
-from chalicelib.services import delivery, dev, timers
+from chalicelib.services import delivery
 from chalicelib.wiring import adapters
+from infra import dev_outbox, scheduler
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
+
+
+def local_app():
+    """app.py's app with these routes: what the local runner serves and the tests call."""
+    from app import app
+
+    if "/dev/outbox" not in app.routes:  # once per process: a route is registered only once
+        app.register_blueprint(bp)
+    return app
 
 
 def _local_only() -> None:
@@ -25,7 +39,8 @@ def _local_only() -> None:
 @api
 def outbox():
     _local_only()
-    return json_response({"messages": dev.sent_messages(adapters().notifier, adapters().settings.topic_arn)})
+    s = adapters().settings
+    return json_response({"messages": dev_outbox.sent_messages(adapters().notifier, s.topic_arn, s.endpoint_url)})
 
 
 @bp.route("/dev/scheduler/fire", methods=["POST"])
@@ -35,5 +50,5 @@ def fire_schedules():
     body = parse_body(models.FireIn, bp.current_request.raw_body, lang(bp.current_request))
     until: datetime = body.until or now()
     delivery.deliver_pending(adapters(), now())  # schedules of changes the stream has not carried out yet
-    fired = timers.fire_due(until, adapters(), now(), invoke=lambda payload: events.on_timer(payload, None))
+    fired = scheduler.fire_due(until, adapters(), now(), invoke=lambda payload: events.on_timer(payload, None))
     return json_response({"fired": fired})
