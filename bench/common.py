@@ -66,9 +66,9 @@ def moto_stack() -> Iterator[dict[str, str]]:
 
         env = local_stack.bootstrap(f"http://127.0.0.1:{port}")
         os.environ.update(env)
-        from chalicelib import clients
+        from chalicelib.reset import reset
 
-        clients.reset()
+        reset()
         yield env
     finally:
         server.stop()

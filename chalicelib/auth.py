@@ -173,8 +173,9 @@ def tokens_valid_from(moment: float) -> int:
     return int(moment) + 1
 
 
-class Unauthorized(Exception):
-    """An authorizer failing with exactly this message makes API Gateway answer 401 (a deny would be 403)."""
+class Unauthorized(Unauthenticated):
+    """The authorizer's refusal: failing with exactly this message makes API Gateway answer 401 (a deny
+    would be 403)."""
 
     def __init__(self) -> None:
         super().__init__("Unauthorized")

@@ -50,12 +50,6 @@ def lazy_client(service: str) -> Any:
     return _LazyClient(service)
 
 
-def reset() -> None:
-    """Forget built clients, settings and what was read through them (tests and the local runner change
-    the environment)."""
-    from chalicelib import auth, wiring
-
+def forget() -> None:
+    """Build every client afresh next time (chalicelib/reset.py: the environment changed)."""
     _clients.clear()
-    settings.cache_clear()
-    wiring.adapters.cache_clear()
-    auth.staff_records.forget()

@@ -86,9 +86,9 @@ def start(host: str = "127.0.0.1", moto_port: int = 5000, app_port: int = 8000,
     except BaseException:
         aws.kill()
         raise
-    from chalicelib import clients
+    from chalicelib.reset import reset
 
-    clients.reset()
+    reset()
     app_server = serve_app(host, app_port)
     threading.Thread(target=app_server.serve_forever, daemon=True).start()
     return app_server, [pump, aws], env

@@ -41,22 +41,23 @@ def moto_server():
 
 
 def reset_moto(url: str) -> None:
-    from chalicelib import clients
+    from chalicelib.reset import reset
 
     requests.post(f"{url}/moto-api/reset", timeout=10)
-    clients.reset()
+    reset()
 
 
 def fresh_stack(url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Every resource of the local stack with its demo data, and the environment pointing at it."""
     from chalicelib import clients
+    from chalicelib.reset import reset
     from infra import local_stack
 
     reset_moto(url)
     env = local_stack.bootstrap(url)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    clients.reset()
+    reset()
     clients.client("dynamodb").meta.events.register("before-call.dynamodb.Scan", _no_scans)
     return env
 
@@ -64,19 +65,19 @@ def fresh_stack(url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 @pytest.fixture
 def aws(moto_server):
     """A clean moto (every resource gone) for one test."""
-    from chalicelib import clients
+    from chalicelib.reset import reset
 
     reset_moto(moto_server)
     yield moto_server
-    clients.reset()
+    reset()
 
 
 @pytest.fixture
 def stack(moto_server, monkeypatch):
-    from chalicelib import clients
+    from chalicelib.reset import reset
 
     yield fresh_stack(moto_server, monkeypatch)
-    clients.reset()
+    reset()
 
 
 def _no_scans(**kwargs):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from chalicelib.domain.errors import DomainError
 from chalicelib.resources import PHOTO_MAX_BYTES
 
 UPLOAD_PREFIX = "uploads/"
@@ -32,8 +33,8 @@ def sniff_image_type(head: bytes) -> str | None:
     return None
 
 
-class PhotoProblem(Exception):
-    """An uploaded object that cannot be attached; the message says why."""
+class PhotoProblem(DomainError):
+    """An uploaded object that cannot be attached; the message says why (intake names the field)."""
 
 
 class VersionsLeft(Exception):

@@ -71,11 +71,6 @@ class UnsupportedMediaType(ApiError):
     status, code, message = 415, "unsupported_media_type", ("请以 JSON 格式提交", "Send JSON")
 
 
-class Throttled(ApiError):
-    """429: too many attempts; try later."""
-    status, code, message = 429, "throttled", ("尝试次数过多, 请稍后再试", "Too many attempts, try again later")
-
-
 class TooManyAttempts(ApiError):
     """429: too many wrong access codes for this complaint; try again later."""
     status, code, message = 429, "too_many_attempts", ("尝试次数过多, 请稍后再试", "Too many attempts, try again later")

@@ -2,6 +2,7 @@ import pytest
 import requests
 
 from chalicelib.adapters.photos import PhotoProblem, sniff_image_type
+from chalicelib.domain.errors import DomainError
 from chalicelib.wiring import adapters
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -36,3 +37,7 @@ def test_an_upload_that_is_not_an_image_is_refused_on_attach(stack, content, pro
 def test_a_photo_never_uploaded_is_refused_on_attach(stack):
     with pytest.raises(PhotoProblem, match="not_uploaded"):
         adapters().photos.check("c" * 32)
+
+
+def test_a_photo_problem_is_a_domain_error():
+    assert issubclass(PhotoProblem, DomainError)

@@ -61,7 +61,7 @@ def api(stack):
 @contextmanager
 def module_api(moto_server):
     """One stack for a whole module whose tests only add to it (building it is the slow part)."""
-    from chalicelib import clients
+    from chalicelib.reset import reset
     from infra.pump import pump_for_app
     from tests.conftest import fresh_stack
 
@@ -69,4 +69,4 @@ def module_api(moto_server):
         fresh_stack(moto_server, monkeypatch)
         with api_client() as client:
             yield Api(client, pump_for_app())
-    clients.reset()
+    reset()

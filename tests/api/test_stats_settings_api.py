@@ -14,10 +14,10 @@ def test_bad_stats_parameters_name_the_parameter(api, query, field):
 
 
 def test_the_threshold_and_window_are_settings(api, monkeypatch):
-    from chalicelib import clients
+    from chalicelib.reset import reset
 
     monkeypatch.setenv("CLUSTER_THRESHOLD", "2")
-    clients.reset()
+    reset()
     assert api.call("POST", "/api/v1/complaints", BLADE).status_code == 201
     api.pump.drain_stream()
     assert api.call("GET", "/api/v1/staff/alerts", user="manager1").data["items"] == []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.clients import reset
+from chalicelib.reset import reset
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -20,6 +20,7 @@ from chalicelib import auth, clients
 from chalicelib.adapters.identity import StaffIdentity
 from chalicelib.domain.errors import DomainError, NotAllowed, Unauthenticated
 from chalicelib.domain.model import Role, StaffMember
+from chalicelib.reset import reset
 from infra.local_stack import create_pool
 from tests.tokens import MOTO_KID, claims_of, forge, moto_signing_key
 
@@ -34,7 +35,7 @@ def pool(aws, monkeypatch):
     monkeypatch.setenv("USER_POOL_CLIENT_ID", ids["user_pool_client_id"])
     monkeypatch.setenv("JWKS_URL", f"{aws}/{ids['user_pool_id']}/.well-known/jwks.json")
     monkeypatch.delenv("JWT_ISSUER", raising=False)
-    clients.reset()
+    reset()
     monkeypatch.setattr(auth, "_jwks", auth._Jwks())  # no keys cached by an earlier test
     identity = StaffIdentity(clients.client("cognito-idp"), ids["user_pool_id"], ids["user_pool_client_id"])
     identity.create_user("wang.li", PASSWORD, ["service", "sales"], "wang.li@example.com", "王丽")
@@ -175,7 +176,7 @@ def test_garbage_is_refused(pool, garbage):
 
 def test_an_unreachable_key_set_refuses_rather_than_fails(token, monkeypatch):
     monkeypatch.setenv("JWKS_URL", "http://127.0.0.1:9/nowhere/.well-known/jwks.json")
-    clients.reset()
+    reset()
     assert refused(token)
 
 
@@ -209,6 +210,10 @@ def test_a_rotated_key_is_found_by_the_refetch_on_an_unknown_kid(token, moto_key
 
 def test_unauthenticated_is_a_domain_error():
     assert issubclass(Unauthenticated, DomainError)
+
+
+def test_the_authorizers_refusal_is_unauthenticated_and_says_exactly_unauthorized():
+    assert issubclass(auth.Unauthorized, Unauthenticated) and str(auth.Unauthorized()) == "Unauthorized"
 
 
 # --- current_actor and a Chalice app with the built-in authorizer ---------------------------

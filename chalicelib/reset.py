@@ -1,0 +1,14 @@
+"""Forget what this process built from its environment: clients, settings, adapters, staff profiles.
+
+For the tests and the local runner, which change the environment; a Lambda process never does.
+"""
+from __future__ import annotations
+
+from chalicelib import auth, clients, config, wiring
+
+
+def reset() -> None:
+    clients.forget()
+    config.settings.cache_clear()
+    wiring.adapters.cache_clear()
+    auth.staff_records.forget()
