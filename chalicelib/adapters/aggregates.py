@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from chalicelib.adapters import keys
-from chalicelib.adapters.dynamo import cancellation_codes, from_item, shard, to_item
+from chalicelib.adapters.dynamo import cancellation_codes, query_all, shard, to_item
 from chalicelib.domain.stats import Counters, Key
 from chalicelib.resources import SHARDS
 
@@ -66,17 +66,8 @@ class StatsStore:
         return totals
 
     def _rows(self, partition: str) -> list[dict[str, Any]]:
-        rows, start = [], None
-        while True:
-            kwargs = {"TableName": self._table, "KeyConditionExpression": "pk = :pk",
-                      "ExpressionAttributeValues": to_item({":pk": partition})}
-            if start:
-                kwargs["ExclusiveStartKey"] = start
-            page = self._client.query(**kwargs)
-            rows += [from_item(i) for i in page["Items"]]
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                return rows
+        return query_all(self._client, TableName=self._table, KeyConditionExpression="pk = :pk",
+                         ExpressionAttributeValues=to_item({":pk": partition}))
 
     def _add(self, partition: str, sk: str, change: Counters) -> dict[str, Any]:
         change = Counter({name: n for name, n in change.items() if n})

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters import keys
-from chalicelib.adapters.dynamo import from_item, iso, parse_time, to_item
+from chalicelib.adapters.dynamo import from_item, iso, parse_time, query_all, to_item
 from chalicelib.adapters.outbox import outbox_items
 from chalicelib.domain.deliveries import Notification
 from chalicelib.domain.clusters import Alert, Member
@@ -70,13 +70,7 @@ class ClusterStore:
         return True
 
     def _query(self, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
-        items, start = [], None
-        while True:
-            page = self._client.query(TableName=self._table, **kwargs, **({"ExclusiveStartKey": start} if start else {}))
-            items += [from_item(i) for i in page["Items"]]
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                return items
+        return query_all(self._client, TableName=self._table, **kwargs)
 
 
 def _item(alert: Alert) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from chalicelib.adapters import keys
 from chalicelib.adapters.outbox import outbox_items
 from chalicelib.domain.deliveries import Delivery
 from chalicelib.idempotency import IdempotencyRecord
+from chalicelib.adapters.dynamo import batch_get, query_all
 from chalicelib.adapters.dynamo import cancellation_codes, from_item, iso, parse_time, plain, shard, to_item
 from chalicelib.domain.errors import ConcurrentChange, IdempotencyKeyReused, PhotoTaken
 from chalicelib.domain.model import (
@@ -109,17 +110,9 @@ class ComplaintRepository:
 
     def get_many(self, complaint_ids: list[str]) -> list[Complaint]:
         """Several complaints by id (unknown ids are left out), in the order asked."""
-        found: dict[str, Complaint] = {}
-        wanted = list(dict.fromkeys(complaint_ids))
-        for start in range(0, len(wanted), 100):
-            request = {self._table: {"Keys": [to_item({"pk": complaint_pk(i), "sk": META}) for i in wanted[start:start + 100]]}}
-            while request:
-                response = self._client.batch_get_item(RequestItems=request)
-                for item in response["Responses"].get(self._table, []):
-                    complaint = complaint_from_item(from_item(item))
-                    found[complaint.id] = complaint
-                request = response.get("UnprocessedKeys") or None
-        return [found[i] for i in wanted if i in found]
+        items = batch_get(self._client, self._table, [(complaint_pk(i), META) for i in complaint_ids])
+        found = {c.id: c for c in map(complaint_from_item, items)}
+        return [found[i] for i in dict.fromkeys(complaint_ids) if i in found]
 
     def idempotency_record(self, key: str) -> IdempotencyRecord | None:
         """The record of a scoped Idempotency-Key ("public#<key>", "action#<user>#<key>"), if it was used."""
@@ -166,18 +159,10 @@ class ComplaintRepository:
         return {"Put": put}
 
     def _query_partition(self, complaint_id: str, prefix: str) -> list[dict[str, Any]]:
-        items, start = [], None
-        while True:
-            values = {":pk": complaint_pk(complaint_id), ":p": prefix} if prefix else {":pk": complaint_pk(complaint_id)}
-            kwargs = {"TableName": self._table, "ExpressionAttributeValues": to_item(values), "ConsistentRead": True,
-                      "KeyConditionExpression": "pk = :pk AND begins_with(sk, :p)" if prefix else "pk = :pk"}
-            if start:
-                kwargs["ExclusiveStartKey"] = start
-            page = self._client.query(**kwargs)
-            items.extend(from_item(i) for i in page["Items"])
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                return items
+        values = {":pk": complaint_pk(complaint_id), ":p": prefix} if prefix else {":pk": complaint_pk(complaint_id)}
+        return query_all(self._client, TableName=self._table, ExpressionAttributeValues=to_item(values),
+                         ConsistentRead=True,
+                         KeyConditionExpression="pk = :pk AND begins_with(sk, :p)" if prefix else "pk = :pk")
 
 
 def _idempotency_item(record: IdempotencyRecord) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import secrets
 from datetime import datetime
 
 from chalicelib.adapters import keys
-from chalicelib.adapters.dynamo import from_item, to_item
+from chalicelib.adapters.dynamo import batch_get, from_item, query_all, to_item
 from chalicelib.adapters.outbox import OutboxKey, outbox_items
 from chalicelib.domain.deliveries import StaffSync
 from chalicelib.domain.model import DEFAULT_COMPENSATION_LIMIT, Role, StaffMember
@@ -55,7 +55,7 @@ class StaffDirectory:
         """Every staff member, ordered by username: the role lists, then their profiles."""
         usernames = sorted({u for role in Role for u in self.usernames_with_role(role)}
                            | set(self._listed(keys.INACTIVE_LIST)))
-        items = self._batch_get([(keys.staff(u), keys.PROFILE) for u in usernames])
+        items = batch_get(self._client, self._table, [(keys.staff(u), keys.PROFILE) for u in usernames])
         return sorted((_staff_from_item(i) for i in items), key=lambda m: m.username)
 
     def usernames_with_role(self, role: Role) -> list[str]:
@@ -105,13 +105,8 @@ class StaffDirectory:
         if not lookups:
             return {}
         wanted = {kind: _lookup_key(*ref) for kind, ref in lookups.items()}
-        pending = {self._table: {
-            "Keys": [to_item({"pk": pk, "sk": sk}) for pk, sk in set(wanted.values())], "ConsistentRead": True}}
-        found = {}
-        while pending:  # a throttled read answers some keys as unprocessed: ask again, never misroute
-            response = self._client.batch_get_item(RequestItems=pending)
-            found.update({(i["pk"], i["sk"]): i for i in map(from_item, response["Responses"].get(self._table, []))})
-            pending = response.get("UnprocessedKeys") or {}
+        items = batch_get(self._client, self._table, list(wanted.values()), consistent=True)  # never misroute
+        found = {(i["pk"], i["sk"]): i for i in items}
         return {kind: Route(found[key].get("territory"), found[key].get("salesperson"))
                 for kind, key in wanted.items() if key in found}
 
@@ -121,25 +116,8 @@ class StaffDirectory:
         return from_item(response["Item"]) if "Item" in response else None
 
     def _query(self, pk: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        request = {"TableName": self._table, "KeyConditionExpression": "pk = :pk",
-                   "ExpressionAttributeValues": to_item({":pk": pk})}
-        while True:
-            page = self._client.query(**request)
-            items += [from_item(i) for i in page["Items"]]
-            if "LastEvaluatedKey" not in page:
-                return items
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-    def _batch_get(self, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        for start in range(0, len(keys), 100):
-            pending = {self._table: {"Keys": [to_item({"pk": pk, "sk": sk}) for pk, sk in keys[start:start + 100]]}}
-            while pending:
-                response = self._client.batch_get_item(RequestItems=pending)
-                items += [from_item(i) for i in response["Responses"].get(self._table, [])]
-                pending = response.get("UnprocessedKeys") or {}
-        return items
+        return query_all(self._client, TableName=self._table, KeyConditionExpression="pk = :pk",
+                         ExpressionAttributeValues=to_item({":pk": pk}))
 
     def _put(self, item: dict[str, Any]) -> dict[str, Any]:
         return {"Put": {"TableName": self._table, "Item": to_item(item)}}

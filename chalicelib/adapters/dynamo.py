@@ -64,3 +64,29 @@ def cancellation_codes(error: Exception) -> list[str]:
     """The per-item reasons of a cancelled transaction ('None' where an item was fine)."""
     reasons = getattr(error, "response", {}).get("CancellationReasons", [])
     return [r.get("Code", "None") for r in reasons]
+
+
+def query_all(client: Any, **request: Any) -> list[dict[str, Any]]:
+    """Every item a Query matches, page after page, as plain values."""
+    items: list[dict[str, Any]] = []
+    while True:
+        page = client.query(**request)
+        items += [from_item(i) for i in page["Items"]]
+        if "LastEvaluatedKey" not in page:
+            return items
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def batch_get(client: Any, table: str, keys: list[tuple[str, str]], consistent: bool = False) -> list[dict[str, Any]]:
+    """The items of `keys` (pk, sk) that exist, 100 keys a request; keys a throttled read leaves
+    unprocessed are asked for again, so none is missed."""
+    items: list[dict[str, Any]] = []
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), 100):
+        pending = {table: {"Keys": [to_item({"pk": pk, "sk": sk}) for pk, sk in unique[start:start + 100]],
+                           "ConsistentRead": consistent}}
+        while pending:
+            response = client.batch_get_item(RequestItems=pending)
+            items += [from_item(i) for i in response["Responses"].get(table, [])]
+            pending = response.get("UnprocessedKeys") or {}
+    return items
