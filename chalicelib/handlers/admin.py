@@ -1,14 +1,16 @@
 """Admin endpoints: staff members and territories (admin, manager), personal-data erasure (admin)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, Callable
 
 from chalice import Blueprint
 
 from chalicelib.api import models
 from chalicelib.api.errors import NotFound, parse_body
 from chalicelib.auth import current_actor
+from chalicelib.domain.model import Actor
 from chalicelib.handlers.authorizer import staff_token
 from chalicelib.handlers.http import endpoint, json_response, lang, now
 from chalicelib.wiring import adapters
@@ -30,62 +32,69 @@ def _found(result: dict[str, Any] | None) -> Any:
     return json_response(result)
 
 
-@bp.route("/api/v1/admin/staff", methods=["GET"], authorizer=staff_token)
-@api
-def list_staff():
-    return json_response(_service().list_staff(current_actor(bp.current_request), adapters()))
+@dataclass(frozen=True)
+class _Records:
+    """One kind of maintained record and its list, get and put routes. The models are named, not held:
+    `models` imports the staff models when the first admin request asks for one."""
+
+    plural: str  # /api/v1/admin/<plural>
+    key: str  # /api/v1/admin/<plural>/{<key>}, the one field of the key model
+    key_model: str
+    body_model: str
+    list: Callable[[ModuleType, Actor], Any]
+    get: Callable[[ModuleType, str, Actor], Any]
+    put: Callable[[ModuleType, str, Any, Actor], Any]
 
 
-@bp.route("/api/v1/admin/staff/{username}", methods=["GET"], authorizer=staff_token)
-@api
-def get_staff(username):
-    request = bp.current_request
-    key = models.parse_query(models.StaffKey, {"username": username}, lang(request))
-    return _found(_service().get_staff(key.username, current_actor(request), adapters()))
+STAFF = _Records("staff", "username", "StaffKey", "StaffIn",
+                 list=lambda admin, actor: admin.list_staff(actor, adapters()),
+                 get=lambda admin, username, actor: admin.get_staff(username, actor, adapters()),
+                 put=lambda admin, username, body, actor: admin.put_staff(username, body, actor, adapters(), now()))
+TERRITORIES = _Records("territories", "code", "TerritoryKey", "TerritoryIn",
+                       list=lambda admin, actor: admin.list_territories(actor, adapters()),
+                       get=lambda admin, code, actor: admin.get_territory(code, actor, adapters()),
+                       put=lambda admin, code, body, actor: admin.put_territory(code, body, actor, adapters()))
 
 
-@bp.route("/api/v1/admin/staff/{username}", methods=["PUT"], authorizer=staff_token)
-@api
-def put_staff(username):
-    request = bp.current_request
-    admin = _service()
-    actor = admin.require_maintainer(current_actor(request))
-    key = models.parse_query(models.StaffKey, {"username": username}, lang(request))
-    body = parse_body(models.StaffIn, request.raw_body, lang(request))
-    return json_response(admin.put_staff(key.username, body, actor, adapters(), now()))
+def _key(records: _Records, path: dict[str, str]) -> str:
+    parsed = models.parse_query(getattr(models, records.key_model), path, lang(bp.current_request))
+    return getattr(parsed, records.key)
+
+
+def _routes(records: _Records) -> None:
+    collection = f"/api/v1/admin/{records.plural}"
+    one = f"{collection}/{{{records.key}}}"
+
+    @bp.route(collection, methods=["GET"], authorizer=staff_token, name=f"list_{records.plural}")
+    @api
+    def list_records():
+        return json_response(records.list(_service(), current_actor(bp.current_request)))
+
+    @bp.route(one, methods=["GET"], authorizer=staff_token, name=f"get_{records.plural}")
+    @api
+    def get_record(**path):
+        return _found(records.get(_service(), _key(records, path), current_actor(bp.current_request)))
+
+    @bp.route(one, methods=["PUT"], authorizer=staff_token, name=f"put_{records.plural}")
+    @api
+    def put_record(**path):
+        request = bp.current_request
+        admin = _service()
+        actor = admin.require_maintainer(current_actor(request))  # before the body: 403 whatever was sent
+        key = _key(records, path)
+        body = parse_body(getattr(models, records.body_model), request.raw_body, lang(request))
+        return json_response(records.put(admin, key, body, actor))
+
+
+for _kind in (STAFF, TERRITORIES):
+    _routes(_kind)
 
 
 @bp.route("/api/v1/admin/staff/{username}/deactivate", methods=["POST"], authorizer=staff_token)
 @api
 def deactivate_staff(username):
-    request = bp.current_request
-    key = models.parse_query(models.StaffKey, {"username": username}, lang(request))
-    return _found(_service().deactivate_staff(key.username, current_actor(request), adapters(), now()))
-
-
-@bp.route("/api/v1/admin/territories", methods=["GET"], authorizer=staff_token)
-@api
-def list_territories():
-    return json_response(_service().list_territories(current_actor(bp.current_request), adapters()))
-
-
-@bp.route("/api/v1/admin/territories/{code}", methods=["GET"], authorizer=staff_token)
-@api
-def get_territory(code):
-    request = bp.current_request
-    key = models.parse_query(models.TerritoryKey, {"code": code}, lang(request))
-    return _found(_service().get_territory(key.code, current_actor(request), adapters()))
-
-
-@bp.route("/api/v1/admin/territories/{code}", methods=["PUT"], authorizer=staff_token)
-@api
-def put_territory(code):
-    request = bp.current_request
-    admin = _service()
-    actor = admin.require_maintainer(current_actor(request))
-    key = models.parse_query(models.TerritoryKey, {"code": code}, lang(request))
-    body = parse_body(models.TerritoryIn, request.raw_body, lang(request))
-    return json_response(admin.put_territory(key.code, body, actor, adapters()))
+    key = _key(STAFF, {"username": username})
+    return _found(_service().deactivate_staff(key, current_actor(bp.current_request), adapters(), now()))
 
 
 @bp.route("/api/v1/admin/complaints/{complaint_id}/erase", methods=["POST"], authorizer=staff_token)

@@ -36,8 +36,8 @@ def put_staff(username: str, body: StaffIn, actor: Actor, a: Adapters, now: date
     and the log-in and subscriptions are then made to match it, at once if AWS answers, else by the
     stream or the sweeper until done. A change of roles or password (or a reactivation) makes the
     member's earlier tokens invalid (`tokens_valid_after`), so their old powers go with it.
+    `actor` has passed `require_maintainer`: the handler asks before it parses the body.
     """
-    require_maintainer(actor)
     old = a.directory.staff(username)
     member = StaffMember(username, body.name, frozenset(body.roles), body.phone, body.email,
                          list(body.territories), money(body.compensation_limit),
@@ -128,9 +128,8 @@ def put_territory(code: str, body: TerritoryIn, actor: Actor, a: Adapters) -> di
 
     A place already served by another territory is refused (move it there first). The
     salespeople's own territory lists follow the change. Complaints already assigned stay
-    with whom they are assigned to.
+    with whom they are assigned to. `actor` has passed `require_maintainer` (the handler asks first).
     """
-    require_maintainer(actor)
     if body.salesperson:
         member = a.directory.staff(body.salesperson)
         if member is None or Role.SALES not in member.roles:

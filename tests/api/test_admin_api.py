@@ -53,6 +53,11 @@ def test_only_managers_and_admins_may_see_or_change_staff_and_territories(api):
         assert api.call("GET", "/api/v1/admin/territories", user=user).status_code == 403
 
 
+def test_a_non_maintainer_is_refused_before_the_body_is_read(api):
+    for path in ("staff/new.hire", "territories/HN-CS", "staff/NOT A NAME!"):
+        assert put(api, path, {"name": ""}, user="sales_cs").status_code == 403
+
+
 def test_without_a_token_the_admin_endpoints_are_closed(api):
     assert api.call("GET", "/api/v1/admin/staff").status_code == 401
 
