@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable
 from chalicelib.adapters import outbox
 from chalicelib.adapters.outbox import Claimed, OutboxKey, new_outbox_keys
 from chalicelib.domain.deliveries import Notification, StaffSync
-from chalicelib.wiring import Adapters
+from chalicelib.services.ports import DeliveryNeeds
 
 log = logging.getLogger(__name__)
 SWEEP_AFTER = timedelta(minutes=2)
@@ -27,7 +27,7 @@ COMPLETE_ATTEMPTS = 4  # each one already retried by botocore (chalicelib/client
 COMPLETE_BACKOFF = 0.2  # seconds, doubling: at most ~1.4 s of sleep, far below the 60 s lease
 
 
-def deliver(key: OutboxKey, a: Adapters, now: datetime, clock: Callable[[], datetime] | None = None) -> bool:
+def deliver(key: OutboxKey, a: DeliveryNeeds, now: datetime, clock: Callable[[], datetime] | None = None) -> bool:
     """Carry out one outbox item; False if it was already done or is being done elsewhere.
 
     `clock` tells the time of each step (the claim, the check before the call, the completion);
@@ -62,7 +62,7 @@ def min_lease_left() -> timedelta:
     return outbox.LEASE / 3
 
 
-def _complete(key: OutboxKey, token: str, a: Adapters, clock: Callable[[], datetime], result: str) -> bool:
+def _complete(key: OutboxKey, token: str, a: DeliveryNeeds, clock: Callable[[], datetime], result: str) -> bool:
     """Mark a carried-out item done, trying harder than one call: if this fails, the item is carried out
     again once its lease runs out (a second SMS and e-mail). The retries stay well within the lease.
     False when the lease had passed to another delivery, which carries the item out (or did) itself."""
@@ -82,7 +82,7 @@ def _complete(key: OutboxKey, token: str, a: Adapters, clock: Callable[[], datet
     return False
 
 
-def deliver_stream(records: Iterable[dict[str, Any]], a: Adapters, now: datetime) -> int:
+def deliver_stream(records: Iterable[dict[str, Any]], a: DeliveryNeeds, now: datetime) -> int:
     """Deliver the outbox items a stream batch inserted; raises after trying all if any failed."""
     failures, delivered, clock = [], 0, running_clock(now)
     for key in new_outbox_keys(records):
@@ -96,12 +96,12 @@ def deliver_stream(records: Iterable[dict[str, Any]], a: Adapters, now: datetime
     return delivered
 
 
-def sweep(a: Adapters, now: datetime) -> int:
+def sweep(a: DeliveryNeeds, now: datetime) -> int:
     """Deliver items left pending (failed deliveries, a stream that gave up)."""
     return deliver_pending(a, now, older_than=now - SWEEP_AFTER)
 
 
-def deliver_pending(a: Adapters, now: datetime, older_than: datetime | None = None) -> int:
+def deliver_pending(a: DeliveryNeeds, now: datetime, older_than: datetime | None = None) -> int:
     """Deliver every pending item created before `older_than` (default: all up to now)."""
     delivered, clock = 0, running_clock(now)
     for key in a.outbox.pending(older_than or now + timedelta(seconds=1)):
@@ -112,7 +112,7 @@ def deliver_pending(a: Adapters, now: datetime, older_than: datetime | None = No
     return delivered
 
 
-def _carry_out(item: Claimed, a: Adapters) -> str:
+def _carry_out(item: Claimed, a: DeliveryNeeds) -> str:
     delivery = item.delivery
     if isinstance(delivery, Notification):
         return a.notifier.publish(delivery.recipient, delivery.event, item.owner, delivery.text)

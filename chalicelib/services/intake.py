@@ -15,7 +15,7 @@ from chalicelib.domain.labels import PUBLIC_STEP
 from chalicelib.domain.model import Clock, Complaint
 from chalicelib.idempotency import IdempotencyRecord, Retry
 from chalicelib.services.effects import deliveries_for
-from chalicelib.wiring import Adapters
+from chalicelib.services.ports import IntakeNeeds
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,14 +26,14 @@ class Submission:
     retry: Retry | None  # the Idempotency-Key, scoped by the caller ("public", "staff:<username>")
 
 
-def submit(sub: Submission, a: Adapters, now: datetime) -> dict[str, Any]:
+def submit(sub: Submission, a: IntakeNeeds, now: datetime) -> dict[str, Any]:
     """Store the complaint once and answer its receipt; a retry with the same key gets the same receipt
     (also when its photos were erased since, or a concurrent twin stored it first)."""
     return idempotency.once(sub.retry, a.complaints, lambda: _record(sub, a, now),
                             lambda earlier: _replay(earlier, sub, a), repeats=(IdempotencyKeyReused, RuleViolation))
 
 
-def _record(sub: Submission, a: Adapters, now: datetime) -> dict[str, Any]:
+def _record(sub: Submission, a: IntakeNeeds, now: datetime) -> dict[str, Any]:
     photos = _check_photos(sub.upload_ids, a)
     complaint_id = access.new_complaint_id(now)
     key = sub.retry.key if sub.retry else None
@@ -53,7 +53,7 @@ def _record(sub: Submission, a: Adapters, now: datetime) -> dict[str, Any]:
     return receipt
 
 
-def _replay(earlier: IdempotencyRecord, sub: Submission, a: Adapters) -> dict[str, Any]:
+def _replay(earlier: IdempotencyRecord, sub: Submission, a: IntakeNeeds) -> dict[str, Any]:
     """The first attempt's receipt, with its access code derived again from the key (never stored)."""
     receipt = dict(earlier.receipt or {})
     receipt["access_code"] = access.new_access_code(
@@ -61,7 +61,7 @@ def _replay(earlier: IdempotencyRecord, sub: Submission, a: Adapters) -> dict[st
     return receipt
 
 
-def _check_photos(upload_ids: list[str], a: Adapters) -> list[str]:
+def _check_photos(upload_ids: list[str], a: IntakeNeeds) -> list[str]:
     keys = []
     for n, upload_id in enumerate(upload_ids):
         try:

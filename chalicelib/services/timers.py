@@ -8,12 +8,12 @@ from chalicelib.domain import deadlines
 from chalicelib.domain.errors import ConcurrentChange
 from chalicelib.domain.model import Clock
 from chalicelib.services.effects import deliveries_for
-from chalicelib.wiring import Adapters
+from chalicelib.services.ports import TimerNeeds
 
 ATTEMPTS = 5
 
 
-def on_timer(payload: dict[str, Any], a: Adapters) -> list[str]:
+def on_timer(payload: dict[str, Any], a: TimerNeeds) -> list[str]:
     """Handle one firing. A stale or repeated firing changes nothing (the domain re-checks the state)."""
     now = datetime.fromisoformat(payload["scheduled_time"].replace("Z", "+00:00"))
     clock = Clock(payload["clock"])

@@ -1,0 +1,114 @@
+"""What the use cases need from storage and AWS, as small protocols.
+
+The services are typed against these, not against the concrete adapters: `wiring.Adapters` (the
+real ones on DynamoDB, SNS, Scheduler, S3) satisfies them in AWS and on the local stack, and the
+hand-written fakes of tests/services/fakes.py satisfy them in memory, so a use case tests in
+milliseconds.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol, Sequence
+
+from chalicelib.adapters.outbox import Claimed, OutboxKey
+from chalicelib.domain.deliveries import Delivery
+from chalicelib.domain.model import Complaint, HistoryEntry, Role, StaffMember
+from chalicelib.domain.routing import Route
+from chalicelib.idempotency import IdempotencyRecord
+
+
+class ComplaintStore(Protocol):
+    def add(self, complaint: Complaint, deliveries: Sequence[Delivery], now: datetime,
+            idempotency: IdempotencyRecord | None = None) -> None: ...
+
+    def save(self, complaint: Complaint, deliveries: Sequence[Delivery], now: datetime,
+             idempotency: IdempotencyRecord | None = None) -> None: ...
+
+    def get(self, complaint_id: str) -> Complaint | None: ...
+
+    def history(self, complaint_id: str) -> list[HistoryEntry]: ...
+
+    def idempotency_record(self, key: str) -> IdempotencyRecord | None: ...
+
+
+class Directory(Protocol):
+    def staff(self, username: str) -> StaffMember | None: ...
+
+    def usernames_with_role(self, role: Role) -> list[str]: ...
+
+    def find_routes(self, lookups: dict[str, tuple[str, str]]) -> dict[str, Route]: ...
+
+
+class Photos(Protocol):
+    def check(self, upload_id: str) -> str: ...
+
+    def view_url(self, key: str, expires_in: int = 900) -> str: ...
+
+
+class Publisher(Protocol):
+    def publish(self, recipient: str, event: str, complaint_id: str, text: str) -> str: ...
+
+
+class Schedules(Protocol):
+    def sync(self, complaint_id: str, clock: str, at: datetime | None) -> None: ...
+
+
+class Outbox(Protocol):
+    def claim(self, key: OutboxKey, now: datetime) -> Claimed | None: ...
+
+    def complete(self, key: OutboxKey, token: str, now: datetime, result: str) -> bool: ...
+
+    def release(self, key: OutboxKey, token: str, error: str) -> None: ...
+
+    def pending(self, older_than: datetime, limit: int = 100) -> list[OutboxKey]: ...
+
+
+class Secrets(Protocol):
+    @property
+    def access_code_secret(self) -> str: ...
+
+
+class IntakeNeeds(Protocol):
+    """What recording a complaint needs."""
+
+    @property
+    def settings(self) -> Secrets: ...
+    @property
+    def complaints(self) -> ComplaintStore: ...
+    @property
+    def directory(self) -> Directory: ...
+    @property
+    def photos(self) -> Photos: ...
+
+
+class WorkflowNeeds(Protocol):
+    """What acting on a complaint (and showing it to staff) needs."""
+
+    @property
+    def complaints(self) -> ComplaintStore: ...
+    @property
+    def directory(self) -> Directory: ...
+    @property
+    def photos(self) -> Photos: ...
+
+
+class TimerNeeds(Protocol):
+    """What a clock's firing needs."""
+
+    @property
+    def complaints(self) -> ComplaintStore: ...
+    @property
+    def directory(self) -> Directory: ...
+
+
+class DeliveryNeeds(Protocol):
+    """What carrying out notifications and schedules needs (a staff sync also needs the staff adapters)."""
+
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def notifier(self) -> Publisher: ...
+    @property
+    def timers(self) -> Schedules: ...
+    @property
+    def complaints(self) -> ComplaintStore: ...
