@@ -85,23 +85,6 @@ def resume_clock(complaint: Complaint, clock: Clock, now: datetime, policy: Dead
     complaint.cause(Schedule(clock, max(_firing(deadline, complaint, policy), now)))
 
 
-def rescale(complaint: Complaint, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY, *,
-            previous: Severity) -> None:
-    """The severity changed from `previous` (a `Deadline` keeps neither start nor duration): running and
-    paused clocks get the new allowance less the time used; one already over its new limit fires at once."""
-    now = _utc(now)
-    for deadline in complaint.deadlines.values():
-        if deadline.clock is Clock.CALLBACK or deadline.stopped_at is not None or deadline.breached:
-            continue
-        change = policy.duration(deadline.clock, complaint.severity) - policy.duration(deadline.clock, previous)
-        if deadline.due_at is None:  # paused: only the time left changes, no schedule while paused
-            deadline.remaining_seconds = (deadline.remaining_seconds or 0) + change.total_seconds()
-            continue
-        deadline.due_at += change
-        deadline.warned = deadline.warned and _warn_time(deadline, complaint, policy) <= now
-        complaint.cause(Schedule(deadline.clock, max(_firing(deadline, complaint, policy), now)))
-
-
 def next_firing(deadline: Deadline, duration: timedelta, policy: DeadlinePolicy = DEFAULT_POLICY) -> datetime:
     """When a running clock of `duration` should fire next: its warning point until it warned, then its due time."""
     return deadline.due_at if deadline.warned else deadline.due_at - duration * policy.warn_before
