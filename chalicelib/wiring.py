@@ -9,6 +9,7 @@ from chalicelib.adapters.attempts import AttemptCounter
 from chalicelib.adapters.clusters import ClusterStore
 from chalicelib.adapters.complaints import ComplaintRepository
 from chalicelib.adapters.directory import StaffDirectory
+from chalicelib.adapters.exports import ExportStore
 from chalicelib.adapters.identity import StaffIdentity
 from chalicelib.adapters.notifier import Notifier
 from chalicelib.adapters.outbox import OutboxStore
@@ -33,6 +34,7 @@ class Adapters:
     stats: StatsStore
     clusters: ClusterStore
     attempts: AttemptCounter
+    exports: ExportStore
 
 
 @lru_cache(maxsize=1)
@@ -52,4 +54,5 @@ def adapters() -> Adapters:
         stats=StatsStore(dynamodb, s.table_name),
         clusters=ClusterStore(dynamodb, s.table_name),
         attempts=AttemptCounter(dynamodb, s.table_name),
+        exports=ExportStore(client("s3"), s.bucket_name),
     )

@@ -6,6 +6,7 @@ first time one is asked for: the public routes, and so most cold starts, never d
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -15,8 +16,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, 
 from pydantic_core import PydanticCustomError
 
 from chalicelib.api import errors
-from chalicelib.api.models import ComplaintIn, Email, Line, Model, Phone, Shown, Text
-from chalicelib.domain.model import SHANGHAI, Category, Channel, HandlingType, Role, Severity, Status
+from chalicelib.api.fields import ComplaintIn, Email, Line, Model, Phone, Shown, Text
+from chalicelib.domain import commands
+from chalicelib.domain.model import (
+    DEFAULT_COMPENSATION_LIMIT, SHANGHAI, Category, Channel, HandlingType, Role, Severity, Status,
+)
 from chalicelib.domain.stats import DIMENSIONS
 
 __all__ = [  # what chalicelib.api.models hands out from here
@@ -67,22 +71,30 @@ class FireIn(Model):
 
 # --- workflow actions: one model per action, told apart by "action" --------------------------
 
-class Assign(Model):
+class Action(Model):
+    """The body of one workflow action; `to_command` is where it becomes the domain's command."""
+
+    def to_command(self) -> commands.Command:
+        kind = commands.COMMANDS[self.action]  # type: ignore[attr-defined]
+        return kind(**{f.name: getattr(self, f.name) for f in dataclasses.fields(kind)})
+
+
+class Assign(Action):
     action: Literal["assign"]
     assignee: Annotated[str, Field(min_length=1, max_length=128), Shown]
 
 
-class Contact(Model):
+class Contact(Action):
     action: Literal["contact"]
     note: Text | None = None
 
 
-class CloseUnsubstantiated(Model):
+class CloseUnsubstantiated(Action):
     action: Literal["close_unsubstantiated"]
     explanation: Text
 
 
-class SubmitFeedbackForm(Model):
+class SubmitFeedbackForm(Action):
     action: Literal["submit_feedback_form"]
     investigation: Text
     sample_provided: bool
@@ -91,7 +103,7 @@ class SubmitFeedbackForm(Model):
     requested_amount: Amount | None = None
 
 
-class RecordQcResult(Model):
+class RecordQcResult(Action):
     action: Literal["record_qc_result"]
     investigation_result: Text
     cause_analysis: Text
@@ -101,7 +113,7 @@ class RecordQcResult(Model):
     company_at_fault: bool
 
 
-class ProposeHandling(Model):
+class ProposeHandling(Action):
     action: Literal["propose_handling"]
     type: HandlingType
     amount: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)] | None = Field(
@@ -117,39 +129,39 @@ class ProposeHandling(Model):
         return amount
 
 
-class Approve(Model):
+class Approve(Action):
     action: Literal["approve"]
     note: Text | None = None
 
 
-class Decline(Model):
+class Decline(Action):
     action: Literal["decline"]
     note: Text
 
 
-class NotifyCustomer(Model):
+class NotifyCustomer(Action):
     action: Literal["notify_customer"]
     via: Literal["phone", "sms", "letter", "visit"]
     note: Text | None = None
 
 
-class RecordSatisfaction(Model):
+class RecordSatisfaction(Action):
     action: Literal["record_satisfaction"]
     rating: Annotated[int, Field(ge=1, le=5)]
     comment: Text | None = None
 
 
-class Close(Model):
+class Close(Action):
     action: Literal["close"]
     note: Text | None = None
 
 
-class Reopen(Model):
+class Reopen(Action):
     action: Literal["reopen"]
     reason: Text
 
 
-class Escalate(Model):
+class Escalate(Action):
     action: Literal["escalate"]
     note: Text | None = None
 
@@ -277,7 +289,7 @@ class StaffIn(Model):
     roles: Annotated[list[Role], Field(min_length=1, max_length=6), AfterValidator(_unique_items)]
     territories: Annotated[list[Annotated[TerritoryCode, AfterValidator(_upper_code)]], Field(max_length=20),
                            AfterValidator(_unique_items)] = []
-    compensation_limit: Amount = Decimal("200.00")
+    compensation_limit: Amount = DEFAULT_COMPENSATION_LIMIT
     password: Annotated[str, Field(max_length=256), AfterValidator(_password)] | None = None
 
 

@@ -185,7 +185,7 @@ def _breach_text(c: Complaint, d: Deadline) -> str:
 
 def _callback_text(c: Complaint) -> str:
     """The salesperson makes the call, so whom to call and what was agreed are in the text."""
-    agreed = zh(HANDLING, (c.handling or {}).get("type")) or "-"
-    note = (c.handling or {}).get("note") or ""
+    agreed = zh(HANDLING, c.handling.type if c.handling else None) or "-"
+    note = (c.handling.note if c.handling else None) or ""
     return (f"【投诉处理】请回访投诉 {c.id}: 顾客 {c.customer.name} {c.customer.phone}, "
             f"约定处理: {agreed} {note}".rstrip() + "。请记录顾客满意度。")

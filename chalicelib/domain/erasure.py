@@ -14,6 +14,7 @@ any separators between its digits (spaces, dots, dashes, slashes, parentheses, a
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from datetime import datetime
@@ -31,7 +32,8 @@ _SEP = r"[\s.\-/()\u2010-\u2015\u00b7\u30fb]{0,3}"
 
 
 class Redactor:
-    """Replaces a customer's name, phone (in any common spelling), e-mail and address in nested values."""
+    """Replaces a customer's name, phone (in any common spelling), e-mail and address in nested values
+    (maps and lists of stored items, the value objects of a complaint)."""
 
     def __init__(self, customer: Customer):
         needles = [v for v in (customer.email, customer.address) if v and v != ERASED]
@@ -55,6 +57,10 @@ class Redactor:
             return {k: self(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(self(v) for v in value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return dataclasses.replace(value, **{f.name: self(getattr(value, f.name)) for f in dataclasses.fields(value)})
         return value
 
     def _text(self, text: str) -> str:

@@ -220,6 +220,93 @@ class Unschedule:
 Effect = Notify | Schedule | Unschedule
 
 
+# --- the records of a complaint's handling: value objects, stored as maps of these fields -------
+
+@dataclass(frozen=True, kw_only=True)
+class FeedbackForm:
+    """The salesperson's investigation (顾客意见信息反馈表) and what the customer asks for."""
+
+    investigation: str
+    sample_provided: bool
+    certificate_provided: bool
+    customer_request: str
+    requested_amount: Decimal | None = None
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class QcResult:
+    """The quality department's finding."""
+
+    investigation_result: str
+    cause_analysis: str
+    responsible_department: str
+    corrective_actions: str
+    preventive_actions: str
+    company_at_fault: bool
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Handling:
+    """What is done for the customer. `approval_reasons` says why leadership must approve it (empty: it
+    need not); a complaint closed as unsubstantiated has an explanation and `substantiated` False."""
+
+    type: HandlingType
+    amount: Decimal | None = None
+    note: str | None = None
+    substantiated: bool | None = None
+    proposed_by: str
+    at: datetime
+    approval_reasons: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Approval:
+    """A leader's decision on a handling that needed one."""
+
+    approved: bool
+    by: str
+    at: datetime
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerNotified:
+    """The customer heard the outcome: how (`via`), and the note or the explanation given."""
+
+    at: datetime
+    by: str
+    via: str
+    note: str | None = None
+    explanation: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Satisfaction:
+    """One callback's rating (1-5) and the customer's words."""
+
+    rating: int
+    comment: str | None = None
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Escalation:
+    """The last escalation, to tell a double-sent one. `at` is ISO text as first stored (microseconds)."""
+
+    by: str
+    note: str | None = None
+    at: str
+
+    @property
+    def moment(self) -> datetime:
+        return datetime.fromisoformat(self.at)
+
+
 @dataclass
 class Complaint:
     id: str
@@ -240,15 +327,15 @@ class Complaint:
     assignee: str | None = None
     territory: str | None = None
     escalated: bool = False
-    last_escalation: dict[str, Any] | None = None  # by, note, at (ISO): tells a double-sent escalation
+    last_escalation: Escalation | None = None  # tells a double-sent escalation
     deadlines: dict[Clock, Deadline] = field(default_factory=dict)
-    feedback_form: dict[str, Any] | None = None
-    qc_result: dict[str, Any] | None = None
-    handling: dict[str, Any] | None = None
-    approval: dict[str, Any] | None = None
-    customer_notified: dict[str, Any] | None = None
-    satisfaction: dict[str, Any] | None = None
-    callbacks: list[dict[str, Any]] = field(default_factory=list)
+    feedback_form: FeedbackForm | None = None
+    qc_result: QcResult | None = None
+    handling: Handling | None = None
+    approval: Approval | None = None
+    customer_notified: CustomerNotified | None = None
+    satisfaction: Satisfaction | None = None
+    callbacks: list[Satisfaction] = field(default_factory=list)  # every rating, the last one is `satisfaction`
     closed_at: datetime | None = None
     erased: dict[str, Any] | None = None
     version: int = 0
@@ -273,6 +360,9 @@ def money(value: Decimal | str | int) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))
 
 
+DEFAULT_COMPENSATION_LIMIT = Decimal("200.00")  # what a salesperson may grant without approval, unless set otherwise
+
+
 @dataclass
 class StaffMember:
     username: str
@@ -281,6 +371,6 @@ class StaffMember:
     phone: str | None = None
     email: str | None = None
     territories: list[str] = field(default_factory=list)
-    compensation_limit: Decimal = Decimal("200.00")
+    compensation_limit: Decimal = DEFAULT_COMPENSATION_LIMIT
     active: bool = True
     tokens_valid_after: int = 0  # epoch seconds: tokens issued before are refused (roles, password, deactivation)

@@ -29,7 +29,7 @@ def receipt_day(c: Complaint) -> date:
 
 def groups(c: Complaint) -> dict[str, str]:
     """The group of the complaint in each dimension ('-' where it is not known yet)."""
-    department = (c.qc_result or {}).get("responsible_department")
+    department = c.qc_result.responsible_department if c.qc_result else None
     values = {"category": c.category.value, "sku": c.product.sku, "batch": c.product.batch,
               "territory": c.territory, "assignee": c.assignee, "channel": c.channel.value,
               "responsible_department": department}
@@ -42,14 +42,14 @@ def counters(c: Complaint) -> Counters:
     if c.status in OPEN_STATUSES:
         sums["open"] = 1
         sums["overdue"] = int(any(d.breached for d in c.deadlines.values()))
-    told_at = _moment((c.customer_notified or {}).get("at"))
+    told_at = _moment(c.customer_notified.at) if c.customer_notified else None
     if told_at is not None:
         hours = max(0, int((told_at - c.received_at).total_seconds() // 3600))
         sums["told"] = 1
         sums[f"{HOURS_PREFIX}{min(hours, MAX_HOURS)}"] = 1
-    if c.satisfaction and c.satisfaction.get("rating") is not None:
+    if c.satisfaction and c.satisfaction.rating is not None:
         sums["rated"] = 1
-        sums["rating_sum"] = int(c.satisfaction["rating"])
+        sums["rating_sum"] = int(c.satisfaction.rating)
     for clock, name in ((Clock.FIRST_CONTACT, "first_contact"), (Clock.RESOLUTION, "resolution")):
         met = deadline_met(c.deadlines.get(clock))
         if met is not None:

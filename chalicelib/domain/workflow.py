@@ -1,8 +1,9 @@
 """The complaint state machine: which action, by whom, from which status, doing what.
 
-`TRANSITIONS` is the one table a reader scans; `perform` checks a request against it
-(role, assignee, status, in that order) and applies the action's rule, which changes
-the complaint, appends history and records effects. No I/O here.
+`TRANSITIONS` is the one table a reader scans; `perform` checks a command
+(`domain/commands.py`) against it (role, assignee, status, in that order) and applies
+the action's rule, which changes the complaint, appends history and records effects.
+No I/O here.
 """
 from __future__ import annotations
 
@@ -12,15 +13,19 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from chalicelib.domain import deadlines
+from chalicelib.domain.commands import (
+    Approve, Assign, Close, CloseUnsubstantiated, Command, Contact, Decline, Escalate, NotifyCustomer,
+    ProposeHandling, RecordQcResult, RecordSatisfaction, Reopen, SubmitFeedbackForm,
+)
 from chalicelib.domain.errors import AlreadyDone, InvalidTransition, NotAllowed, RuleViolation
 from chalicelib.domain.labels import HANDLING, zh
 from chalicelib.domain.model import (
-    OPEN_STATUSES, Actor, Clock, Complaint, CustomerType, HandlingType, NotificationEvent, Notify, Role,
-    StaffMember, Status, money,
+    DEFAULT_COMPENSATION_LIMIT, OPEN_STATUSES, Actor, Approval, Clock, Complaint, CustomerNotified, CustomerType,
+    Escalation, FeedbackForm, Handling, HandlingType, NotificationEvent, Notify, QcResult, Role, Satisfaction,
+    StaffMember, Status,
 )
 
 S = Status
-DEFAULT_COMPENSATION_LIMIT = Decimal("200.00")
 LOW_RATING = 2
 REPEAT_WINDOW = timedelta(minutes=10)  # the same escalation by the same person within it is a double send
 
@@ -35,7 +40,7 @@ class Context:
     policy: deadlines.DeadlinePolicy = deadlines.DEFAULT_POLICY
 
 
-Rule = Callable[[Complaint, dict[str, Any], Context], None]
+Rule = Callable[[Complaint, Any, Context], None]  # takes the command of its own action
 
 
 @dataclass(frozen=True)
@@ -45,8 +50,11 @@ class Transition:
     rule: Rule
 
 
-def perform(complaint: Complaint, action: str, data: dict[str, Any], ctx: Context) -> None:
-    """Apply `action` to the complaint or raise NotAllowed / InvalidTransition / RuleViolation."""
+def perform(complaint: Complaint, command: Command, ctx: Context) -> None:
+    """Apply the command to the complaint or raise NotAllowed / InvalidTransition / RuleViolation."""
+    if not isinstance(command, Command):
+        raise TypeError(f"perform takes a command, not {type(command).__name__}")
+    action = command.action
     transition = TRANSITIONS[action]
     if not ctx.actor.has_any(*transition.roles):
         raise NotAllowed(f"{action} needs one of the roles {', '.join(sorted(transition.roles))}")
@@ -55,7 +63,7 @@ def perform(complaint: Complaint, action: str, data: dict[str, Any], ctx: Contex
     if complaint.status not in transition.sources:
         raise InvalidTransition(f"{action} is not allowed while the complaint is {complaint.status}",
                                 allowed=allowed_actions(complaint, ctx.actor))
-    transition.rule(complaint, data, ctx)
+    transition.rule(complaint, command, ctx)
 
 
 def allowed_actions(complaint: Complaint, actor: Actor) -> list[str]:
@@ -72,8 +80,8 @@ def _may_touch(complaint: Complaint, actor: Actor, transition: Transition) -> bo
 
 # --- rules -------------------------------------------------------------------------------------
 
-def _assign(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
-    assignee = data["assignee"]
+def _assign(c: Complaint, command: Assign, ctx: Context) -> None:
+    assignee = command.assignee
     if ctx.assignee is None or Role.SALES not in ctx.assignee.roles:
         raise RuleViolation("assignee", "not_a_salesperson")
     if c.assignee == assignee:
@@ -85,33 +93,40 @@ def _assign(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
                    f"{c.customer.phone}, 请尽快联系。", recipient=assignee))
 
 
-def _contact(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
+def _contact(c: Complaint, command: Contact, ctx: Context) -> None:
     deadlines.stop_clock(c, Clock.FIRST_CONTACT, ctx.now)
     deadlines.start_clock(c, Clock.RESOLUTION, ctx.now, ctx.policy)
-    c.record(ctx.now, ctx.actor.username, "contact", S.INVESTIGATING, note=data.get("note"))
+    c.record(ctx.now, ctx.actor.username, "contact", S.INVESTIGATING, note=command.note)
 
 
-def _close_unsubstantiated(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
-    c.handling = {"type": HandlingType.EXPLANATION.value, "note": data["explanation"], "substantiated": False,
-                  "proposed_by": ctx.actor.username, "at": ctx.now}
-    _tell_customer(c, ctx, "close_unsubstantiated", via="phone", explanation=data["explanation"])
+def _close_unsubstantiated(c: Complaint, command: CloseUnsubstantiated, ctx: Context) -> None:
+    c.handling = Handling(type=HandlingType.EXPLANATION, note=command.explanation, substantiated=False,
+                          proposed_by=ctx.actor.username, at=ctx.now)
+    _tell_customer(c, ctx, "close_unsubstantiated", via="phone", explanation=command.explanation)
 
 
-def _submit_feedback_form(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
-    c.feedback_form = {**data, "by": ctx.actor.username, "at": ctx.now}
+def _submit_feedback_form(c: Complaint, command: SubmitFeedbackForm, ctx: Context) -> None:
+    c.feedback_form = FeedbackForm(
+        investigation=command.investigation, sample_provided=command.sample_provided,
+        certificate_provided=command.certificate_provided, customer_request=command.customer_request,
+        requested_amount=command.requested_amount, by=ctx.actor.username, at=ctx.now)
     deadlines.pause_clock(c, Clock.RESOLUTION, ctx.now)
     c.record(ctx.now, ctx.actor.username, "submit_feedback_form", S.QC_PENDING)
-    sample = "有样品" if data.get("sample_provided") else "无样品"
+    sample = "有样品" if command.sample_provided else "无样品"
     c.cause(Notify(NotificationEvent.QC_REQUESTED, f"【投诉处理】投诉 {c.id} 待检测: 产品 {c.product.sku or '-'} "
                    f"批次 {c.product.batch or '-'} 生产日期 {c.product.production_date or '-'}, {sample}。",
                    role=Role.QUALITY))
 
 
-def _record_qc_result(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
-    c.qc_result = {**data, "by": ctx.actor.username, "at": ctx.now}
+def _record_qc_result(c: Complaint, command: RecordQcResult, ctx: Context) -> None:
+    c.qc_result = QcResult(
+        investigation_result=command.investigation_result, cause_analysis=command.cause_analysis,
+        responsible_department=command.responsible_department, corrective_actions=command.corrective_actions,
+        preventive_actions=command.preventive_actions, company_at_fault=command.company_at_fault,
+        by=ctx.actor.username, at=ctx.now)
     deadlines.resume_clock(c, Clock.RESOLUTION, ctx.now, ctx.policy)
     c.record(ctx.now, ctx.actor.username, "record_qc_result", S.QC_DONE,
-             company_at_fault=data.get("company_at_fault"))
+             company_at_fault=command.company_at_fault)
 
 
 def approval_reasons(c: Complaint, handling_type: HandlingType, amount: Decimal | None,
@@ -127,15 +142,14 @@ def approval_reasons(c: Complaint, handling_type: HandlingType, amount: Decimal 
     return reasons
 
 
-def _propose_handling(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
-    kind = HandlingType(data["type"])
-    amount = money(data["amount"]) if data.get("amount") is not None else None
-    if kind is HandlingType.RETURN and c.qc_result and c.qc_result.get("company_at_fault") is False:
+def _propose_handling(c: Complaint, command: ProposeHandling, ctx: Context) -> None:
+    kind, amount = command.type, command.amount
+    if kind is HandlingType.RETURN and c.qc_result and c.qc_result.company_at_fault is False:
         raise RuleViolation("type", "return_refused_not_at_fault")
     limit = ctx.assignee.compensation_limit if ctx.assignee else DEFAULT_COMPENSATION_LIMIT
     reasons = approval_reasons(c, kind, amount, limit)
-    c.handling = {"type": kind.value, "amount": amount, "note": data.get("note"), "proposed_by": ctx.actor.username,
-                  "at": ctx.now, "approval_reasons": reasons}
+    c.handling = Handling(type=kind, amount=amount, note=command.note, proposed_by=ctx.actor.username, at=ctx.now,
+                          approval_reasons=tuple(reasons))
     c.approval = None
     if not reasons:
         c.record(ctx.now, ctx.actor.username, "propose_handling", S.HANDLING_AGREED, type=kind.value, amount=amount)
@@ -148,29 +162,29 @@ def _propose_handling(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
 
 
 def _decide(approved: bool) -> Rule:
-    def rule(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
-        c.approval = {"approved": approved, "by": ctx.actor.username, "at": ctx.now, "note": data.get("note")}
-        action, to = ("approve", S.HANDLING_AGREED) if approved else ("decline", S.QC_DONE)
-        c.record(ctx.now, ctx.actor.username, action, to, note=data.get("note"))
+    def rule(c: Complaint, command: Approve | Decline, ctx: Context) -> None:
+        c.approval = Approval(approved=approved, by=ctx.actor.username, at=ctx.now, note=command.note)
+        to = S.HANDLING_AGREED if approved else S.QC_DONE
+        c.record(ctx.now, ctx.actor.username, command.action, to, note=command.note)
     return rule
 
 
-def _notify_customer(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
-    _tell_customer(c, ctx, "notify_customer", via=data["via"], note=data.get("note"))
+def _notify_customer(c: Complaint, command: NotifyCustomer, ctx: Context) -> None:
+    _tell_customer(c, ctx, "notify_customer", via=command.via, note=command.note)
 
 
 def _tell_customer(c: Complaint, ctx: Context, action: str, **details: Any) -> None:
     """The customer heard the outcome: the resolution clock stops, the callback clock starts."""
-    c.customer_notified = {"at": ctx.now, "by": ctx.actor.username, **details}
+    c.customer_notified = CustomerNotified(at=ctx.now, by=ctx.actor.username, **details)
     deadlines.stop_clock(c, Clock.RESOLUTION, ctx.now)
     deadlines.start_clock(c, Clock.CALLBACK, ctx.now, ctx.policy)
     c.record(ctx.now, ctx.actor.username, action, S.CUSTOMER_NOTIFIED, **details)
 
 
-def _record_satisfaction(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
-    rating = int(data["rating"])
-    c.satisfaction = {"rating": rating, "comment": data.get("comment"), "by": ctx.actor.username, "at": ctx.now}
-    c.callbacks.append(dict(c.satisfaction))
+def _record_satisfaction(c: Complaint, command: RecordSatisfaction, ctx: Context) -> None:
+    rating = command.rating
+    c.satisfaction = Satisfaction(rating=rating, comment=command.comment, by=ctx.actor.username, at=ctx.now)
+    c.callbacks.append(c.satisfaction)
     deadlines.stop_clock(c, Clock.CALLBACK, ctx.now)
     c.record(ctx.now, ctx.actor.username, "record_satisfaction", S.FOLLOWED_UP, rating=rating)
     if rating <= LOW_RATING:
@@ -178,30 +192,29 @@ def _record_satisfaction(c: Complaint, data: dict[str, Any], ctx: Context) -> No
                        f"请关注。", role=Role.MANAGER))
 
 
-def _close(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
+def _close(c: Complaint, command: Close, ctx: Context) -> None:
     for clock in list(c.deadlines):
         deadlines.stop_clock(c, clock, ctx.now)
     c.closed_at = ctx.now
-    c.record(ctx.now, ctx.actor.username, "close", S.CLOSED, note=data.get("note"))
+    c.record(ctx.now, ctx.actor.username, "close", S.CLOSED, note=command.note)
 
 
-def _reopen(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
+def _reopen(c: Complaint, command: Reopen, ctx: Context) -> None:
     deadlines.stop_clock(c, Clock.CALLBACK, ctx.now)
     c.deadlines.pop(Clock.RESOLUTION, None)
     deadlines.start_clock(c, Clock.RESOLUTION, ctx.now, ctx.policy)
     c.closed_at = None
-    c.record(ctx.now, ctx.actor.username, "reopen", S.INVESTIGATING, reason=data["reason"])
+    c.record(ctx.now, ctx.actor.username, "reopen", S.INVESTIGATING, reason=command.reason)
 
 
-def _escalate(c: Complaint, data: dict[str, Any], ctx: Context) -> None:
+def _escalate(c: Complaint, command: Escalate, ctx: Context) -> None:
     last = c.last_escalation
-    if last and (last["by"], last.get("note")) == (ctx.actor.username, data.get("note")) \
-            and ctx.now - datetime.fromisoformat(last["at"]) < REPEAT_WINDOW:
+    if last and (last.by, last.note) == (ctx.actor.username, command.note) and ctx.now - last.moment < REPEAT_WINDOW:
         raise AlreadyDone("the same escalation was just sent")
     c.escalated = True
-    c.last_escalation = {"by": ctx.actor.username, "note": data.get("note"), "at": ctx.now.isoformat()}
-    c.record(ctx.now, ctx.actor.username, "escalate", note=data.get("note"))
-    c.cause(Notify(NotificationEvent.ESCALATED, f"【投诉处理】投诉 {c.id} 已升级至经理: {data.get('note') or '-'}",
+    c.last_escalation = Escalation(by=ctx.actor.username, note=command.note, at=ctx.now.isoformat())
+    c.record(ctx.now, ctx.actor.username, "escalate", note=command.note)
+    c.cause(Notify(NotificationEvent.ESCALATED, f"【投诉处理】投诉 {c.id} 已升级至经理: {command.note or '-'}",
                    role=Role.MANAGER))
 
 
@@ -213,18 +226,18 @@ def _t(roles: set[Role], sources: set[Status], rule: Rule) -> Transition:
 
 R = Role
 TRANSITIONS: dict[str, Transition] = {
-    # action: (who, from which statuses, what it does); a salesperson only on their own complaints
-    "assign": _t({R.SERVICE, R.MANAGER}, {S.RECEIVED, S.ASSIGNED, S.INVESTIGATING}, _assign),
-    "contact": _t({R.SALES}, {S.ASSIGNED}, _contact),
-    "close_unsubstantiated": _t({R.SALES}, {S.INVESTIGATING}, _close_unsubstantiated),
-    "submit_feedback_form": _t({R.SALES}, {S.INVESTIGATING}, _submit_feedback_form),
-    "record_qc_result": _t({R.QUALITY}, {S.QC_PENDING}, _record_qc_result),
-    "propose_handling": _t({R.SALES}, {S.QC_DONE}, _propose_handling),
-    "approve": _t({R.LEADER}, {S.PENDING_APPROVAL}, _decide(approved=True)),
-    "decline": _t({R.LEADER}, {S.PENDING_APPROVAL}, _decide(approved=False)),
-    "notify_customer": _t({R.SALES}, {S.HANDLING_AGREED}, _notify_customer),
-    "record_satisfaction": _t({R.SALES, R.SERVICE}, {S.CUSTOMER_NOTIFIED}, _record_satisfaction),
-    "close": _t({R.SERVICE, R.MANAGER}, {S.CUSTOMER_NOTIFIED, S.FOLLOWED_UP}, _close),
-    "reopen": _t({R.SERVICE, R.MANAGER}, {S.CUSTOMER_NOTIFIED, S.FOLLOWED_UP, S.CLOSED}, _reopen),
-    "escalate": _t(set(Role), set(OPEN_STATUSES), _escalate),
+    # command: (who, from which statuses, what it does); a salesperson only on their own complaints
+    Assign.action: _t({R.SERVICE, R.MANAGER}, {S.RECEIVED, S.ASSIGNED, S.INVESTIGATING}, _assign),
+    Contact.action: _t({R.SALES}, {S.ASSIGNED}, _contact),
+    CloseUnsubstantiated.action: _t({R.SALES}, {S.INVESTIGATING}, _close_unsubstantiated),
+    SubmitFeedbackForm.action: _t({R.SALES}, {S.INVESTIGATING}, _submit_feedback_form),
+    RecordQcResult.action: _t({R.QUALITY}, {S.QC_PENDING}, _record_qc_result),
+    ProposeHandling.action: _t({R.SALES}, {S.QC_DONE}, _propose_handling),
+    Approve.action: _t({R.LEADER}, {S.PENDING_APPROVAL}, _decide(approved=True)),
+    Decline.action: _t({R.LEADER}, {S.PENDING_APPROVAL}, _decide(approved=False)),
+    NotifyCustomer.action: _t({R.SALES}, {S.HANDLING_AGREED}, _notify_customer),
+    RecordSatisfaction.action: _t({R.SALES, R.SERVICE}, {S.CUSTOMER_NOTIFIED}, _record_satisfaction),
+    Close.action: _t({R.SERVICE, R.MANAGER}, {S.CUSTOMER_NOTIFIED, S.FOLLOWED_UP}, _close),
+    Reopen.action: _t({R.SERVICE, R.MANAGER}, {S.CUSTOMER_NOTIFIED, S.FOLLOWED_UP, S.CLOSED}, _reopen),
+    Escalate.action: _t(set(Role), set(OPEN_STATUSES), _escalate),
 }

@@ -100,12 +100,10 @@ def deactivate_staff(username):
 @bp.route("/api/v1/admin/complaints/{complaint_id}/erase", methods=["POST"], authorizer=staff_token)
 @api
 def erase_complaint(complaint_id):
-    from chalicelib.adapters.exports import ExportStore
-    from chalicelib.clients import client
     from chalicelib.services import erasure  # imported by the first erasure, as _service()
 
     request = bp.current_request
     actor = _service().require_admin(current_actor(request))
     body = parse_body(models.EraseIn, request.raw_body or b"{}", lang(request))
-    files = ExportStore(client("s3"), adapters().settings.bucket_name)
-    return json_response(erasure.erase(complaint_id, body.reason, actor, adapters(), files, now()))
+    a = adapters()
+    return json_response(erasure.erase(complaint_id, body.reason, actor, a, a.exports, now()))

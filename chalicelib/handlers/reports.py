@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from chalice import Blueprint, Chalice, Response
 
-from chalicelib.adapters.exports import ExportStore
 from chalicelib.api import models
 from chalicelib.auth import current_actor
-from chalicelib.clients import client
 from chalicelib.handlers.authorizer import staff_token
 from chalicelib.handlers.http import endpoint, json_response, lang, now
 from chalicelib.handlers.submissions import list_query
@@ -37,8 +35,9 @@ def export():
     request = bp.current_request
     params = models.parse_query(models.ExportParams, request.query_params, lang(request))
     binary_ok = XLSX in (request.headers.get("accept") or "")
-    result = exports.export_complaints(list_query(params), params.format, current_actor(request), adapters(),
-                                       _store(), now(), binary_ok=binary_ok)
+    a = adapters()
+    result = exports.export_complaints(list_query(params), params.format, current_actor(request), a, a.exports,
+                                       now(), binary_ok=binary_ok)
     return _download(result.file) if result.file else json_response(result.link)
 
 
@@ -55,7 +54,3 @@ def _download(file: ExportFile) -> Response:
     return Response(file.body if binary else file.body.decode("utf-8"), status_code=200, headers={
         "Content-Type": file.content_type, "Content-Disposition": f'attachment; filename="{file.name}"',
         "X-Export-Rows": str(file.rows), **PRIVATE})
-
-
-def _store() -> ExportStore:
-    return ExportStore(client("s3"), adapters().settings.bucket_name)

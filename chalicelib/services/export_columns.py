@@ -34,22 +34,39 @@ def phone(number: str | None) -> str | None:
 
 
 def _part(name: str, key: str) -> Getter:
-    return lambda c: (getattr(c, name) or {}).get(key)
+    """One field of a record of the complaint (`feedback_form`, `qc_result`, ...); None before the record exists."""
+    def get(c: Complaint) -> Any:
+        record = getattr(c, name)
+        return None if record is None else getattr(record, key)
+    return get
 
 
 def _time(name: str) -> Getter:
-    return lambda c: local_time((getattr(c, name) or {}).get("at"))
+    at = _part(name, "at")
+    return lambda c: local_time(at(c))
 
 
 def _money(name: str, key: str) -> Getter:
+    amount = _part(name, key)
+
     def get(c: Complaint) -> Any:
-        value = (getattr(c, name) or {}).get(key)
+        value = amount(c)
         return None if value is None else money(value)
     return get
 
 
+def _yes_no(name: str, key: str) -> Getter:
+    flag = _part(name, key)
+    return lambda c: yes_no(flag(c))
+
+
+def _label(table: dict[str, tuple[str, str]], name: str, key: str) -> Getter:
+    value = _part(name, key)
+    return lambda c: label(table, value(c))
+
+
 def _substantiated(c: Complaint) -> str | None:
-    if c.handling and c.handling.get("substantiated") is False:
+    if c.handling and c.handling.substantiated is False:
         return yes_no(False)
     return yes_no(True) if c.feedback_form else None
 
@@ -57,11 +74,11 @@ def _substantiated(c: Complaint) -> str | None:
 def _approval(c: Complaint) -> str | None:
     if not c.approval:
         return None
-    return "同意" if c.approval.get("approved") else "不同意"
+    return "同意" if c.approval.approved else "不同意"
 
 
 def _rating(c: Complaint) -> int | None:
-    rating = (c.satisfaction or {}).get("rating")
+    rating = c.satisfaction.rating if c.satisfaction else None
     return None if rating is None else int(rating)
 
 
@@ -94,8 +111,8 @@ COLUMNS: tuple[tuple[str, Getter], ...] = (
     ("反馈表填报时间", _time("feedback_form")),
     ("反馈表填报人", _part("feedback_form", "by")),
     ("调查情况", _part("feedback_form", "investigation")),
-    ("提供样品", lambda c: yes_no((c.feedback_form or {}).get("sample_provided"))),
-    ("提供合格证", lambda c: yes_no((c.feedback_form or {}).get("certificate_provided"))),
+    ("提供样品", _yes_no("feedback_form", "sample_provided")),
+    ("提供合格证", _yes_no("feedback_form", "certificate_provided")),
     ("顾客要求", _part("feedback_form", "customer_request")),
     ("要求金额(元)", _money("feedback_form", "requested_amount")),
     ("调查结果", _part("qc_result", "investigation_result")),
@@ -103,16 +120,16 @@ COLUMNS: tuple[tuple[str, Getter], ...] = (
     ("责任部门", _part("qc_result", "responsible_department")),
     ("纠正措施", _part("qc_result", "corrective_actions")),
     ("预防措施", _part("qc_result", "preventive_actions")),
-    ("我方责任", lambda c: yes_no((c.qc_result or {}).get("company_at_fault"))),
+    ("我方责任", _yes_no("qc_result", "company_at_fault")),
     ("质检人", _part("qc_result", "by")),
     ("质检时间", _time("qc_result")),
-    ("处理方式", lambda c: label(HANDLING, (c.handling or {}).get("type"))),
+    ("处理方式", _label(HANDLING, "handling", "type")),
     ("处理金额(元)", _money("handling", "amount")),
     ("处理意见", _part("handling", "note")),
     ("审批结果", _approval),
     ("审批人", _part("approval", "by")),
     ("告知顾客时间", _time("customer_notified")),
-    ("告知方式", lambda c: label(NOTIFIED_VIA, (c.customer_notified or {}).get("via"))),
+    ("告知方式", _label(NOTIFIED_VIA, "customer_notified", "via")),
     ("满意度(1-5)", _rating),
     ("顾客对处理结果的意见", _part("satisfaction", "comment")),
     ("回访时间", _time("satisfaction")),

@@ -67,10 +67,10 @@ def printable(complaint_id: str, actor: Actor, a: Adapters, now: datetime) -> st
 def fields(c: Complaint, people: dict[str, str] | None = None) -> dict[str, str]:
     """Every box of the form as text ("" where nothing is known yet)."""
     people = people or {}
-    form, qc = c.feedback_form or {}, c.qc_result or {}
+    form, qc = c.feedback_form, c.qc_result
     salesperson, quality, approver = _signers(c)
     values: dict[str, Any] = {
-        "complaint_id": c.id, "report_date": _date(form.get("at")), "received_at": local_time(c.received_at),
+        "complaint_id": c.id, "report_date": _date(_of(form, "at")), "received_at": local_time(c.received_at),
         "channel": label(CHANNEL, c.channel), "category": label(CATEGORY, c.category),
         "severity": label(SEVERITY, c.severity),
         "customer_name": c.customer.name, "customer_phone": phone(c.customer.phone),
@@ -79,13 +79,13 @@ def fields(c: Complaint, people: dict[str, str] | None = None) -> dict[str, str]
         "account_id": c.customer.account_id,
         "sku": c.product.sku, "product_name": c.product.name, "production_date": c.product.production_date,
         "batch": c.product.batch, "purchase_place": c.product.purchase_place, "quantity": c.product.quantity,
-        "sample_provided": _provided(form.get("sample_provided"), len(c.photos)),
-        "certificate_provided": _provided(form.get("certificate_provided")),
+        "sample_provided": _provided(_of(form, "sample_provided"), len(c.photos)),
+        "certificate_provided": _provided(_of(form, "certificate_provided")),
         "customer_opinion": c.description, "customer_request": _request(c),
-        "investigation": form.get("investigation"),
-        "investigation_result": qc.get("investigation_result"), "cause_analysis": qc.get("cause_analysis"),
-        "responsible_department": qc.get("responsible_department"),
-        "corrective_actions": qc.get("corrective_actions"), "preventive_actions": qc.get("preventive_actions"),
+        "investigation": _of(form, "investigation"),
+        "investigation_result": _of(qc, "investigation_result"), "cause_analysis": _of(qc, "cause_analysis"),
+        "responsible_department": _of(qc, "responsible_department"),
+        "corrective_actions": _of(qc, "corrective_actions"), "preventive_actions": _of(qc, "preventive_actions"),
         "handling_opinion": _handling(c), "customer_feedback": _feedback(c),
         "salesperson": people.get(salesperson or "", salesperson),
         "quality_staff": people.get(quality or "", quality), "approver": people.get(approver or "", approver),
@@ -120,8 +120,12 @@ def render(boxes: dict[str, str], printed_at: datetime) -> str:
 
 
 def _signers(c: Complaint) -> tuple[str | None, str | None, str | None]:
-    return ((c.feedback_form or {}).get("by") or c.assignee, (c.qc_result or {}).get("by"),
-            (c.approval or {}).get("by"))
+    return _of(c.feedback_form, "by") or c.assignee, _of(c.qc_result, "by"), _of(c.approval, "by")
+
+
+def _of(record: Any, name: str) -> Any:
+    """A field of one of the complaint's records; None while the record does not exist."""
+    return None if record is None else getattr(record, name)
 
 
 def _name(username: str, a: Adapters) -> str:
@@ -140,32 +144,32 @@ def _provided(given: bool | None, photos: int = 0) -> str:
 
 
 def _request(c: Complaint) -> str:
-    form = c.feedback_form or {}
-    parts = [form.get("customer_request") or label(HANDLING, c.desired_resolution)]
-    if form.get("requested_amount") is not None:
-        parts.append(f"要求金额 {money(form['requested_amount'])} 元")
+    form = c.feedback_form
+    parts = [_of(form, "customer_request") or label(HANDLING, c.desired_resolution)]
+    if form and form.requested_amount is not None:
+        parts.append(f"要求金额 {money(form.requested_amount)} 元")
     return "\n".join(p for p in parts if p)
 
 
 def _handling(c: Complaint) -> str:
-    h = c.handling or {}
+    h = c.handling
     if not h:
         return ""
-    first = label(HANDLING, h.get("type")) or ""
-    if h.get("amount") is not None:
-        first += f" {money(h['amount'])} 元"
-    if h.get("substantiated") is False:
+    first = label(HANDLING, h.type) or ""
+    if h.amount is not None:
+        first += f" {money(h.amount)} 元"
+    if h.substantiated is False:
         first += " (投诉不属实)"
-    parts = [first, h.get("note")]
+    parts = [first, h.note]
     if c.approval:
-        verdict = "同意" if c.approval.get("approved") else "不同意"
-        parts.append(f"领导审批: {verdict}" + (f", {c.approval['note']}" if c.approval.get("note") else ""))
+        verdict = "同意" if c.approval.approved else "不同意"
+        parts.append(f"领导审批: {verdict}" + (f", {c.approval.note}" if c.approval.note else ""))
     return "\n".join(p for p in parts if p)
 
 
 def _feedback(c: Complaint) -> str:
-    s = c.satisfaction or {}
+    s = c.satisfaction
     if not s:
         return ""
-    parts = [f"满意度 {int(s['rating'])}/5" if s.get("rating") is not None else None, s.get("comment")]
+    parts = [f"满意度 {int(s.rating)}/5" if s.rating is not None else None, s.comment]
     return "\n".join(p for p in parts if p)

@@ -57,15 +57,12 @@ def _timeline(complaint: Complaint, a: Adapters, lang: str) -> list[dict[str, st
 
 def _handling(complaint: Complaint, lang: str) -> dict[str, Any] | None:
     """The agreed handling, only once the customer was told it; no staff names, no internal notes."""
-    if not complaint.customer_notified or not complaint.handling:
+    handling, told = complaint.handling, complaint.customer_notified
+    if not told or not handling:
         return None
-    handling = complaint.handling
-    shown = {"type": handling.get("type"), "label": word(HANDLING, handling.get("type"), lang),
-             "told_at": complaint.customer_notified.get("at")}
-    if handling.get("amount") is not None:
-        shown["amount"] = str(handling["amount"])
-    if complaint.customer_notified.get("message"):
-        shown["message"] = complaint.customer_notified["message"]
+    shown = {"type": str(handling.type), "label": word(HANDLING, handling.type, lang), "told_at": iso(told.at)}
+    if handling.amount is not None:
+        shown["amount"] = str(handling.amount)
     return shown
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
+from chalicelib.domain.commands import COMMANDS
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.model import Actor, Role
 from chalicelib.handlers.http import to_api_error
@@ -26,7 +27,7 @@ def in_parallel(cid, action, data, actor):
     def send():
         start.wait(timeout=10)
         try:
-            workflow.act(cid, action, dict(data), actor, a, datetime.now(timezone.utc))
+            workflow.act(cid, COMMANDS[action](**data), actor, a, datetime.now(timezone.utc))
             outcomes.append(200)
         except DomainError as refused:
             outcomes.append(to_api_error(refused).status)

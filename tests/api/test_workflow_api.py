@@ -140,6 +140,7 @@ def test_an_action_in_the_wrong_status_is_an_invalid_transition(api):
 
 
 def test_two_staff_acting_at_once_never_both_win(api, monkeypatch):
+    from chalicelib.domain.commands import Assign
     from chalicelib.domain.errors import ConcurrentChange
     from chalicelib.domain.model import Actor, Role
     from chalicelib.handlers.http import to_api_error
@@ -160,7 +161,7 @@ def test_two_staff_acting_at_once_never_both_win(api, monkeypatch):
 
     def assign(user, role, assignee):
         try:
-            workflow.act(cid, "assign", {"assignee": assignee}, Actor(user, frozenset({role})), a,
+            workflow.act(cid, Assign(assignee=assignee), Actor(user, frozenset({role})), a,
                          datetime.now(timezone.utc))
             outcomes.append("won")
         except ConcurrentChange as lost:

@@ -6,7 +6,7 @@ import json
 import pytest
 from pydantic_core import PydanticCustomError
 
-from chalicelib.api import errors, models
+from chalicelib.api import errors, fields, models
 from chalicelib.api.models import (
     ListParams, PublicComplaintIn, StaffComplaintIn, StatsParams, parse_action, parse_query,
 )
@@ -46,7 +46,7 @@ def test_plain_chinese_mobile_numbers_are_stored_as_libphonenumber_would():
 
     def checked(number: str) -> str | None:
         try:
-            return models._phone(number)
+            return fields._phone(number)
         except PydanticCustomError:
             return None
 

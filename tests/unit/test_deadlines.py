@@ -12,8 +12,8 @@ from chalicelib.domain.deadlines import (
     stop_clock,
 )
 from chalicelib.domain.model import (
-    Category, Channel, Clock, Complaint, Customer, Deadline, NotificationEvent, Notify, Product, Role, Schedule,
-    Severity, Status, Unschedule,
+    Category, Channel, Clock, Complaint, Customer, Deadline, Handling, HandlingType, NotificationEvent, Notify,
+    Product, Role, Schedule, Severity, Status, Unschedule,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -181,7 +181,7 @@ def test_holidays_are_skipped(told, holidays, expected):
 
 @pytest.mark.parametrize("agreed, note, label", [("compensation", "补发两包", "赔偿"), ("exchange", "换一箱", "换货")])
 def test_the_callback_reminder_tells_the_salesperson_whom_to_call_and_what_was_agreed(agreed, note, label):
-    c = complaint(handling={"type": agreed, "note": note})
+    c = complaint(handling=Handling(type=HandlingType(agreed), note=note, proposed_by="sales_cs", at=T0))
     deadline = start_clock(c, Clock.CALLBACK, T0)
     assert c.effects == [Schedule(Clock.CALLBACK, callback_time(T0, Severity.NORMAL))]  # at the time, no warning
     assert on_timer(c, Clock.CALLBACK, deadline.due_at - timedelta(minutes=2)) == []  # too early

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from chalicelib.adapters.dynamo import plain
+from chalicelib.domain.commands import COMMANDS
 from chalicelib.domain.errors import NotAllowed
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.listing import ListQuery
@@ -51,7 +52,7 @@ def short_case(walk=WALK):
         product=Product(sku="V2047", name="抽取式面巾 150抽", production_date=date(2009, 6, 1), quantity=1))
     c = open_complaint(command, "C-20090610-AAAAAA", "h", Route("HB-WH", "sales_wh"), "service1", NOW)
     for username, role, action, data in walk:
-        perform(c, action, dict(data), Context(Actor(username, frozenset({role})), NOW, SALES))
+        perform(c, COMMANDS[action](**data), Context(Actor(username, frozenset({role})), NOW, SALES))
     return c
 
 

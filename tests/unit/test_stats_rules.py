@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib.domain import clusters, stats
 from chalicelib.domain.clusters import Alert, ClusterRule, Decision, Member
+from chalicelib.domain.commands import COMMANDS
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.model import (
     Actor, Category, Channel, Clock, Customer, Product, Role, StaffMember,
@@ -27,7 +28,7 @@ def complaint(category=Category.ODOR, sku="V2047", batch="B1", at=NOW, cid="C-20
 
 
 def act(c, action, when, user="sales_cs", role=Role.SALES, **data):
-    perform(c, action, data, Context(actor=Actor(user, frozenset({role})), now=when, assignee=SALES))
+    perform(c, COMMANDS[action](**data), Context(actor=Actor(user, frozenset({role})), now=when, assignee=SALES))
     c.effects.clear()
     c.new_history.clear()
 

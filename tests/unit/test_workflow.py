@@ -1,4 +1,4 @@
-"""Every (status, action, role) against the state machine, and the rules of each action."""
+"""Every (status, command, role) against the state machine, and the rules of each command."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -6,11 +6,15 @@ from decimal import Decimal
 
 import pytest
 
+from chalicelib.domain.commands import (
+    Approve, Assign, Close, CloseUnsubstantiated, Contact, Decline, Escalate, NotifyCustomer, ProposeHandling,
+    RecordQcResult, RecordSatisfaction, Reopen, SubmitFeedbackForm,
+)
 from chalicelib.domain.errors import InvalidTransition, NotAllowed, RuleViolation
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.model import (
-    Actor, Category, Channel, Clock, Customer, CustomerType, NotificationEvent, Notify, Product, Role, StaffMember,
-    Status,
+    Actor, Category, Channel, Clock, Customer, CustomerType, Handling, HandlingType, NotificationEvent, Notify,
+    Product, QcResult, Role, StaffMember, Status,
 )
 from chalicelib.domain.routing import Route
 from chalicelib.domain.workflow import TRANSITIONS, Context, perform
@@ -19,18 +23,16 @@ NOW = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
 SALES = StaffMember("sales_cs", "李明", frozenset({Role.SALES}), territories=["HN-CS"])
 ACTORS = {role: Actor(f"{role}1", frozenset({role})) for role in Role}
 ACTORS[Role.SALES] = Actor("sales_cs", frozenset({Role.SALES}))
-VALID_DATA = {
-    "assign": {"assignee": "sales_cs"}, "contact": {"note": "已电话联系"},
-    "close_unsubstantiated": {"explanation": "属正常现象"},
-    "submit_feedback_form": {"investigation": "确认少两包", "sample_provided": True, "certificate_provided": True,
-                             "customer_request": "补偿一箱"},
-    "record_qc_result": {"investigation_result": "实习生装箱", "cause_analysis": "未执行检查", "responsible_department":
-                         "生产车间", "corrective_actions": "逐箱检查", "preventive_actions": "培训", "company_at_fault": True},
-    "propose_handling": {"type": "exchange", "note": "补发一箱"}, "approve": {"note": "同意"},
-    "decline": {"note": "金额过高"}, "notify_customer": {"via": "phone", "note": "已告知"},
-    "record_satisfaction": {"rating": 5, "comment": "满意"}, "close": {"note": "结案"},
-    "reopen": {"reason": "顾客不满意"}, "escalate": {"note": "顾客情绪激动"},
-}
+VALID = {command.action: command for command in (
+    Assign(assignee="sales_cs"), Contact(note="已电话联系"), CloseUnsubstantiated(explanation="属正常现象"),
+    SubmitFeedbackForm(investigation="确认少两包", sample_provided=True, certificate_provided=True,
+                       customer_request="补偿一箱"),
+    RecordQcResult(investigation_result="实习生装箱", cause_analysis="未执行检查", responsible_department="生产车间",
+                   corrective_actions="逐箱检查", preventive_actions="培训", company_at_fault=True),
+    ProposeHandling(type=HandlingType.EXCHANGE, note="补发一箱"), Approve(note="同意"), Decline(note="金额过高"),
+    NotifyCustomer(via="phone", note="已告知"), RecordSatisfaction(rating=5, comment="满意"), Close(note="结案"),
+    Reopen(reason="顾客不满意"), Escalate(note="顾客情绪激动"),
+)}
 # What the contract allows: action -> (roles, statuses it starts from, status it ends in or None if unchanged)
 CONTRACT = {
     "assign": ({"service", "manager", "admin"}, {"received", "assigned", "investigating"}, "assigned"),
@@ -49,6 +51,12 @@ CONTRACT = {
 }
 
 
+def qc_result(company_at_fault: bool) -> QcResult:
+    return QcResult(investigation_result="-", cause_analysis="-", responsible_department="生产车间",
+                    corrective_actions="-", preventive_actions="-", company_at_fault=company_at_fault,
+                    by="quality1", at=NOW)
+
+
 def complaint_in(status: Status, customer_type=CustomerType.CONSUMER):
     command = RecordComplaint(channel=Channel.HOTLINE, category=Category.COUNT_SHORTAGE, description="整箱少了两包",
                               customer=Customer(name="刘店长", phone="+8613907310000", type=customer_type),
@@ -56,9 +64,10 @@ def complaint_in(status: Status, customer_type=CustomerType.CONSUMER):
     c = open_complaint(command, "C-20090610-AAAAAA", "h", Route("HN-CS", "sales_cs"), "service1", NOW)
     c.status = status
     if status in (Status.QC_DONE, Status.PENDING_APPROVAL, Status.HANDLING_AGREED):
-        c.qc_result = {"company_at_fault": True}
+        c.qc_result = qc_result(company_at_fault=True)
     if status in (Status.PENDING_APPROVAL, Status.HANDLING_AGREED):
-        c.handling = {"type": "compensation", "amount": Decimal("300.00")}
+        c.handling = Handling(type=HandlingType.COMPENSATION, amount=Decimal("300.00"), proposed_by="sales_cs",
+                              at=NOW, approval_reasons=("over_limit",))
     c.new_history.clear()
     c.effects.clear()
     return c
@@ -69,7 +78,7 @@ def ctx(role: Role, assignee=SALES, now=NOW) -> Context:
 
 
 def test_the_table_is_the_contract():
-    assert set(TRANSITIONS) == set(CONTRACT)
+    assert set(TRANSITIONS) == set(CONTRACT) == set(VALID)
 
 
 @pytest.mark.parametrize("status", list(Status))
@@ -83,19 +92,19 @@ def test_every_status_action_and_role(status, action, role):
     before = complaint.status
     if role.value not in roles:
         with pytest.raises(NotAllowed):
-            perform(complaint, action, dict(VALID_DATA[action]), ctx(role))
+            perform(complaint, VALID[action], ctx(role))
     elif status.value not in sources:
         with pytest.raises(InvalidTransition):
-            perform(complaint, action, dict(VALID_DATA[action]), ctx(role))
+            perform(complaint, VALID[action], ctx(role))
     else:
-        perform(complaint, action, dict(VALID_DATA[action]), ctx(role))
+        perform(complaint, VALID[action], ctx(role))
         assert complaint.status == (target or before)
         assert complaint.new_history[-1].action == action
 
 
 def test_an_invalid_transition_says_what_is_allowed_now():
     with pytest.raises(InvalidTransition) as refused:
-        perform(complaint_in(Status.ASSIGNED), "notify_customer", {"via": "phone"}, ctx(Role.SALES))
+        perform(complaint_in(Status.ASSIGNED), NotifyCustomer(via="phone"), ctx(Role.SALES))
     assert "contact" in refused.value.allowed and "notify_customer" not in refused.value.allowed
 
 
@@ -103,22 +112,22 @@ def test_a_salesperson_cannot_act_on_a_complaint_assigned_to_someone_else():
     complaint = complaint_in(Status.ASSIGNED)
     complaint.assignee = "sales_wh"
     with pytest.raises(NotAllowed):
-        perform(complaint, "contact", {"note": "x"}, ctx(Role.SALES))
+        perform(complaint, Contact(note="x"), ctx(Role.SALES))
     with pytest.raises(NotAllowed):
-        perform(complaint, "escalate", {"note": "x"}, ctx(Role.SALES))
+        perform(complaint, Escalate(note="x"), ctx(Role.SALES))
 
 
 def test_assigning_to_someone_who_is_not_a_salesperson_is_refused():
     quality = StaffMember("quality1", "赵工", frozenset({Role.QUALITY}))
     with pytest.raises(RuleViolation) as refused:
-        perform(complaint_in(Status.RECEIVED), "assign", {"assignee": "quality1"}, ctx(Role.SERVICE, quality))
+        perform(complaint_in(Status.RECEIVED), Assign(assignee="quality1"), ctx(Role.SERVICE, quality))
     assert refused.value.field == "assignee"
 
 
 def propose(status_customer=CustomerType.CONSUMER, limit=Decimal("200.00"), **handling):
     complaint = complaint_in(Status.QC_DONE, status_customer)
     assignee = StaffMember("sales_cs", "李明", frozenset({Role.SALES}), compensation_limit=limit)
-    perform(complaint, "propose_handling", handling, ctx(Role.SALES, assignee))
+    perform(complaint, ProposeHandling(**handling), ctx(Role.SALES, assignee))
     return complaint
 
 
@@ -142,35 +151,34 @@ def test_approval_is_needed_above_the_salespersons_own_limit_for_retailers_and_f
 
 def test_a_return_is_refused_with_the_reason_when_the_company_is_not_at_fault():
     complaint = complaint_in(Status.QC_DONE)
-    complaint.qc_result = {"company_at_fault": False}
+    complaint.qc_result = qc_result(company_at_fault=False)
     with pytest.raises(RuleViolation) as refused:
-        perform(complaint, "propose_handling", {"type": "return"}, ctx(Role.SALES))
+        perform(complaint, ProposeHandling(type=HandlingType.RETURN), ctx(Role.SALES))
     assert refused.value.field == "type"
     assert complaint.status is Status.QC_DONE
 
 
 def test_the_feedback_form_asks_quality_and_pauses_the_resolution_clock():
     complaint = complaint_in(Status.ASSIGNED)
-    perform(complaint, "contact", {"note": "已联系"}, ctx(Role.SALES))
-    perform(complaint, "submit_feedback_form", VALID_DATA["submit_feedback_form"],
-            ctx(Role.SALES, now=NOW + timedelta(days=2)))
+    perform(complaint, Contact(note="已联系"), ctx(Role.SALES))
+    perform(complaint, VALID["submit_feedback_form"], ctx(Role.SALES, now=NOW + timedelta(days=2)))
     resolution = complaint.deadlines[Clock.RESOLUTION]
     assert resolution.due_at is None and resolution.remaining_seconds == timedelta(days=5).total_seconds()
     assert any(isinstance(e, Notify) and e.role is Role.QUALITY and e.event is NotificationEvent.QC_REQUESTED
                for e in complaint.effects)
-    perform(complaint, "record_qc_result", VALID_DATA["record_qc_result"], ctx(Role.QUALITY, now=NOW + timedelta(days=12)))
+    perform(complaint, VALID["record_qc_result"], ctx(Role.QUALITY, now=NOW + timedelta(days=12)))
     assert complaint.deadlines[Clock.RESOLUTION].due_at == NOW + timedelta(days=17)
 
 
 def test_contact_stops_the_first_contact_clock():
     complaint = complaint_in(Status.ASSIGNED)
-    perform(complaint, "contact", {"note": "已联系"}, ctx(Role.SALES))
+    perform(complaint, Contact(note="已联系"), ctx(Role.SALES))
     assert not complaint.deadlines[Clock.FIRST_CONTACT].running
 
 
 def test_telling_the_customer_schedules_the_callback_in_business_hours():
     complaint = complaint_in(Status.HANDLING_AGREED)
-    perform(complaint, "notify_customer", {"via": "phone"}, ctx(Role.SALES))
+    perform(complaint, NotifyCustomer(via="phone"), ctx(Role.SALES))
     callback = complaint.deadlines[Clock.CALLBACK]
     shanghai = callback.due_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
     assert 9 <= shanghai.hour < 18 and shanghai.weekday() < 5
@@ -180,14 +188,14 @@ def test_telling_the_customer_schedules_the_callback_in_business_hours():
 @pytest.mark.parametrize("rating, manager_told", [(1, True), (2, True), (3, False), (5, False)])
 def test_a_low_satisfaction_rating_tells_the_manager(rating, manager_told):
     complaint = complaint_in(Status.CUSTOMER_NOTIFIED)
-    perform(complaint, "record_satisfaction", {"rating": rating, "comment": "x"}, ctx(Role.SERVICE))
+    perform(complaint, RecordSatisfaction(rating=rating, comment="x"), ctx(Role.SERVICE))
     told = [e for e in complaint.effects if isinstance(e, Notify) and e.role is Role.MANAGER]
     assert bool(told) is manager_told
-    assert complaint.satisfaction["rating"] == rating
+    assert complaint.satisfaction.rating == rating and complaint.callbacks == [complaint.satisfaction]
 
 
 def test_escalation_flags_and_tells_the_manager_without_changing_status():
     complaint = complaint_in(Status.QC_PENDING)
-    perform(complaint, "escalate", {"note": "顾客要找媒体"}, ctx(Role.QUALITY))
+    perform(complaint, Escalate(note="顾客要找媒体"), ctx(Role.QUALITY))
     assert complaint.escalated and complaint.status is Status.QC_PENDING
     assert any(isinstance(e, Notify) and e.event is NotificationEvent.ESCALATED for e in complaint.effects)
