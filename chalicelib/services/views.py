@@ -6,10 +6,10 @@ from typing import Any
 from chalicelib.adapters.dynamo import plain
 from chalicelib.domain.model import Actor, Complaint, HistoryEntry
 from chalicelib.domain.workflow import allowed_actions
-from chalicelib.wiring import Adapters
+from chalicelib.services.ports import WorkflowNeeds
 
 
-def staff_view(complaint: Complaint, actor: Actor, a: Adapters,
+def staff_view(complaint: Complaint, actor: Actor, a: WorkflowNeeds,
                history: list[HistoryEntry] | None = None) -> dict[str, Any]:
     """Everything about one complaint, its history (read now unless given), photo links valid for
     15 minutes, and what `actor` may do."""
