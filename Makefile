@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test browser bench package lint clean
+.PHONY: run test check browser bench package lint clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(PY) -m infra.local
 
-test: $(STAMP) browser
+test: $(STAMP) browser check
 	$(PY) -m pytest
+
+# ruff (lint and format) and mypy on the package, pinned in requirements-dev.txt; `make test` runs them first.
+check: $(STAMP)
+	$(VENV)/bin/ruff check chalicelib
+	$(VENV)/bin/ruff format --check chalicelib
 
 browser:
 	./infra/ensure_chromium.sh

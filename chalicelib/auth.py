@@ -4,13 +4,15 @@ Checks the Cognito ID token's RS256 signature against the pool's JWKS, its issue
 audience (the app client), expiry and use, locally (moto's pool) and in AWS alike.
 Roles are the token's `cognito:groups` that the member's stored profile still grants.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from chalicelib.config import settings
 from chalicelib.domain.errors import NotAllowed, Unauthenticated
@@ -54,8 +56,11 @@ def _fetch(url: str) -> dict[str, Any]:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             keys = json.load(response)["keys"]
-        return {k["kid"]: jwt.PyJWK.from_dict(k).key for k in keys
-                if isinstance(k, dict) and k.get("kty") == "RSA" and isinstance(k.get("kid"), str)}
+        return {
+            k["kid"]: jwt.PyJWK.from_dict(k).key
+            for k in keys
+            if isinstance(k, dict) and k.get("kty") == "RSA" and isinstance(k.get("kid"), str)
+        }
     except (OSError, ValueError, LookupError, TypeError, jwt.PyJWTError) as unusable:
         raise Unauthenticated("signing keys unavailable") from unusable
 
@@ -77,13 +82,23 @@ def _verified_claims(token: str) -> dict[str, Any]:
         header = jwt.get_unverified_header(token)
         if header.get("alg") != "RS256" or not header.get("kid"):
             raise Unauthenticated("unsupported token")
-        claims = jwt.decode(token, _jwks.key(header["kid"]), algorithms=["RS256"], leeway=LEEWAY,
-                            audience=settings().user_pool_client_id, issuer=settings().jwt_issuer,
-                            options={"require": ["exp", "iat", "iss", "aud", "token_use"]})
+        claims = jwt.decode(
+            token,
+            _jwks.key(header["kid"]),
+            algorithms=["RS256"],
+            leeway=LEEWAY,
+            audience=settings().user_pool_client_id,
+            issuer=settings().jwt_issuer,
+            options={"require": ["exp", "iat", "iss", "aud", "token_use"]},
+        )
     except (jwt.PyJWTError, ValueError, TypeError) as invalid:
         raise Unauthenticated("invalid token") from invalid
-    if claims.get("token_use") != "id" or not isinstance(claims.get("cognito:username"), str) \
-            or not claims["cognito:username"] or not isinstance(claims.get("cognito:groups", []), list):
+    if (
+        claims.get("token_use") != "id"
+        or not isinstance(claims.get("cognito:username"), str)
+        or not claims["cognito:username"]
+        or not isinstance(claims.get("cognito:groups", []), list)
+    ):
         raise Unauthenticated("not an ID token")
     return claims
 
@@ -101,8 +116,9 @@ class StaffRecords:
     deactivation or a password reset reaches tokens issued before it within that time (the process that
     made the change forgets at once). A failed read serves the last one known, else raises."""
 
-    def __init__(self, read: StaffLookup | None = None, ttl: float = STAFF_TTL,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, read: StaffLookup | None = None, ttl: float = STAFF_TTL, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._read = read
         self._ttl = ttl
         self._clock = clock
@@ -117,7 +133,7 @@ class StaffRecords:
             return cached[1]
         try:
             member = (self._read or _directory_staff)(username)
-        except Exception:  # noqa: BLE001 - a stale profile beats none; with nothing known, the caller decides
+        except Exception:
             if cached:
                 return cached[1]
             raise
@@ -193,8 +209,11 @@ def authorize(token: str, records: StaffRecords | None = None) -> Any:
     except Exception as unreadable:  # noqa: BLE001 - the profile could not be read: refuse rather than fail
         log.warning("staff profile unavailable to the authorizer: %s", type(unreadable).__name__)
         raise Unauthorized() from None
-    return AuthResponse(routes=["*"], principal_id=actor.username,
-                        context={"username": actor.username, "roles": ",".join(sorted(actor.roles))})
+    return AuthResponse(
+        routes=["*"],
+        principal_id=actor.username,
+        context={"username": actor.username, "roles": ",".join(sorted(actor.roles))},
+    )
 
 
 def current_actor(request: Any) -> Actor:

@@ -1,11 +1,11 @@
 """boto3 clients, built once and lazily: nothing talks to AWS at import time."""
+
 from __future__ import annotations
 
 import threading
 from typing import Any
 
 from chalicelib.config import settings
-
 
 _BUILDING = threading.Lock()
 POOL_CONNECTIONS = 32  # Lambda asks one at a time; the local server answers many requests at once, in threads
@@ -26,8 +26,12 @@ def _build(service: str) -> Any:
     import boto3  # imported here so cold starts that never touch AWS stay light
     from botocore.config import Config
 
-    config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10,
-                    max_pool_connections=POOL_CONNECTIONS)
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 3},
+        connect_timeout=3,
+        read_timeout=10,
+        max_pool_connections=POOL_CONNECTIONS,
+    )
     _clients[service] = boto3.session.Session().client(service, region_name=settings().region, config=config)
     return _clients[service]
 

@@ -6,6 +6,7 @@ stage nothing has a default: a missing table, topic, pool or role refuses to sta
 than talk to the wrong thing, and a key shorter than `MIN_SECRET_BYTES` refuses rather than
 sign access codes or list cursors with it.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,9 +19,13 @@ from chalicelib.domain.clusters import ClusterRule
 LOCAL = "local"
 MIN_SECRET_BYTES = 32  # an HMAC-SHA256 key: no shorter than the hash
 LOCAL_DEFAULTS = {  # the local stage only (a laptop with moto); infra/local_stack.py sets the real ones
-    "TABLE_NAME": "complaints-local", "BUCKET_NAME": "complaints-photos-local", "SCHEDULE_GROUP": "complaints-local",
-    "ALLOWED_ORIGIN": "*", "AWS_REGION": "us-east-1",
-    "ACCESS_CODE_SECRET": "local-only-access-code-key", "CURSOR_SECRET": "local-only-cursor-key",
+    "TABLE_NAME": "complaints-local",
+    "BUCKET_NAME": "complaints-photos-local",
+    "SCHEDULE_GROUP": "complaints-local",
+    "ALLOWED_ORIGIN": "*",
+    "AWS_REGION": "us-east-1",
+    "ACCESS_CODE_SECRET": "local-only-access-code-key",
+    "CURSOR_SECRET": "local-only-cursor-key",
 }
 
 
@@ -86,8 +91,20 @@ class Settings:
         return self.stage == LOCAL
 
 
-_REQUIRED = ("region", "table_name", "topic_arn", "bucket_name", "schedule_group", "timer_function_arn",
-             "scheduler_role_arn", "user_pool_id", "user_pool_client_id", "jwks_url", "jwt_issuer", "allowed_origin")
+_REQUIRED = (
+    "region",
+    "table_name",
+    "topic_arn",
+    "bucket_name",
+    "schedule_group",
+    "timer_function_arn",
+    "scheduler_role_arn",
+    "user_pool_id",
+    "user_pool_client_id",
+    "jwks_url",
+    "jwt_issuer",
+    "allowed_origin",
+)
 
 
 def _variable(field: str) -> str:
@@ -116,13 +133,21 @@ def settings() -> Settings:
     pool = env("USER_POOL_ID")
     issuer = env("JWT_ISSUER") or f"https://cognito-idp.{region}.amazonaws.com/{pool}"
     return Settings(
-        stage=stage, region=region, table_name=env("TABLE_NAME"), topic_arn=env("TOPIC_ARN"),
-        bucket_name=env("BUCKET_NAME"), schedule_group=env("SCHEDULE_GROUP"),
-        timer_function_arn=env("TIMER_FUNCTION_ARN"), scheduler_role_arn=env("SCHEDULER_ROLE_ARN"),
-        user_pool_id=pool, user_pool_client_id=env("USER_POOL_CLIENT_ID"),
-        jwks_url=env("JWKS_URL") or f"{issuer}/.well-known/jwks.json", jwt_issuer=issuer,
+        stage=stage,
+        region=region,
+        table_name=env("TABLE_NAME"),
+        topic_arn=env("TOPIC_ARN"),
+        bucket_name=env("BUCKET_NAME"),
+        schedule_group=env("SCHEDULE_GROUP"),
+        timer_function_arn=env("TIMER_FUNCTION_ARN"),
+        scheduler_role_arn=env("SCHEDULER_ROLE_ARN"),
+        user_pool_id=pool,
+        user_pool_client_id=env("USER_POOL_CLIENT_ID"),
+        jwks_url=env("JWKS_URL") or f"{issuer}/.well-known/jwks.json",
+        jwt_issuer=issuer,
         allowed_origin=env("ALLOWED_ORIGIN"),
-        access_code_key=env("ACCESS_CODE_SECRET", None), cursor_key=env("CURSOR_SECRET", None),
+        access_code_key=env("ACCESS_CODE_SECRET", None),
+        cursor_key=env("CURSOR_SECRET", None),
         endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
         cluster_threshold=int(env("CLUSTER_THRESHOLD") or 3),
         cluster_window_days=int(env("CLUSTER_WINDOW_DAYS") or 30),

@@ -6,13 +6,15 @@ used, so a first attempt needs no read. A repeat learns of its twin from that co
 (or from the change no longer being allowed), reads the record and answers what the first attempt
 did; the same key with another request is `IdempotencyKeyReused` (409).
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Mapping, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from chalicelib.domain.errors import IdempotencyKeyReused, RuleViolation
 
@@ -58,8 +60,13 @@ class Records(Protocol):
     def idempotency_record(self, key: str) -> IdempotencyRecord | None: ...
 
 
-def once(retry: Retry | None, records: Records, attempt: Callable[[], T],
-         replay: Callable[[IdempotencyRecord], T], repeats: tuple[type[Exception], ...]) -> T:
+def once(
+    retry: Retry | None,
+    records: Records,
+    attempt: Callable[[], T],
+    replay: Callable[[IdempotencyRecord], T],
+    repeats: tuple[type[Exception], ...],
+) -> T:
     """`attempt()`; when it fails with one of `repeats` and the key's record shows it was done before,
     `replay(record)` instead. Without a key, or with no record, the failure stands."""
     try:

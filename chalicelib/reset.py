@@ -2,6 +2,7 @@
 
 For the tests and the local runner, which change the environment; a Lambda process never does.
 """
+
 from __future__ import annotations
 
 from chalicelib import auth, clients, config, wiring

@@ -39,6 +39,7 @@ that no single "open" or "this month" partition takes every write (writes at any
 moment go to the current month only, so a month key is as cool as a day key and an
 empty or quiet period costs a few queries, not one per day).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -101,9 +102,15 @@ def user_pool_definition(pool_name: str) -> dict[str, Any]:
     """Keyword arguments of Cognito CreateUserPool."""
     return {
         "PoolName": pool_name,
-        "Policies": {"PasswordPolicy": {"MinimumLength": 12, "RequireUppercase": True,
-                                        "RequireLowercase": True, "RequireNumbers": True,
-                                        "RequireSymbols": False}},
+        "Policies": {
+            "PasswordPolicy": {
+                "MinimumLength": 12,
+                "RequireUppercase": True,
+                "RequireLowercase": True,
+                "RequireNumbers": True,
+                "RequireSymbols": False,
+            }
+        },
         "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
         "UsernameConfiguration": {"CaseSensitive": False},
     }
@@ -122,9 +129,21 @@ def user_pool_client_definition(client_name: str) -> dict[str, Any]:
 
 def bucket_cors(allowed_origin: str) -> dict[str, Any]:
     """CORS of the photo bucket: browsers POST photos straight to S3 from the form's origin."""
-    return {"CORSRules": [{"AllowedMethods": ["POST", "GET"], "AllowedOrigins": [allowed_origin],
-                           "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000}]}
+    return {
+        "CORSRules": [
+            {
+                "AllowedMethods": ["POST", "GET"],
+                "AllowedOrigins": [allowed_origin],
+                "AllowedHeaders": ["*"],
+                "MaxAgeSeconds": 3000,
+            }
+        ]
+    }
 
 
-PUBLIC_ACCESS_BLOCK = {"BlockPublicAcls": True, "IgnorePublicAcls": True,
-                       "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+PUBLIC_ACCESS_BLOCK = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}

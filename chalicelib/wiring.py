@@ -1,4 +1,5 @@
 """The adapters of this process, built once from the settings when first asked for."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,6 +6,7 @@ updates spread over several partitions; a reader sums the shards. A change is ap
 exactly once: the sums move in one transaction with the complaint's `STATS` marker, which
 only accepts a newer version of the complaint than the last one applied.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -37,11 +38,15 @@ class StatsStore:
             for partition in (day_partition(day, n), month_partition(day, n)):
                 rows.setdefault((partition, f"{dimension}#{group}"), Counter()).update(change)
         updates = [self._add(pk, sk, change) for (pk, sk), change in rows.items() if any(change.values())]
-        marker = {"Update": {
-            "TableName": self._table, "Key": to_item({"pk": keys.complaint(complaint_id), "sk": keys.STATS_MARK}),
-            "UpdateExpression": "SET applied_version = :v",
-            "ConditionExpression": "attribute_not_exists(applied_version) OR applied_version < :v",
-            "ExpressionAttributeValues": to_item({":v": version})}}
+        marker = {
+            "Update": {
+                "TableName": self._table,
+                "Key": to_item({"pk": keys.complaint(complaint_id), "sk": keys.STATS_MARK}),
+                "UpdateExpression": "SET applied_version = :v",
+                "ConditionExpression": "attribute_not_exists(applied_version) OR applied_version < :v",
+                "ExpressionAttributeValues": to_item({":v": version}),
+            }
+        }
         if len(updates) + 1 > MAX_TRANSACTION:
             raise ValueError("too many aggregate rows for one transaction")
         try:
@@ -62,19 +67,28 @@ class StatsStore:
             for row in self._rows(partition):
                 dimension, group = row.pop("sk").split("#", 1)
                 totals.setdefault(dimension, {}).setdefault(group, Counter()).update(
-                    {k: int(v) for k, v in row.items() if k not in ("pk", "type")})
+                    {k: int(v) for k, v in row.items() if k not in ("pk", "type")}
+                )
         return totals
 
     def _rows(self, partition: str) -> list[dict[str, Any]]:
-        return query_all(self._client, TableName=self._table, KeyConditionExpression="pk = :pk",
-                         ExpressionAttributeValues=to_item({":pk": partition}))
+        return query_all(
+            self._client,
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues=to_item({":pk": partition}),
+        )
 
     def _add(self, partition: str, sk: str, change: Counters) -> dict[str, Any]:
         change = Counter({name: n for name, n in change.items() if n})
         names = {f"#c{i}": name for i, name in enumerate(change)}
         values = {f":c{i}": n for i, n in enumerate(change.values())}
-        return {"Update": {
-            "TableName": self._table, "Key": to_item({"pk": partition, "sk": sk}),
-            "UpdateExpression": "SET #t = :t ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(change))),
-            "ExpressionAttributeNames": {**names, "#t": "type"},
-            "ExpressionAttributeValues": to_item({**values, ":t": "stats"})}}
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": to_item({"pk": partition, "sk": sk}),
+                "UpdateExpression": "SET #t = :t ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(change))),
+                "ExpressionAttributeNames": {**names, "#t": "type"},
+                "ExpressionAttributeValues": to_item({**values, ":t": "stats"}),
+            }
+        }

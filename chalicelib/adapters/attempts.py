@@ -3,10 +3,12 @@
 An attempt is taken with a conditional `ADD` before the code is checked, so however many requests
 arrive at once, no more codes are checked than a quota allows; a right code gives its attempt back.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any, Sequence
+from typing import Any
 
 from chalicelib.adapters import keys
 from chalicelib.adapters.dynamo import to_item
@@ -31,12 +33,14 @@ class AttemptCounter:
         for quota in quotas:
             try:
                 self._client.update_item(
-                    TableName=self._table, Key=self._key(quota),
+                    TableName=self._table,
+                    Key=self._key(quota),
                     UpdateExpression="ADD attempts :one SET expires_at = :expires",
                     ConditionExpression="attribute_not_exists(attempts) OR attempts < :max",
-                    ExpressionAttributeValues=to_item({
-                        ":one": 1, ":max": quota.limit,
-                        ":expires": int((quota.ends + timedelta(hours=1)).timestamp())}))
+                    ExpressionAttributeValues=to_item(
+                        {":one": 1, ":max": quota.limit, ":expires": int((quota.ends + timedelta(hours=1)).timestamp())}
+                    ),
+                )
             except self._client.exceptions.ConditionalCheckFailedException:
                 self.give_back(taken)
                 return quota
@@ -47,8 +51,11 @@ class AttemptCounter:
         """Return one attempt to each quota (the code was right: it was no guess)."""
         for quota in quotas:
             self._client.update_item(
-                TableName=self._table, Key=self._key(quota), UpdateExpression="ADD attempts :less",
-                ExpressionAttributeValues=to_item({":less": -1}))
+                TableName=self._table,
+                Key=self._key(quota),
+                UpdateExpression="ADD attempts :less",
+                ExpressionAttributeValues=to_item({":less": -1}),
+            )
 
     @staticmethod
     def _key(quota: Quota) -> dict[str, Any]:

@@ -1,9 +1,11 @@
 """Reading the table's stream: which complaint changed, from what, to what (the outbox's inserts are
 read by `outbox.new_outbox_keys`). The one place that knows the stream's record shape."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from chalicelib.adapters import keys
 from chalicelib.adapters.complaints import complaint_from_item

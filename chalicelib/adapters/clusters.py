@@ -6,16 +6,18 @@ per alerted lot; few, so one partition lists them all). An alert is opened in on
 transaction with its outbox items, on the condition that nobody opened it first, so
 quality and the manager hear about a cluster exactly once.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters import keys
 from chalicelib.adapters.dynamo import from_item, iso, parse_time, query_all, to_item
 from chalicelib.adapters.outbox import outbox_items
-from chalicelib.domain.deliveries import Notification
 from chalicelib.domain.clusters import Alert, Member
+from chalicelib.domain.deliveries import Notification
 
 ALERTS = keys.ALERTS
 _LAST = "\uffff"
@@ -27,29 +29,56 @@ class ClusterStore:
         self._table = table_name
 
     def add_member(self, lot: str, member: Member) -> None:
-        self._client.put_item(TableName=self._table, Item=to_item({
-            "pk": keys.lot(lot), "sk": f"{keys.MEMBER}{iso(member.received_at)}#{member.complaint_id}",
-            "type": "lot_member",
-            "complaint_id": member.complaint_id, "received_at": member.received_at}))
+        self._client.put_item(
+            TableName=self._table,
+            Item=to_item(
+                {
+                    "pk": keys.lot(lot),
+                    "sk": f"{keys.MEMBER}{iso(member.received_at)}#{member.complaint_id}",
+                    "type": "lot_member",
+                    "complaint_id": member.complaint_id,
+                    "received_at": member.received_at,
+                }
+            ),
+        )
 
     def members(self, lot: str, start: datetime, end: datetime) -> list[Member]:
-        items = self._query({"KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
-                             "ExpressionAttributeValues": to_item({
-                                 ":pk": keys.lot(lot), ":lo": f"{keys.MEMBER}{iso(start)}",
-                                 ":hi": f"{keys.MEMBER}{iso(end)}{_LAST}"})})
+        items = self._query(
+            {
+                "KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
+                "ExpressionAttributeValues": to_item(
+                    {
+                        ":pk": keys.lot(lot),
+                        ":lo": f"{keys.MEMBER}{iso(start)}",
+                        ":hi": f"{keys.MEMBER}{iso(end)}{_LAST}",
+                    }
+                ),
+            }
+        )
         return [Member(i["complaint_id"], parse_time(i["received_at"])) for i in items]
 
     def alert(self, lot: str) -> Alert | None:
-        response = self._client.get_item(TableName=self._table, Key=to_item({"pk": ALERTS, "sk": lot}),
-                                          ConsistentRead=True)
+        response = self._client.get_item(
+            TableName=self._table, Key=to_item({"pk": ALERTS, "sk": lot}), ConsistentRead=True
+        )
         return _alert(from_item(response["Item"])) if "Item" in response else None
 
     def alerts(self) -> list[Alert]:
-        return [_alert(i) for i in self._query({"KeyConditionExpression": "pk = :pk",
-                                                 "ExpressionAttributeValues": to_item({":pk": ALERTS})})]
+        return [
+            _alert(i)
+            for i in self._query(
+                {"KeyConditionExpression": "pk = :pk", "ExpressionAttributeValues": to_item({":pk": ALERTS})}
+            )
+        ]
 
-    def save_alert(self, alert: Alert, replacing: Alert | None, notifications: Sequence[Notification] = (),
-                   now: datetime | None = None, notified_from: str = "") -> bool:
+    def save_alert(
+        self,
+        alert: Alert,
+        replacing: Alert | None,
+        notifications: Sequence[Notification] = (),
+        now: datetime | None = None,
+        notified_from: str = "",
+    ) -> bool:
         """Store a new or grown alert unless someone changed it since `replacing` was read; False then.
         `notifications` go into the outbox of the complaint `notified_from` (the one that made the cluster),
         tagged with the lot so that two lots alerting at one moment never share an outbox key."""
@@ -58,10 +87,12 @@ class ClusterStore:
             put["ConditionExpression"] = "attribute_not_exists(pk)"
         else:
             put["ConditionExpression"] = "opened_at = :opened AND complaint_count = :count"
-            put["ExpressionAttributeValues"] = to_item({":opened": iso(replacing.opened_at),
-                                                        ":count": replacing.count})
-        outbox = outbox_items(keys.complaint(notified_from), notified_from, notifications, now, 0, tag=alert.lot) \
-            if notifications and now else []
+            put["ExpressionAttributeValues"] = to_item({":opened": iso(replacing.opened_at), ":count": replacing.count})
+        outbox = (
+            outbox_items(keys.complaint(notified_from), notified_from, notifications, now, 0, tag=alert.lot)
+            if notifications and now
+            else []
+        )
         writes = [{"Put": put}] + [{"Put": {"TableName": self._table, "Item": to_item(i)}} for i in outbox]
         try:
             self._client.transact_write_items(TransactItems=writes)
@@ -74,12 +105,25 @@ class ClusterStore:
 
 
 def _item(alert: Alert) -> dict[str, Any]:
-    return {"pk": ALERTS, "sk": alert.lot, "type": "cluster_alert", "lot": alert.lot,
-            "first_received_at": alert.first_received_at, "last_received_at": alert.last_received_at,
-            "complaint_ids": list(alert.complaint_ids), "complaint_count": alert.count,
-            "opened_at": alert.opened_at}
+    return {
+        "pk": ALERTS,
+        "sk": alert.lot,
+        "type": "cluster_alert",
+        "lot": alert.lot,
+        "first_received_at": alert.first_received_at,
+        "last_received_at": alert.last_received_at,
+        "complaint_ids": list(alert.complaint_ids),
+        "complaint_count": alert.count,
+        "opened_at": alert.opened_at,
+    }
 
 
 def _alert(item: dict[str, Any]) -> Alert:
-    return Alert(item["lot"], parse_time(item["first_received_at"]), parse_time(item["last_received_at"]),
-                 tuple(item["complaint_ids"]), parse_time(item["opened_at"]), int(item["complaint_count"]))
+    return Alert(
+        item["lot"],
+        parse_time(item["first_received_at"]),
+        parse_time(item["last_received_at"]),
+        tuple(item["complaint_ids"]),
+        parse_time(item["opened_at"]),
+        int(item["complaint_count"]),
+    )

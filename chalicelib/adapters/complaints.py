@@ -5,26 +5,56 @@ current state, HISTORY# items are appended and never changed, OUTBOX# items are 
 effects the change caused (the stream carries them out). Every change is one
 transaction: state, history, outbox (and on intake the idempotency record).
 """
+
 from __future__ import annotations
 
 import dataclasses
 import secrets
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from chalicelib.adapters import keys
+from chalicelib.adapters.dynamo import (
+    batch_get,
+    cancellation_codes,
+    from_item,
+    iso,
+    parse_time,
+    plain,
+    query_all,
+    shard,
+    to_item,
+)
 from chalicelib.adapters.outbox import outbox_items
 from chalicelib.domain.deliveries import Delivery
-from chalicelib.idempotency import IdempotencyRecord
-from chalicelib.adapters.dynamo import batch_get, query_all
-from chalicelib.adapters.dynamo import cancellation_codes, from_item, iso, parse_time, plain, shard, to_item
 from chalicelib.domain.errors import ConcurrentChange, IdempotencyKeyReused, PhotoTaken
 from chalicelib.domain.model import (
-    Approval, Category, Channel, Clock, Complaint, Customer, CustomerNotified, CustomerType, Deadline,
-    DesiredResolution, Escalation, FeedbackForm, Handling, HandlingType, HistoryEntry, Product, QcResult,
-    Satisfaction, ServiceDimension, Severity, Status, OPEN_STATUSES,
+    OPEN_STATUSES,
+    Approval,
+    Category,
+    Channel,
+    Clock,
+    Complaint,
+    Customer,
+    CustomerNotified,
+    CustomerType,
+    Deadline,
+    DesiredResolution,
+    Escalation,
+    FeedbackForm,
+    Handling,
+    HandlingType,
+    HistoryEntry,
+    Product,
+    QcResult,
+    Satisfaction,
+    ServiceDimension,
+    Severity,
+    Status,
 )
+from chalicelib.idempotency import IdempotencyRecord
 
 META = keys.META
 _KEY_ATTRIBUTES = frozenset({"pk", "sk", "outbox_pk", "outbox_sk"})
@@ -38,27 +68,38 @@ class ComplaintRepository:
         self._client = client
         self._table = table_name
 
-    def add(self, complaint: Complaint, deliveries: Sequence[Delivery], now: datetime,
-            idempotency: IdempotencyRecord | None = None) -> None:
+    def add(
+        self,
+        complaint: Complaint,
+        deliveries: Sequence[Delivery],
+        now: datetime,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> None:
         """Store a new complaint, its first history, its deliveries (outbox items) and the idempotency record."""
         token = secrets.token_hex(16)
         puts = [self._put(_meta_item(complaint, version=1, token=token), "attribute_not_exists(pk)")]
         if idempotency:
             puts.append(self._put(_idempotency_item(idempotency), "attribute_not_exists(pk)"))
-        claims = [self._put(_upload_claim_item(key, complaint.id), "attribute_not_exists(pk)")
-                  for key in complaint.photos]
+        claims = [
+            self._put(_upload_claim_item(key, complaint.id), "attribute_not_exists(pk)") for key in complaint.photos
+        ]
         try:
             self._write(complaint, puts + claims, deliveries, now, token, idempotent=idempotency is not None)
         except self._client.exceptions.TransactionCanceledException as error:
-            codes = cancellation_codes(error)[len(puts):len(puts) + len(claims)]
+            codes = cancellation_codes(error)[len(puts) : len(puts) + len(claims)]
             taken = [n for n, code in enumerate(codes) if code == "ConditionalCheckFailed"]
             if taken:
                 raise PhotoTaken(taken[0]) from error
             raise
         complaint.version = 1
 
-    def save(self, complaint: Complaint, deliveries: Sequence[Delivery], now: datetime,
-             idempotency: IdempotencyRecord | None = None) -> None:
+    def save(
+        self,
+        complaint: Complaint,
+        deliveries: Sequence[Delivery],
+        now: datetime,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> None:
         """Store a change, only if nobody else saved since `complaint.version` was read (and, with an
         idempotency record, only if that record's key was never used)."""
         token = secrets.token_hex(16)
@@ -70,8 +111,8 @@ class ComplaintRepository:
 
     def get(self, complaint_id: str) -> Complaint | None:
         response = self._client.get_item(
-            TableName=self._table, Key=to_item({"pk": complaint_pk(complaint_id), "sk": META}),
-            ConsistentRead=True)
+            TableName=self._table, Key=to_item({"pk": complaint_pk(complaint_id), "sk": META}), ConsistentRead=True
+        )
         return complaint_from_item(from_item(response["Item"])) if "Item" in response else None
 
     def history(self, complaint_id: str) -> list[HistoryEntry]:
@@ -99,10 +140,13 @@ class ComplaintRepository:
                 values.update({f":new{n}": new, f":old{n}": old})
             try:
                 self._client.update_item(
-                    TableName=self._table, Key=to_item({"pk": item["pk"], "sk": item["sk"]}),
+                    TableName=self._table,
+                    Key=to_item({"pk": item["pk"], "sk": item["sk"]}),
                     UpdateExpression="SET " + ", ".join(f"#a{n} = :new{n}" for n in range(len(updates))),
                     ConditionExpression=" AND ".join(f"#a{n} = :old{n}" for n in range(len(updates))),
-                    ExpressionAttributeNames=names, ExpressionAttributeValues=to_item(values))
+                    ExpressionAttributeNames=names,
+                    ExpressionAttributeValues=to_item(values),
+                )
             except self._client.exceptions.ConditionalCheckFailedException as error:
                 raise ConcurrentChange(complaint_id) from error
             changed += 1
@@ -116,16 +160,31 @@ class ComplaintRepository:
 
     def idempotency_record(self, key: str) -> IdempotencyRecord | None:
         """The record of a scoped Idempotency-Key ("public#<key>", "action#<user>#<key>"), if it was used."""
-        response = self._client.get_item(TableName=self._table, ConsistentRead=True,
-                                         Key=to_item({"pk": keys.idempotency(key), "sk": keys.IDEMPOTENCY_SK}))
+        response = self._client.get_item(
+            TableName=self._table,
+            ConsistentRead=True,
+            Key=to_item({"pk": keys.idempotency(key), "sk": keys.IDEMPOTENCY_SK}),
+        )
         if "Item" not in response:
             return None
         item = from_item(response["Item"])
-        return IdempotencyRecord(key, item["request_hash"], item["complaint_id"],
-                                 datetime.fromtimestamp(int(item["expires_at"]), timezone.utc), item.get("receipt"))
+        return IdempotencyRecord(
+            key,
+            item["request_hash"],
+            item["complaint_id"],
+            datetime.fromtimestamp(int(item["expires_at"]), UTC),
+            item.get("receipt"),
+        )
 
-    def _write(self, complaint: Complaint, puts: list[dict], deliveries: Sequence[Delivery], now: datetime,
-               token: str, idempotent: bool) -> None:
+    def _write(
+        self,
+        complaint: Complaint,
+        puts: list[dict],
+        deliveries: Sequence[Delivery],
+        now: datetime,
+        token: str,
+        idempotent: bool,
+    ) -> None:
         """One transaction. A retry of an attempt that did land (its answer was lost) is not a conflict:
         the stored write token says the change is already ours."""
         history = [self._put(_history_item(complaint.id, entry, n)) for n, entry in enumerate(complaint.new_history)]
@@ -148,8 +207,11 @@ class ComplaintRepository:
 
     def _landed(self, complaint_id: str, token: str) -> bool:
         response = self._client.get_item(
-            TableName=self._table, Key=to_item({"pk": complaint_pk(complaint_id), "sk": META}),
-            ProjectionExpression="write_token", ConsistentRead=True)
+            TableName=self._table,
+            Key=to_item({"pk": complaint_pk(complaint_id), "sk": META}),
+            ProjectionExpression="write_token",
+            ConsistentRead=True,
+        )
         return response.get("Item", {}).get("write_token", {}).get("S") == token
 
     def _put(self, item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
@@ -160,15 +222,24 @@ class ComplaintRepository:
 
     def _query_partition(self, complaint_id: str, prefix: str) -> list[dict[str, Any]]:
         values = {":pk": complaint_pk(complaint_id), ":p": prefix} if prefix else {":pk": complaint_pk(complaint_id)}
-        return query_all(self._client, TableName=self._table, ExpressionAttributeValues=to_item(values),
-                         ConsistentRead=True,
-                         KeyConditionExpression="pk = :pk AND begins_with(sk, :p)" if prefix else "pk = :pk")
+        return query_all(
+            self._client,
+            TableName=self._table,
+            ExpressionAttributeValues=to_item(values),
+            ConsistentRead=True,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :p)" if prefix else "pk = :pk",
+        )
 
 
 def _idempotency_item(record: IdempotencyRecord) -> dict[str, Any]:
-    item = {"pk": keys.idempotency(record.key), "sk": keys.IDEMPOTENCY_SK, "type": "idempotency",
-            "request_hash": record.request_hash, "complaint_id": record.complaint_id,
-            "expires_at": int(record.expires_at.timestamp())}
+    item = {
+        "pk": keys.idempotency(record.key),
+        "sk": keys.IDEMPOTENCY_SK,
+        "type": "idempotency",
+        "request_hash": record.request_hash,
+        "complaint_id": record.complaint_id,
+        "expires_at": int(record.expires_at.timestamp()),
+    }
     return {**item, "receipt": record.receipt} if record.receipt else item
 
 
@@ -188,8 +259,12 @@ def _index_keys(c: Complaint) -> dict[str, str]:
     """Keys of the global secondary indexes (see chalicelib/resources.py for the patterns)."""
     order = f"{iso(c.received_at)}#{c.id}"
     n = shard(c.id)
-    found = {"by_status_pk": keys.status_partition(c.status, n), "by_status_sk": order,
-             "by_month_pk": keys.month_partition(keys.utc_month(c.received_at), n), "by_month_sk": order}
+    found = {
+        "by_status_pk": keys.status_partition(c.status, n),
+        "by_status_sk": order,
+        "by_month_pk": keys.month_partition(keys.utc_month(c.received_at), n),
+        "by_month_sk": order,
+    }
     if c.assignee:
         found.update(by_assignee_pk=keys.ASSIGNEE_PARTITION + c.assignee, by_assignee_sk=order)
     if c.product.sku:
@@ -203,16 +278,28 @@ def _index_keys(c: Complaint) -> dict[str, str]:
 
 
 def _history_item(complaint_id: str, entry: HistoryEntry, n: int) -> dict[str, Any]:
-    return {"pk": complaint_pk(complaint_id), "sk": keys.history_sk(entry.at, n), "type": "history",
-            "at": entry.at, "actor": entry.actor, "action": entry.action,
-            "from": entry.from_status, "to": entry.to_status, "data": entry.data}
+    return {
+        "pk": complaint_pk(complaint_id),
+        "sk": keys.history_sk(entry.at, n),
+        "type": "history",
+        "at": entry.at,
+        "actor": entry.actor,
+        "action": entry.action,
+        "from": entry.from_status,
+        "to": entry.to_status,
+        "data": entry.data,
+    }
 
 
 def _history_from_item(item: dict[str, Any]) -> HistoryEntry:
     return HistoryEntry(
-        at=parse_time(item["at"]), actor=item["actor"], action=item["action"],
+        at=parse_time(item["at"]),
+        actor=item["actor"],
+        action=item["action"],
         from_status=Status(item["from"]) if item.get("from") else None,
-        to_status=Status(item["to"]) if item.get("to") else None, data=item.get("data", {}))
+        to_status=Status(item["to"]) if item.get("to") else None,
+        data=item.get("data", {}),
+    )
 
 
 def complaint_from_item(item: dict[str, Any]) -> Complaint:
@@ -224,29 +311,45 @@ def complaint_from_item(item: dict[str, Any]) -> Complaint:
     if product.get("quantity") is not None:
         product["quantity"] = int(product["quantity"])
     return Complaint(
-        id=item["id"], channel=Channel(item["channel"]), status=Status(item["status"]),
-        severity=Severity(item["severity"]), category=Category(item["category"]),
-        description=item["description"], customer=Customer(**customer), product=Product(**product),
-        received_at=parse_time(item["received_at"]), recorded_at=parse_time(item["recorded_at"]),
-        recorded_by=item["recorded_by"], access_code_hash=item["access_code_hash"],
+        id=item["id"],
+        channel=Channel(item["channel"]),
+        status=Status(item["status"]),
+        severity=Severity(item["severity"]),
+        category=Category(item["category"]),
+        description=item["description"],
+        customer=Customer(**customer),
+        product=Product(**product),
+        received_at=parse_time(item["received_at"]),
+        recorded_at=parse_time(item["recorded_at"]),
+        recorded_by=item["recorded_by"],
+        access_code_hash=item["access_code_hash"],
         desired_resolution=_maybe(DesiredResolution, item.get("desired_resolution")),
         service_dimension=_maybe(ServiceDimension, item.get("service_dimension")),
-        photos=list(item.get("photos", [])), assignee=item.get("assignee"), territory=item.get("territory"),
-        escalated=bool(item.get("escalated", False)), last_escalation=_escalation(item.get("last_escalation")),
+        photos=list(item.get("photos", [])),
+        assignee=item.get("assignee"),
+        territory=item.get("territory"),
+        escalated=bool(item.get("escalated", False)),
+        last_escalation=_escalation(item.get("last_escalation")),
         deadlines={Clock(k): _deadline_from_item(v) for k, v in item.get("deadlines", {}).items()},
         feedback_form=_record(FeedbackForm, item.get("feedback_form")),
-        qc_result=_record(QcResult, item.get("qc_result")), handling=_record(Handling, item.get("handling")),
+        qc_result=_record(QcResult, item.get("qc_result")),
+        handling=_record(Handling, item.get("handling")),
         approval=_record(Approval, item.get("approval")),
         customer_notified=_record(CustomerNotified, item.get("customer_notified")),
         satisfaction=_record(Satisfaction, item.get("satisfaction")),
         callbacks=[_record(Satisfaction, c) for c in item.get("callbacks", [])],
-        closed_at=parse_time(item.get("closed_at")), erased=item.get("erased"), version=int(item["version"]),
+        closed_at=parse_time(item.get("closed_at")),
+        erased=item.get("erased"),
+        version=int(item["version"]),
     )
 
 
 # how a field of a stored record becomes the value object's (the other fields are stored as they are)
 _RECORD_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "at": parse_time, "type": HandlingType, "rating": int, "approval_reasons": tuple,
+    "at": parse_time,
+    "type": HandlingType,
+    "rating": int,
+    "approval_reasons": tuple,
 }
 
 
@@ -256,8 +359,7 @@ def _record(kind: Any, stored: dict[str, Any] | None) -> Any:
     if not stored:
         return None
     values = {f.name: stored.get(f.name) for f in dataclasses.fields(kind)}
-    return kind(**{k: _RECORD_FIELDS[k](v) if k in _RECORD_FIELDS and v is not None else v
-                   for k, v in values.items()})
+    return kind(**{k: _RECORD_FIELDS[k](v) if k in _RECORD_FIELDS and v is not None else v for k, v in values.items()})
 
 
 def _escalation(stored: dict[str, Any] | None) -> Escalation | None:
@@ -268,10 +370,14 @@ def _escalation(stored: dict[str, Any] | None) -> Escalation | None:
 def _deadline_from_item(d: dict[str, Any]) -> Deadline:
     remaining = d.get("remaining_seconds")
     return Deadline(
-        clock=Clock(d["clock"]), due_at=parse_time(d.get("due_at")),
+        clock=Clock(d["clock"]),
+        due_at=parse_time(d.get("due_at")),
         remaining_seconds=float(remaining) if isinstance(remaining, Decimal) else remaining,
-        warned=bool(d.get("warned", False)), breached=bool(d.get("breached", False)),
-        stopped_at=parse_time(d.get("stopped_at")), timer_at=parse_time(d.get("timer_at")))
+        warned=bool(d.get("warned", False)),
+        breached=bool(d.get("breached", False)),
+        stopped_at=parse_time(d.get("stopped_at")),
+        timer_at=parse_time(d.get("timer_at")),
+    )
 
 
 def _maybe(kind: Any, value: Any) -> Any:

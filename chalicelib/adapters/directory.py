@@ -7,13 +7,13 @@ addressed to "every manager". The console's lists are Queries too: staff through
 items (everyone has at least one role), territories through one `TERRITORIES` partition
 holding a copy of each territory (a few dozen small items, written only by admins).
 """
-from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from chalicelib.adapters import keys
 from chalicelib.adapters.dynamo import batch_get, from_item, query_all, to_item
@@ -23,22 +23,21 @@ from chalicelib.domain.model import DEFAULT_COMPENSATION_LIMIT, Role, StaffMembe
 from chalicelib.domain.routing import ANY_CITY, Route, place
 
 
-
 class StaffDirectory:
     def __init__(self, client: Any, table_name: str):
         self._client = client
         self._table = table_name
 
     # staff -----------------------------------------------------------------------------
-    def put_staff(self, member: StaffMember, sync: StaffSync | None = None,
-                  now: datetime | None = None) -> OutboxKey | None:
+    def put_staff(
+        self, member: StaffMember, sync: StaffSync | None = None, now: datetime | None = None
+    ) -> OutboxKey | None:
         """Store the profile (the truth about a member) and the role lists that follow it. With `sync`,
         the same transaction leaves an outbox item to make the log-in and subscriptions match it, so a
         failure part-way is carried on until done; its key is returned (to carry it out at once)."""
         old = self.staff(member.username)
         me = keys.staff(member.username)
-        writes = [self._put({"pk": me, "sk": keys.PROFILE, "type": "staff",
-                             **_staff_fields(member)})]
+        writes = [self._put({"pk": me, "sk": keys.PROFILE, "type": "staff", **_staff_fields(member)})]
         listed, was_listed = _lists_of(member), _lists_of(old) if old else set()
         writes += [self._put({"pk": pk, "sk": me, "type": "role"}) for pk in sorted(listed)]
         writes += [self._delete(pk, me) for pk in sorted(was_listed - listed)]
@@ -53,8 +52,9 @@ class StaffDirectory:
 
     def all_staff(self) -> list[StaffMember]:
         """Every staff member, ordered by username: the role lists, then their profiles."""
-        usernames = sorted({u for role in Role for u in self.usernames_with_role(role)}
-                           | set(self._listed(keys.INACTIVE_LIST)))
+        usernames = sorted(
+            {u for role in Role for u in self.usernames_with_role(role)} | set(self._listed(keys.INACTIVE_LIST))
+        )
         items = batch_get(self._client, self._table, [(keys.staff(u), keys.PROFILE) for u in usernames])
         return sorted((_staff_from_item(i) for i in items), key=lambda m: m.username)
 
@@ -66,17 +66,48 @@ class StaffDirectory:
         return sorted(i["sk"].removeprefix(keys.STAFF) for i in self._query(pk))
 
     # territories, routes, accounts ---------------------------------------------------------
-    def put_territory(self, code: str, name: str, places: list[dict[str, str | None]],
-                      salesperson: str | None) -> None:
+    def put_territory(self, code: str, name: str, places: list[dict[str, str | None]], salesperson: str | None) -> None:
         """Store a territory and the routes of its places ({"province", "city" or None})."""
         old = self.territory(code)
         routes = {_route_key(p) for p in places}
-        writes = [self._put({"pk": keys.territory(code), "sk": keys.META, "type": "territory", "code": code,
-                             "name": name, "places": places, "salesperson": salesperson})]
-        writes.append(self._put({"pk": keys.TERRITORY_LIST, "sk": keys.territory(code), "type": "territory_entry",
-                                 "code": code, "name": name, "places": places, "salesperson": salesperson}))
-        writes += [self._put({"pk": keys.route(k), "sk": keys.ROUTE_SK, "type": "route", "territory": code,
-                              "salesperson": salesperson}) for k in sorted(routes)]
+        writes = [
+            self._put(
+                {
+                    "pk": keys.territory(code),
+                    "sk": keys.META,
+                    "type": "territory",
+                    "code": code,
+                    "name": name,
+                    "places": places,
+                    "salesperson": salesperson,
+                }
+            )
+        ]
+        writes.append(
+            self._put(
+                {
+                    "pk": keys.TERRITORY_LIST,
+                    "sk": keys.territory(code),
+                    "type": "territory_entry",
+                    "code": code,
+                    "name": name,
+                    "places": places,
+                    "salesperson": salesperson,
+                }
+            )
+        )
+        writes += [
+            self._put(
+                {
+                    "pk": keys.route(k),
+                    "sk": keys.ROUTE_SK,
+                    "type": "route",
+                    "territory": code,
+                    "salesperson": salesperson,
+                }
+            )
+            for k in sorted(routes)
+        ]
         if old:
             gone = {_route_key(p) for p in old["places"]} - routes
             writes += [self._delete(keys.route(k), keys.ROUTE_SK) for k in sorted(gone)]
@@ -96,9 +127,20 @@ class StaffDirectory:
         return [found[k].territory if k in found else None for k in places_keys]
 
     def put_account(self, account_id: str, name: str, territory: str | None, salesperson: str) -> None:
-        self._client.put_item(TableName=self._table, Item=to_item({
-            "pk": keys.account(account_id), "sk": keys.META, "type": "account", "account_id": account_id,
-            "name": name, "territory": territory, "salesperson": salesperson}))
+        self._client.put_item(
+            TableName=self._table,
+            Item=to_item(
+                {
+                    "pk": keys.account(account_id),
+                    "sk": keys.META,
+                    "type": "account",
+                    "account_id": account_id,
+                    "name": name,
+                    "territory": territory,
+                    "salesperson": salesperson,
+                }
+            ),
+        )
 
     def find_routes(self, lookups: dict[str, tuple[str, str]]) -> dict[str, Route]:
         """Fetch the routing items named by `routing.route_lookups` in one round trip."""
@@ -107,8 +149,11 @@ class StaffDirectory:
         wanted = {kind: _lookup_key(*ref) for kind, ref in lookups.items()}
         items = batch_get(self._client, self._table, list(wanted.values()), consistent=True)  # never misroute
         found = {(i["pk"], i["sk"]): i for i in items}
-        return {kind: Route(found[key].get("territory"), found[key].get("salesperson"))
-                for kind, key in wanted.items() if key in found}
+        return {
+            kind: Route(found[key].get("territory"), found[key].get("salesperson"))
+            for kind, key in wanted.items()
+            if key in found
+        }
 
     # plumbing --------------------------------------------------------------------------------
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
@@ -116,8 +161,12 @@ class StaffDirectory:
         return from_item(response["Item"]) if "Item" in response else None
 
     def _query(self, pk: str) -> list[dict[str, Any]]:
-        return query_all(self._client, TableName=self._table, KeyConditionExpression="pk = :pk",
-                         ExpressionAttributeValues=to_item({":pk": pk}))
+        return query_all(
+            self._client,
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues=to_item({":pk": pk}),
+        )
 
     def _put(self, item: dict[str, Any]) -> dict[str, Any]:
         return {"Put": {"TableName": self._table, "Item": to_item(item)}}
@@ -140,14 +189,28 @@ def _lists_of(member: StaffMember) -> set[str]:
 
 
 def _staff_fields(m: StaffMember) -> dict[str, Any]:
-    return {"username": m.username, "name": m.name, "roles": sorted(m.roles), "phone": m.phone,
-            "email": m.email, "territories": m.territories, "compensation_limit": m.compensation_limit,
-            "active": m.active, "tokens_valid_after": m.tokens_valid_after}
+    return {
+        "username": m.username,
+        "name": m.name,
+        "roles": sorted(m.roles),
+        "phone": m.phone,
+        "email": m.email,
+        "territories": m.territories,
+        "compensation_limit": m.compensation_limit,
+        "active": m.active,
+        "tokens_valid_after": m.tokens_valid_after,
+    }
 
 
 def _staff_from_item(item: dict[str, Any]) -> StaffMember:
     return StaffMember(
-        username=item["username"], name=item["name"], roles=frozenset(Role(r) for r in item.get("roles", [])),
-        phone=item.get("phone"), email=item.get("email"), territories=list(item.get("territories", [])),
+        username=item["username"],
+        name=item["name"],
+        roles=frozenset(Role(r) for r in item.get("roles", [])),
+        phone=item.get("phone"),
+        email=item.get("email"),
+        territories=list(item.get("territories", [])),
         compensation_limit=Decimal(item.get("compensation_limit", DEFAULT_COMPENSATION_LIMIT)),
-        active=bool(item.get("active", True)), tokens_valid_after=int(item.get("tokens_valid_after", 0)))
+        active=bool(item.get("active", True)),
+        tokens_valid_after=int(item.get("tokens_valid_after", 0)),
+    )

@@ -1,9 +1,10 @@
 """DynamoDB item conversion shared by the repositories."""
+
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -19,8 +20,11 @@ _deserializer = TypeDeserializer()
 def plain(value: Any) -> Any:
     """Dataclasses, enums, times and floats as values DynamoDB stores (str, Decimal, list, map)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.repr and getattr(value, f.name) is not None}
+        return {
+            f.name: plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.repr and getattr(value, f.name) is not None
+        }
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):
@@ -40,7 +44,7 @@ def iso(moment: datetime) -> str:
     """UTC ISO 8601 with offset; sorts as text in time order."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def parse_time(text: str | None) -> datetime | None:
@@ -83,8 +87,12 @@ def batch_get(client: Any, table: str, keys: list[tuple[str, str]], consistent: 
     items: list[dict[str, Any]] = []
     unique = list(dict.fromkeys(keys))
     for start in range(0, len(unique), 100):
-        pending = {table: {"Keys": [to_item({"pk": pk, "sk": sk}) for pk, sk in unique[start:start + 100]],
-                           "ConsistentRead": consistent}}
+        pending = {
+            table: {
+                "Keys": [to_item({"pk": pk, "sk": sk}) for pk, sk in unique[start : start + 100]],
+                "ConsistentRead": consistent,
+            }
+        }
         while pending:
             response = client.batch_get_item(RequestItems=pending)
             items += [from_item(i) for i in response["Responses"].get(table, [])]

@@ -4,9 +4,10 @@ Only the adapters use this module; the access-pattern table in chalicelib/resour
 every item type and prefix, and tests/adapters/test_keys.py fails when a prefix is used that the
 table does not list (or one is written outside this module).
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from chalicelib.adapters.dynamo import iso, shard
 
@@ -118,7 +119,7 @@ def month_partition(month: str, n: int) -> str:
 
 
 def utc_month(moment: datetime) -> str:
-    return f"{moment.astimezone(timezone.utc):%Y-%m}"
+    return f"{moment.astimezone(UTC):%Y-%m}"
 
 
 def due_partition(n: int) -> str:

@@ -3,6 +3,7 @@
 Each staff member has an SMS and an e-mail subscription filtered on the message
 attribute `recipient`, so one publish reaches exactly that person on both.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,12 +17,17 @@ class Notifier:
 
     def publish(self, recipient: str, event: str, complaint_id: str, text: str) -> str:
         """Send one notification; returns the SNS message id."""
-        attributes = {name: {"DataType": "String", "StringValue": value} for name, value in
-                      (("recipient", recipient), ("event", event), ("complaint_id", complaint_id))}
+        attributes = {
+            name: {"DataType": "String", "StringValue": value}
+            for name, value in (("recipient", recipient), ("event", event), ("complaint_id", complaint_id))
+        }
         response = self._client.publish(
-            TopicArn=self._topic, Subject=f"投诉 {complaint_id}: {event}"[:100],
+            TopicArn=self._topic,
+            Subject=f"投诉 {complaint_id}: {event}"[:100],
             Message=json.dumps({"default": text, "sms": text, "email": text}, ensure_ascii=False),
-            MessageStructure="json", MessageAttributes=attributes)
+            MessageStructure="json",
+            MessageAttributes=attributes,
+        )
         return response["MessageId"]
 
     def subscribe(self, recipient: str, email: str | None, phone: str | None) -> None:
@@ -33,8 +39,13 @@ class Notifier:
                 self._client.unsubscribe(SubscriptionArn=arn)
         policy = json.dumps({"recipient": [recipient]})
         for protocol, endpoint in sorted(wanted - have.keys()):
-            self._client.subscribe(TopicArn=self._topic, Protocol=protocol, Endpoint=endpoint,
-                                   Attributes={"FilterPolicy": policy}, ReturnSubscriptionArn=True)
+            self._client.subscribe(
+                TopicArn=self._topic,
+                Protocol=protocol,
+                Endpoint=endpoint,
+                Attributes={"FilterPolicy": policy},
+                ReturnSubscriptionArn=True,
+            )
 
     def subscriptions(self) -> list[dict[str, Any]]:
         """Every confirmed e-mail and SMS subscription of the topic with its filter policy."""
@@ -45,10 +56,19 @@ class Notifier:
                 if sub["Protocol"] not in ("email", "sms") or not sub["SubscriptionArn"].startswith("arn:"):
                     continue
                 attributes = self._client.get_subscription_attributes(SubscriptionArn=sub["SubscriptionArn"])
-                found.append({"arn": sub["SubscriptionArn"], "protocol": sub["Protocol"], "endpoint": sub["Endpoint"],
-                              "filter": json.loads(attributes["Attributes"].get("FilterPolicy") or "{}")})
+                found.append(
+                    {
+                        "arn": sub["SubscriptionArn"],
+                        "protocol": sub["Protocol"],
+                        "endpoint": sub["Endpoint"],
+                        "filter": json.loads(attributes["Attributes"].get("FilterPolicy") or "{}"),
+                    }
+                )
         return found
 
     def _subscriptions_of(self, recipient: str) -> dict[tuple[str, str], str]:
-        return {(s["protocol"], s["endpoint"]): s["arn"] for s in self.subscriptions()
-                if s["filter"].get("recipient") == [recipient]}
+        return {
+            (s["protocol"], s["endpoint"]): s["arn"]
+            for s in self.subscriptions()
+            if s["filter"].get("recipient") == [recipient]
+        }

@@ -6,12 +6,14 @@ item is never carried out again; a failed one is released and retried by the str
 sweeper. Marking done and releasing take the claim's token: once a lease has run out and
 another delivery holds the item, the first one can change nothing on it.
 """
+
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from chalicelib.adapters import keys
 from chalicelib.adapters.dynamo import from_item, iso, parse_time, to_item
@@ -34,15 +36,24 @@ class OutboxStore:
         is done or leased to someone else. `now` is the moment of the claim, not of the batch."""
         try:
             response = self._client.update_item(
-                TableName=self._table, Key=_key(key),
+                TableName=self._table,
+                Key=_key(key),
                 UpdateExpression="SET lease_until = :until, lease_token = :token, "
-                                 "attempts = if_not_exists(attempts, :zero) + :one",
+                "attempts = if_not_exists(attempts, :zero) + :one",
                 ConditionExpression="#s = :pending AND (attribute_not_exists(lease_until) OR lease_until < :now)",
                 ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=to_item({":until": iso(now + LEASE), ":now": iso(now),
-                                                   ":token": secrets.token_urlsafe(16),
-                                                   ":pending": "pending", ":zero": 0, ":one": 1}),
-                ReturnValues="ALL_NEW")
+                ExpressionAttributeValues=to_item(
+                    {
+                        ":until": iso(now + LEASE),
+                        ":now": iso(now),
+                        ":token": secrets.token_urlsafe(16),
+                        ":pending": "pending",
+                        ":zero": 0,
+                        ":one": 1,
+                    }
+                ),
+                ReturnValues="ALL_NEW",
+            )
         except self._client.exceptions.ConditionalCheckFailedException:
             return None
         return _claimed(from_item(response["Attributes"]))
@@ -54,12 +65,16 @@ class OutboxStore:
         """
         try:
             self._client.update_item(
-                TableName=self._table, Key=_key(key),
-                UpdateExpression="SET #s = :done, done_at = :now, #r = :result REMOVE lease_until, outbox_pk, outbox_sk",
+                TableName=self._table,
+                Key=_key(key),
+                UpdateExpression="SET #s = :done, done_at = :now, #r = :result "
+                "REMOVE lease_until, outbox_pk, outbox_sk",
                 ConditionExpression="lease_token = :token",
                 ExpressionAttributeNames={"#s": "status", "#r": "result"},
-                ExpressionAttributeValues=to_item({":done": "done", ":now": iso(now), ":result": result,
-                                                   ":token": token}))
+                ExpressionAttributeValues=to_item(
+                    {":done": "done", ":now": iso(now), ":result": result, ":token": token}
+                ),
+            )
         except self._client.exceptions.ConditionalCheckFailedException:
             return False
         return True
@@ -68,10 +83,12 @@ class OutboxStore:
         """Give the lease back for a retry; nothing if `token` no longer holds it."""
         try:
             self._client.update_item(
-                TableName=self._table, Key=_key(key),
+                TableName=self._table,
+                Key=_key(key),
                 UpdateExpression="SET last_error = :e REMOVE lease_until, lease_token",
                 ConditionExpression="lease_token = :token",
-                ExpressionAttributeValues=to_item({":e": error[:500], ":token": token}))
+                ExpressionAttributeValues=to_item({":e": error[:500], ":token": token}),
+            )
         except self._client.exceptions.ConditionalCheckFailedException:
             pass  # another delivery holds it now, or has done it
 
@@ -80,9 +97,12 @@ class OutboxStore:
         found: list[OutboxKey] = []
         for n in range(SHARDS):
             page = self._client.query(
-                TableName=self._table, IndexName="outbox_pending", Limit=limit,
+                TableName=self._table,
+                IndexName="outbox_pending",
+                Limit=limit,
                 KeyConditionExpression="outbox_pk = :pk AND outbox_sk < :cutoff",
-                ExpressionAttributeValues=to_item({":pk": f"{keys.OUTBOX_PARTITION}{n}", ":cutoff": iso(older_than)}))
+                ExpressionAttributeValues=to_item({":pk": f"{keys.OUTBOX_PARTITION}{n}", ":cutoff": iso(older_than)}),
+            )
             found += [(i["pk"], i["sk"]) for i in map(from_item, page["Items"])]
         return found
 
@@ -113,8 +133,9 @@ class Claimed:
     lease_until: datetime
 
 
-def outbox_items(owner_pk: str, owner: str, deliveries: Sequence[Delivery], now: datetime, version: int,
-                 tag: str = "") -> list[dict[str, Any]]:
+def outbox_items(
+    owner_pk: str, owner: str, deliveries: Sequence[Delivery], now: datetime, version: int, tag: str = ""
+) -> list[dict[str, Any]]:
     """New pending items in the owner's partition, visible to the sweeper's index. `version` is the
     owner's version the change makes; `tag` tells apart items the same complaint causes at the same
     moment outside its own changes (one per cluster alert)."""
@@ -122,8 +143,18 @@ def outbox_items(owner_pk: str, owner: str, deliveries: Sequence[Delivery], now:
     for n, delivery in enumerate(deliveries):
         sk = f"{keys.OUTBOX}{iso(now)}#{version:05d}#{n:03d}" + (f"#{tag}" if tag else "")
         owner_field = {"username": owner} if isinstance(delivery, StaffSync) else {"complaint_id": owner}
-        items.append({"pk": owner_pk, "sk": sk, "type": "outbox", "status": "pending", **owner_field,
-                      "created_at": now, **keys.outbox_pending(owner, sk, now), **_fields(delivery)})
+        items.append(
+            {
+                "pk": owner_pk,
+                "sk": sk,
+                "type": "outbox",
+                "status": "pending",
+                **owner_field,
+                "created_at": now,
+                **keys.outbox_pending(owner, sk, now),
+                **_fields(delivery),
+            }
+        )
     return items
 
 
@@ -143,5 +174,10 @@ def _claimed(item: dict[str, Any]) -> Claimed:
         delivery = TimerSync(Clock(item["clock"]))
     else:
         delivery = StaffSync(item["username"], bool(item.get("subscriptions")))
-    return Claimed(key=(item["pk"], item["sk"]), owner=item.get("complaint_id") or item["username"],
-                   delivery=delivery, token=item["lease_token"], lease_until=parse_time(item["lease_until"]))
+    return Claimed(
+        key=(item["pk"], item["sk"]),
+        owner=item.get("complaint_id") or item["username"],
+        delivery=delivery,
+        token=item["lease_token"],
+        lease_until=parse_time(item["lease_until"]),
+    )

@@ -8,9 +8,11 @@ bytes of a JPEG, PNG or WebP image.
 The bucket is versioned (old versions kept 30 days), so deleting a photo for good deletes
 every version and delete marker of its key, by version id.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from chalicelib.domain.errors import DomainError
 from chalicelib.resources import PHOTO_MAX_BYTES
@@ -48,10 +50,12 @@ class PhotoStore:
 
     def presign_upload(self, upload_id: str, content_type: str, expires_in: int = 900) -> dict[str, Any]:
         return self._client.generate_presigned_post(
-            Bucket=self._bucket, Key=UPLOAD_PREFIX + upload_id,
+            Bucket=self._bucket,
+            Key=UPLOAD_PREFIX + upload_id,
             Fields={"Content-Type": content_type},
             Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, PHOTO_MAX_BYTES]],
-            ExpiresIn=expires_in)
+            ExpiresIn=expires_in,
+        )
 
     def check(self, upload_id: str) -> str:
         """The object key of a valid uploaded photo; raises PhotoProblem otherwise."""
@@ -71,7 +75,8 @@ class PhotoStore:
 
     def view_url(self, key: str, expires_in: int = 900) -> str:
         return self._client.generate_presigned_url(
-            "get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=min(expires_in, 900))
+            "get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=min(expires_in, 900)
+        )
 
     def delete_every_version(self, key: str) -> int:
         """Delete the photo for good: every version and delete marker of `key`. Returns how many went."""
@@ -90,7 +95,7 @@ def delete_versions(client: Any, bucket: str, prefix: str, wanted: Callable[[dic
             if wanted(entry):
                 doomed.append({"Key": entry["Key"], "VersionId": entry["VersionId"]})
     for start in range(0, len(doomed), _DELETE_BATCH):
-        batch = doomed[start:start + _DELETE_BATCH]
+        batch = doomed[start : start + _DELETE_BATCH]
         failed = client.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True}).get("Errors", [])
         if failed:
             raise VersionsLeft(f"{len(failed)} of {len(batch)} object versions were not deleted")

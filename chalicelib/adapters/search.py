@@ -1,4 +1,5 @@
 """ComplaintSearch: one page of a list, by Query on the index a plan names (never Scan)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,9 +10,16 @@ from chalicelib.domain.listing import Plan
 from chalicelib.resources import GLOBAL_INDEXES, SHARDS
 
 # filter name -> attribute path on the complaint item
-ATTRIBUTES = {"status": ("status",), "assignee": ("assignee",), "territory": ("territory",),
-              "sku": ("product", "sku"), "batch": ("product", "batch"), "category": ("category",),
-              "channel": ("channel",), "severity": ("severity",)}
+ATTRIBUTES = {
+    "status": ("status",),
+    "assignee": ("assignee",),
+    "territory": ("territory",),
+    "sku": ("product", "sku"),
+    "batch": ("product", "batch"),
+    "category": ("category",),
+    "channel": ("channel",),
+    "severity": ("severity",),
+}
 # plan.by -> (index, the partitions of one key value)
 _INDEXES = {
     "due": ("by_due", lambda _: [keys.due_partition(n) for n in range(SHARDS)]),
@@ -30,8 +38,9 @@ class ComplaintSearch:
         self._client = client
         self._table = table_name
 
-    def page(self, plan: Plan, limit: int, tier: int = 0, after: str | None = None,
-             now_key: str | None = None) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
+    def page(
+        self, plan: Plan, limit: int, tier: int = 0, after: str | None = None, now_key: str | None = None
+    ) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
         """Up to `limit` items after the position (`tier`, `after`) and the position after the last one."""
         found: list[dict[str, Any]] = []
         for t in range(tier, len(plan.tiers)):
@@ -43,8 +52,9 @@ class ComplaintSearch:
                 return found, (t, last_sk)
         return found, None
 
-    def _tier(self, plan: Plan, values: tuple[str, ...], wanted: int, after: str | None,
-              now_key: str | None) -> list[dict[str, Any]]:
+    def _tier(
+        self, plan: Plan, values: tuple[str, ...], wanted: int, after: str | None, now_key: str | None
+    ) -> list[dict[str, Any]]:
         index, partitions_of = _INDEXES[plan.by]
         pk, sk = GLOBAL_INDEXES[index]
         merged: list[dict[str, Any]] = []
@@ -53,8 +63,17 @@ class ComplaintSearch:
         merged.sort(key=lambda i: i[sk], reverse=plan.sort == "received")
         return merged[:wanted]
 
-    def _partition(self, plan: Plan, index: str, pk: str, sk: str, partition: str, wanted: int,
-                   after: str | None, now_key: str | None) -> list[dict[str, Any]]:
+    def _partition(
+        self,
+        plan: Plan,
+        index: str,
+        pk: str,
+        sk: str,
+        partition: str,
+        wanted: int,
+        after: str | None,
+        now_key: str | None,
+    ) -> list[dict[str, Any]]:
         names = {"#pk": pk, "#sk": sk}
         values: dict[str, Any] = {":p": partition}
         condition = "#pk = :p AND " + self._range(plan, after, now_key, values)
@@ -66,12 +85,22 @@ class ComplaintSearch:
             filters.append(f"{path} = :f{n}")
         if plan.sort == "due" and (plan.received_from or plan.received_to):
             names["#r"] = "received_at"
-            values.update({":rf": iso(plan.received_from) if plan.received_from else "",
-                           ":rt": (iso(plan.received_to) if plan.received_to else "") + _LAST})
+            values.update(
+                {
+                    ":rf": iso(plan.received_from) if plan.received_from else "",
+                    ":rt": (iso(plan.received_to) if plan.received_to else "") + _LAST,
+                }
+            )
             filters.append("#r BETWEEN :rf AND :rt")
-        request = {"TableName": self._table, "IndexName": index, "KeyConditionExpression": condition,
-                   "ExpressionAttributeNames": names, "ExpressionAttributeValues": to_item(values),
-                   "ScanIndexForward": plan.sort == "due", "Limit": max(wanted, 10)}
+        request = {
+            "TableName": self._table,
+            "IndexName": index,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_item(values),
+            "ScanIndexForward": plan.sort == "due",
+            "Limit": max(wanted, 10),
+        }
         if filters:
             request["FilterExpression"] = " AND ".join(filters)
         items: list[dict[str, Any]] = []

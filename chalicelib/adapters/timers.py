@@ -5,10 +5,11 @@ clock creates a new schedule and removes the old one: a schedule that is just fi
 (and deletes itself afterwards, ActionAfterCompletion=DELETE) can never take its
 successor with it.
 """
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
@@ -18,8 +19,11 @@ class Timers:
     def __init__(self, client: Any, group: str, target_arn: str, role_arn: str):
         self._client = client
         self._group = group
-        self._target = {"Arn": target_arn, "RoleArn": role_arn,
-                        "RetryPolicy": {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400}}
+        self._target = {
+            "Arn": target_arn,
+            "RoleArn": role_arn,
+            "RetryPolicy": {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400},
+        }
 
     def sync(self, complaint_id: str, clock: str, at: datetime | None) -> None:
         """Make the clock's schedules exactly one firing at `at` (none when `at` is None)."""
@@ -42,10 +46,14 @@ class Timers:
         payload = {"complaint_id": complaint_id, "clock": clock, "scheduled_time": SCHEDULED_TIME}
         try:
             self._client.create_schedule(
-                Name=name, GroupName=self._group, FlexibleTimeWindow={"Mode": "OFF"},
-                ScheduleExpression=f"at({at.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%S})",
-                ScheduleExpressionTimezone="UTC", ActionAfterCompletion="DELETE",
-                Target={**self._target, "Input": json.dumps(payload)})
+                Name=name,
+                GroupName=self._group,
+                FlexibleTimeWindow={"Mode": "OFF"},
+                ScheduleExpression=f"at({at.astimezone(UTC):%Y-%m-%dT%H:%M:%S})",
+                ScheduleExpressionTimezone="UTC",
+                ActionAfterCompletion="DELETE",
+                Target={**self._target, "Input": json.dumps(payload)},
+            )
         except self._client.exceptions.ConflictException:
             pass  # created by an earlier, interrupted attempt
 

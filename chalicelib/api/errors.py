@@ -3,6 +3,7 @@
 No Chalice here: `handlers/http.py` turns an ApiError into a response. Messages are
 Chinese by default and English for `Accept-Language: en`.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,13 @@ class ApiError(Exception):
     code = "internal_error"
     message = ("服务器内部错误, 请稍后再试", "Internal error, please try again later")
 
-    def __init__(self, message: str | None = None, fields: list[dict[str, str]] | None = None,
-                 retry_after: int | None = None, **extra: Any):
+    def __init__(
+        self,
+        message: str | None = None,
+        fields: list[dict[str, str]] | None = None,
+        retry_after: int | None = None,
+        **extra: Any,
+    ):
         super().__init__(message or self.message[1])
         self.detail = message
         self.fields = fields or []
@@ -33,53 +39,70 @@ class ApiError(Exception):
 
 class ValidationFailed(ApiError):
     """400: fields that are missing or wrong."""
-    status, code, message = 400, "validation_error", ("提交的内容有误, 请检查标出的项目", "The request has invalid fields")
+
+    status, code, message = (
+        400,
+        "validation_error",
+        ("提交的内容有误, 请检查标出的项目", "The request has invalid fields"),
+    )
 
 
 class Unauthenticated(ApiError):
     """401: no valid login."""
+
     status, code, message = 401, "unauthenticated", ("请先登录", "Please log in")
 
 
 class Forbidden(ApiError):
     """403: logged in, but not allowed to do this."""
+
     status, code, message = 403, "forbidden", ("您没有权限执行此操作", "You are not allowed to do this")
 
 
 class NotFound(ApiError):
     """404: nothing here (or nothing you may see)."""
+
     status, code, message = 404, "not_found", ("未找到", "Not found")
 
 
 class Conflict(ApiError):
     """409: the request collides with what happened meanwhile."""
+
     status, code, message = 409, "conflict", ("操作冲突, 请刷新后重试", "Conflict: reload and try again")
 
 
 class InvalidTransition(ApiError):
     """409: the action is not allowed in the complaint's current status."""
+
     status, code, message = 409, "invalid_transition", ("当前状态下不能执行此操作", "Not allowed in the current status")
 
 
 class TooLarge(ApiError):
     """413: the body is too large."""
+
     status, code, message = 413, "too_large", ("提交的内容过大", "The request body is too large")
 
 
 class UnsupportedMediaType(ApiError):
     """415: not JSON."""
+
     status, code, message = 415, "unsupported_media_type", ("请以 JSON 格式提交", "Send JSON")
 
 
 class TooManyAttempts(ApiError):
     """429: too many wrong access codes for this complaint; try again later."""
+
     status, code, message = 429, "too_many_attempts", ("尝试次数过多, 请稍后再试", "Too many attempts, try again later")
 
 
 class Unavailable(ApiError):
     """503: storage could not be reached; nothing was stored, retry."""
-    status, code, message = 503, "unavailable", ("系统繁忙, 您的投诉尚未保存, 请稍后重试",
-                                                 "Busy: nothing was stored, please retry")
+
+    status, code, message = (
+        503,
+        "unavailable",
+        ("系统繁忙, 您的投诉尚未保存, 请稍后重试", "Busy: nothing was stored, please retry"),
+    )
 
 
 def language(accept_language: str | None) -> str:
@@ -159,19 +182,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "string_too_long": ("太长, 最多 {max_length} 个字", "is too long (at most {max_length} characters)"),
     "string_pattern_mismatch": ("格式不正确", "has the wrong format"),
     "string_type": ("应为文字", "must be text"),
-    "int_parsing": ("应为整数", "must be a whole number"), "int_type": ("应为整数", "must be a whole number"),
+    "int_parsing": ("应为整数", "must be a whole number"),
+    "int_type": ("应为整数", "must be a whole number"),
     "int_from_float": ("应为整数", "must be a whole number"),
-    "decimal_parsing": ("应为数字", "must be a number"), "decimal_type": ("应为数字", "must be a number"),
+    "decimal_parsing": ("应为数字", "must be a number"),
+    "decimal_type": ("应为数字", "must be a number"),
     "decimal_max_places": ("最多两位小数", "has more than 2 decimal places"),
     "greater_than": ("应大于 {gt}", "must be greater than {gt}"),
     "greater_than_equal": ("应不小于 {ge}", "must be at least {ge}"),
     "less_than_equal": ("应不大于 {le}", "must be at most {le}"),
-    "export_too_large": ("导出的投诉过多, 请缩小时间范围或增加筛选条件",
-                         "too many complaints to export: narrow the period or add filters"),
+    "export_too_large": (
+        "导出的投诉过多, 请缩小时间范围或增加筛选条件",
+        "too many complaints to export: narrow the period or add filters",
+    ),
     "period": ("应不早于 from, 且最多晚一年", "must be on or after from, at most a year later"),
     "enum": ("应为以下之一: {expected}", "must be one of {expected}"),
     "literal_error": ("应为以下之一: {expected}", "must be one of {expected}"),
-    "bool_type": ("应为是或否", "must be true or false"), "bool_parsing": ("应为是或否", "must be true or false"),
+    "bool_type": ("应为是或否", "must be true or false"),
+    "bool_parsing": ("应为是或否", "must be true or false"),
     "date_parsing": ("日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD"),
     "date_from_datetime_parsing": ("日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD"),
     "date_type": ("日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD"),
@@ -180,8 +208,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "datetime_type": ("时间格式不正确（ISO 8601, 带时区）", "must be an ISO 8601 time with offset"),
     "timezone_aware": ("时间须带时区", "must carry a time zone offset"),
     "extra_forbidden": ("不是可接受的字段", "is not an accepted field"),
-    "model_type": ("应为对象", "must be an object"), "model_attributes_type": ("应为对象", "must be an object"),
-    "dict_type": ("应为对象", "must be an object"), "list_type": ("应为列表", "must be a list"),
+    "model_type": ("应为对象", "must be an object"),
+    "model_attributes_type": ("应为对象", "must be an object"),
+    "dict_type": ("应为对象", "must be an object"),
+    "list_type": ("应为列表", "must be a list"),
     "too_long": ("项目太多, 最多 {max_length} 项", "has too many items (at most {max_length})"),
     "union_tag_invalid": ("未知的操作: {tag}", "unknown action {tag}"),
     "union_tag_not_found": ("必填", "is required"),
@@ -204,20 +234,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_an_image": ("文件不是 JPEG/PNG/WebP 图片", "the file is not a JPEG, PNG or WebP image"),
     "photo_in_use": ("这张照片已用于另一条投诉, 请重新上传", "the photo belongs to another complaint; upload it again"),
     "not_a_salesperson": ("只能分派给业务员", "can only be a salesperson"),
-    "return_refused_not_at_fault": ("质检结论为非我方责任, 不能退货", "a return is refused: the company is not at fault"),
+    "return_refused_not_at_fault": (
+        "质检结论为非我方责任, 不能退货",
+        "a return is refused: the company is not at fault",
+    ),
     "invalid_cursor": ("分页游标无效, 请从第一页重新开始", "is not a valid cursor; start again from the first page"),
     "invalid_key": ("应为 1-128 个可打印字符", "must be 1-128 printable characters"),
     "date_range": ("应在 2000 年至 2099 年之间", "must be between the years 2000 and 2099"),
-    "received_period": ("时间范围最多一年 (不填 received_from 为 92 天前, 不填 received_to 为现在)",
-                        "the period can span at most a year (received_from defaults to 92 days ago, "
-                        "received_to to now)"),
-    "password_policy": ("密码至少 {min_length} 位, 须含大写字母、小写字母和数字",
-                        "must be at least {min_length} characters with upper- and lower-case letters and digits"),
+    "received_period": (
+        "时间范围最多一年 (不填 received_from 为 92 天前, 不填 received_to 为现在)",
+        "the period can span at most a year (received_from defaults to 92 days ago, received_to to now)",
+    ),
+    "password_policy": (
+        "密码至少 {min_length} 位, 须含大写字母、小写字母和数字",
+        "must be at least {min_length} characters with upper- and lower-case letters and digits",
+    ),
     "password_required": ("新员工须设置初始密码", "is required for a new staff member"),
     "unknown_territory": ("没有这个片区", "is not a known territory"),
     "place_taken": ("该地区已属于其他片区, 请先从那个片区移除", "belongs to another territory; remove it there first"),
-    "still_territory_salesperson": ("此人仍是片区业务员, 请先更换片区业务员",
-                                    "the person is still a territory's salesperson; change that first"),
+    "still_territory_salesperson": (
+        "此人仍是片区业务员, 请先更换片区业务员",
+        "the person is still a territory's salesperson; change that first",
+    ),
     "admin_only": ("只有管理员可以授予或修改管理员", "only an admin may grant the admin role or edit an admin"),
 }
 DEFAULT_MESSAGE = ("格式不正确", "is not valid")

@@ -3,10 +3,11 @@
 Both `models.py` (the public routes) and `staff_models.py` build on this module, and neither on the other's
 definitions: `models.py` only hands the staff models out, importing them when first asked for.
 """
+
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -68,7 +69,7 @@ def _email(value: str) -> str:
 
 
 def _not_future_date(value: date | None) -> date | None:
-    if value is not None and value > datetime.now(timezone.utc).date():
+    if value is not None and value > datetime.now(UTC).date():
         raise PydanticCustomError("date_in_future", "cannot be in the future")
     return value
 
@@ -109,7 +110,7 @@ class ProductIn(Model):
         return value.upper() if value else value
 
     @model_validator(mode="after")
-    def _named(self) -> "ProductIn":
+    def _named(self) -> ProductIn:
         if not self.sku and not self.name:
             raise PydanticCustomError("sku_or_name_required", "give the product SKU or its name")
         return self

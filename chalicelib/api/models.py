@@ -6,6 +6,7 @@ in staff_models.py and are reached through this module all the same (`models.Lis
 them the first time one is asked for, so a cold start that serves the public form never defines them.
 openapi.py builds the OpenAPI document from both.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeVar

@@ -5,6 +5,7 @@ body, and every status it can answer: the contract's error body for 4xx, `503` w
 where storage is involved, and, on staff routes, the gateway's own 401/403 bodies (API Gateway, or
 Chalice's local gateway, answers those before the app runs).
 """
+
 from __future__ import annotations
 
 import copy
@@ -18,8 +19,8 @@ from pydantic.json_schema import models_json_schema
 from chalicelib.api import models as m
 from chalicelib.domain.labels import PUBLIC_STEPS
 
-
 # --- response bodies described by pydantic models (the handlers build them as plain dicts) ----------
+
 
 class Receipt(BaseModel):
     complaint_id: str
@@ -74,63 +75,164 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-ERRORS = {"400": "invalid fields", "401": "not logged in", "403": "not allowed", "404": "not found",
-          "409": "conflict or invalid transition", "413": "body too large", "415": "not JSON",
-          "429": "too many attempts, retry after the given seconds", "503": "storage unavailable, retry"}
-SCHEMA_MODELS = (m.PublicComplaintIn, m.StaffComplaintIn, Receipt, m.UploadIn, UploadOut, m.LoginIn, LoginOut,
-                 StatusOut, m.FireIn, ErrorBody, m.StaffIn, m.StaffOut, m.TerritoryIn, m.TerritoryOut, m.EraseIn,
-                 *m.ACTION_MODELS)
+ERRORS = {
+    "400": "invalid fields",
+    "401": "not logged in",
+    "403": "not allowed",
+    "404": "not found",
+    "409": "conflict or invalid transition",
+    "413": "body too large",
+    "415": "not JSON",
+    "429": "too many attempts, retry after the given seconds",
+    "503": "storage unavailable, retry",
+}
+SCHEMA_MODELS = (
+    m.PublicComplaintIn,
+    m.StaffComplaintIn,
+    Receipt,
+    m.UploadIn,
+    UploadOut,
+    m.LoginIn,
+    LoginOut,
+    StatusOut,
+    m.FireIn,
+    ErrorBody,
+    m.StaffIn,
+    m.StaffOut,
+    m.TerritoryIn,
+    m.TerritoryOut,
+    m.EraseIn,
+    *m.ACTION_MODELS,
+)
 HTML = "text/html"
 STATIC_TYPES = ("text/css", "text/javascript", "image/svg+xml", "application/json", "text/plain")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying", "required": True,
-                               "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "seconds to wait before retrying",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    }
+}
 EXAMPLE_COMPLAINT = {
     "customer": {"name": "张先生", "phone": "13800138000", "type": "consumer", "province": "湖南", "city": "长沙"},
     "product": {"sku": "V2047", "name": "抽取式面巾 150抽", "production_date": "2008-11-29", "quantity": 1},
-    "category": "odor", "description": "打开后有很大的油漆味, 没办法使用", "desired_resolution": "exchange",
-    "consent": True}
+    "category": "odor",
+    "description": "打开后有很大的油漆味, 没办法使用",
+    "desired_resolution": "exchange",
+    "consent": True,
+}
 
 # --- response bodies that are not pydantic models (built from stored records) -------------------
 STRING_OR_NULL = {"type": ["string", "null"]}
 OBJECT = {"type": "object"}
-GATEWAY_ERROR = {"type": "object", "description": "API Gateway's (or Chalice local's) own answer, before the app runs",
-                 "properties": {"message": STRING_OR_NULL, "Message": {"type": "string"}}}
-SUMMARY = {"type": "object", "required": ["complaint_id", "status", "severity", "category", "channel", "received_at",
-                                          "assignee", "territory", "customer", "product", "escalated", "deadlines",
-                                          "overdue"],
-           "properties": {"complaint_id": {"type": "string"}, "status": {"type": "string"},
-                          "severity": {"type": "string"}, "category": {"type": "string"},
-                          "channel": {"type": "string"}, "received_at": {"type": "string"},
-                          "assignee": STRING_OR_NULL, "territory": STRING_OR_NULL, "customer": OBJECT,
-                          "product": OBJECT, "escalated": {"type": "boolean"},
-                          "deadlines": {"type": "object", "additionalProperties": {"type": "string"}},
-                          "overdue": {"type": "boolean"}}}
-PAGE = {"type": "object", "required": ["items", "next_cursor"],
-        "properties": {"items": {"type": "array", "items": SUMMARY}, "next_cursor": STRING_OR_NULL}}
-RECORD = {"type": "object", "required": ["id", "status", "customer", "product", "history", "photos", "allowed_actions"],
-          "properties": {"id": {"type": "string"}, "status": {"type": "string"}, "customer": OBJECT, "product": OBJECT,
-                         "history": {"type": "array", "items": {
-                             "type": "object", "required": ["at", "actor", "action", "from", "to", "data"]}},
-                         "photos": {"type": "array", "items": {"type": "object", "required": ["key", "url"],
-                                                               "properties": {"key": {"type": "string"},
-                                                                              "url": {"type": "string"}}}},
-                         "allowed_actions": {"type": "array", "items": {"type": "string"}}}}
+GATEWAY_ERROR = {
+    "type": "object",
+    "description": "API Gateway's (or Chalice local's) own answer, before the app runs",
+    "properties": {"message": STRING_OR_NULL, "Message": {"type": "string"}},
+}
+SUMMARY = {
+    "type": "object",
+    "required": [
+        "complaint_id",
+        "status",
+        "severity",
+        "category",
+        "channel",
+        "received_at",
+        "assignee",
+        "territory",
+        "customer",
+        "product",
+        "escalated",
+        "deadlines",
+        "overdue",
+    ],
+    "properties": {
+        "complaint_id": {"type": "string"},
+        "status": {"type": "string"},
+        "severity": {"type": "string"},
+        "category": {"type": "string"},
+        "channel": {"type": "string"},
+        "received_at": {"type": "string"},
+        "assignee": STRING_OR_NULL,
+        "territory": STRING_OR_NULL,
+        "customer": OBJECT,
+        "product": OBJECT,
+        "escalated": {"type": "boolean"},
+        "deadlines": {"type": "object", "additionalProperties": {"type": "string"}},
+        "overdue": {"type": "boolean"},
+    },
+}
+PAGE = {
+    "type": "object",
+    "required": ["items", "next_cursor"],
+    "properties": {"items": {"type": "array", "items": SUMMARY}, "next_cursor": STRING_OR_NULL},
+}
+RECORD = {
+    "type": "object",
+    "required": ["id", "status", "customer", "product", "history", "photos", "allowed_actions"],
+    "properties": {
+        "id": {"type": "string"},
+        "status": {"type": "string"},
+        "customer": OBJECT,
+        "product": OBJECT,
+        "history": {
+            "type": "array",
+            "items": {"type": "object", "required": ["at", "actor", "action", "from", "to", "data"]},
+        },
+        "photos": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "url"],
+                "properties": {"key": {"type": "string"}, "url": {"type": "string"}},
+            },
+        },
+        "allowed_actions": {"type": "array", "items": {"type": "string"}},
+    },
+}
 FIGURES = {"type": "object", "required": ["count"], "properties": {"count": {"type": "integer", "minimum": 0}}}
-STATS = {"type": "object", "required": ["from", "to", "by", "total", "groups"],
-         "properties": {"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
-                        "by": {"type": "string"}, "total": FIGURES,
-                        "groups": {"type": "array", "items": {**FIGURES, "required": ["key", "label", "count"]}}}}
-ALERTS = {"type": "object", "required": ["items", "threshold", "window_days"],
-          "properties": {"items": {"type": "array", "items": {
-              "type": "object", "required": ["cluster_id", "sku", "count", "complaint_ids", "complaints"]}},
-              "threshold": {"type": "integer"}, "window_days": {"type": "integer"}}}
-EXPORT_LINK = {"type": "object", "required": ["download_url", "filename", "format", "rows", "bytes", "expires_at"],
-               "properties": {"download_url": {"type": "string"}, "filename": {"type": "string"},
-                              "format": {"enum": ["csv", "xlsx"]}, "rows": {"type": "integer"},
-                              "bytes": {"type": "integer"}, "expires_at": {"type": "string"}}}
-OUTBOX = {"type": "object", "required": ["messages"], "properties": {"messages": {"type": "array", "items": {
-    "type": "object", "required": ["channel", "to", "text"]}}}}
+STATS = {
+    "type": "object",
+    "required": ["from", "to", "by", "total", "groups"],
+    "properties": {
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "by": {"type": "string"},
+        "total": FIGURES,
+        "groups": {"type": "array", "items": {**FIGURES, "required": ["key", "label", "count"]}},
+    },
+}
+ALERTS = {
+    "type": "object",
+    "required": ["items", "threshold", "window_days"],
+    "properties": {
+        "items": {
+            "type": "array",
+            "items": {"type": "object", "required": ["cluster_id", "sku", "count", "complaint_ids", "complaints"]},
+        },
+        "threshold": {"type": "integer"},
+        "window_days": {"type": "integer"},
+    },
+}
+EXPORT_LINK = {
+    "type": "object",
+    "required": ["download_url", "filename", "format", "rows", "bytes", "expires_at"],
+    "properties": {
+        "download_url": {"type": "string"},
+        "filename": {"type": "string"},
+        "format": {"enum": ["csv", "xlsx"]},
+        "rows": {"type": "integer"},
+        "bytes": {"type": "integer"},
+        "expires_at": {"type": "string"},
+    },
+}
+OUTBOX = {
+    "type": "object",
+    "required": ["messages"],
+    "properties": {"messages": {"type": "array", "items": {"type": "object", "required": ["channel", "to", "text"]}}},
+}
 FIRED = {"type": "object", "required": ["fired"], "properties": {"fired": {"type": "array", "items": OBJECT}}}
 HEALTH = {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}
 
@@ -158,9 +260,18 @@ def _error(code: str, gateway: bool = False) -> dict[str, Any]:
     return response
 
 
-def _operation(summary: str, ok: str = "200", body: dict | None = None, response: dict | None = None,
-               staff: bool = False, params: list[dict] | None = None, errors: tuple[str, ...] = ("400",),
-               ok_content: dict | None = None, example: Any = None, body_required: bool = True) -> dict:
+def _operation(
+    summary: str,
+    ok: str = "200",
+    body: dict | None = None,
+    response: dict | None = None,
+    staff: bool = False,
+    params: list[dict] | None = None,
+    errors: tuple[str, ...] = ("400",),
+    ok_content: dict | None = None,
+    example: Any = None,
+    body_required: bool = True,
+) -> dict:
     """One operation. JSON operations get the language header and `503` (storage unavailable); a body
     is JSON up to 64 KiB (`413` beyond, `415` for another media type); staff operations need a token."""
     success = {"description": "success", **(ok_content or _json(response or OBJECT))}
@@ -179,9 +290,16 @@ def _operation(summary: str, ok: str = "200", body: dict | None = None, response
 
 
 def _page(summary: str, params: list[dict] | None = None) -> dict[str, Any]:
-    return {"summary": summary, "parameters": params or [],
-            "responses": {"200": {"description": "the page (zh-CN, or English with lang=en)",
-                                  "content": {HTML: {"schema": {"type": "string"}}}}}}
+    return {
+        "summary": summary,
+        "parameters": params or [],
+        "responses": {
+            "200": {
+                "description": "the page (zh-CN, or English with lang=en)",
+                "content": {HTML: {"schema": {"type": "string"}}},
+            }
+        },
+    }
 
 
 def _path_param(name: str, schema: dict | None = None) -> dict[str, Any]:
@@ -189,8 +307,13 @@ def _path_param(name: str, schema: dict | None = None) -> dict[str, Any]:
 
 
 def _header(name: str, description: str, required: bool = False) -> dict[str, Any]:
-    return {"name": name, "in": "header", "required": required, "description": description,
-            "schema": {"type": "string"}}
+    return {
+        "name": name,
+        "in": "header",
+        "required": required,
+        "description": description,
+        "schema": {"type": "string"},
+    }
 
 
 def _query_params(model: type[BaseModel], extra: dict[str, dict] | None = None) -> list[dict[str, Any]]:
@@ -211,15 +334,21 @@ def _query_params(model: type[BaseModel], extra: dict[str, dict] | None = None) 
 
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
-    _, defs = models_json_schema([(model, "validation") for model in SCHEMA_MODELS],
-                                 ref_template="#/components/schemas/{model}")
+    _, defs = models_json_schema(
+        [(model, "validation") for model in SCHEMA_MODELS], ref_template="#/components/schemas/{model}"
+    )
     idem = _header("Idempotency-Key", "1-128 printable characters; a retry with the same key returns the first receipt")
     cid = _path_param("complaint_id")
     action = {"oneOf": [_ref(a) for a in m.ACTION_MODELS], "discriminator": {"propertyName": "action"}}
     list_params = _query_params(m.ListParams)
     export_params = _query_params(m.ListParams, {"format": {"enum": ["csv", "xlsx"]}})
-    export_ok = {"content": {"text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string"}},
-                             "application/json": {"schema": EXPORT_LINK}}}
+    export_ok = {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            XLSX: {"schema": {"type": "string"}},
+            "application/json": {"schema": EXPORT_LINK},
+        }
+    }
     staff_key = _path_param("username")
     territory_key = _path_param("code")
     lang = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"}}
@@ -227,73 +356,171 @@ def openapi_document() -> dict[str, Any]:
         "/": {"get": _page("the public complaint form", [lang])},
         "/status": {"get": _page("the public status page", [lang])},
         "/console": {"get": _page("the staff console", [lang])},
-        "/static/{name}": {"get": {
-            "summary": "a static file of the web pages",
-            "parameters": [_path_param("name")],
-            "responses": {"200": {"description": "the file", "content": {
-                t: {"schema": {"type": "string"}} for t in STATIC_TYPES}},
-                "404": {"description": "no such file", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+        "/static/{name}": {
+            "get": {
+                "summary": "a static file of the web pages",
+                "parameters": [_path_param("name")],
+                "responses": {
+                    "200": {
+                        "description": "the file",
+                        "content": {t: {"schema": {"type": "string"}} for t in STATIC_TYPES},
+                    },
+                    "404": {"description": "no such file", "content": {"text/plain": {"schema": {"type": "string"}}}},
+                },
+            }
+        },
         "/health": {"get": _operation("liveness", response=HEALTH, errors=())},
         "/api/v1/openapi.json": {"get": _operation("this description", errors=())},
-        "/api/v1/uploads": {"post": _operation("presigned POST for one photo", "201", _ref(m.UploadIn),
-                                               _ref(UploadOut), errors=())},
-        "/api/v1/complaints": {"post": _operation("submit a complaint (public form)", "201",
-                                                  _ref(m.PublicComplaintIn), _ref(Receipt), params=[idem],
-                                                  errors=("409",), example=EXAMPLE_COMPLAINT)},
-        "/api/v1/complaints/{complaint_id}/status": {"get": _operation(
-            "progress of one complaint (429 after a few wrong access codes)", response=_ref(StatusOut),
-            errors=("404", "429"), params=[cid, _header("X-Access-Code", "the code from the receipt")])},
-        "/api/v1/auth/login": {"post": _operation("staff log-in", body=_ref(m.LoginIn), response=_ref(LoginOut),
-                                                  errors=("401",))},
+        "/api/v1/uploads": {
+            "post": _operation("presigned POST for one photo", "201", _ref(m.UploadIn), _ref(UploadOut), errors=())
+        },
+        "/api/v1/complaints": {
+            "post": _operation(
+                "submit a complaint (public form)",
+                "201",
+                _ref(m.PublicComplaintIn),
+                _ref(Receipt),
+                params=[idem],
+                errors=("409",),
+                example=EXAMPLE_COMPLAINT,
+            )
+        },
+        "/api/v1/complaints/{complaint_id}/status": {
+            "get": _operation(
+                "progress of one complaint (429 after a few wrong access codes)",
+                response=_ref(StatusOut),
+                errors=("404", "429"),
+                params=[cid, _header("X-Access-Code", "the code from the receipt")],
+            )
+        },
+        "/api/v1/auth/login": {
+            "post": _operation("staff log-in", body=_ref(m.LoginIn), response=_ref(LoginOut), errors=("401",))
+        },
         "/api/v1/staff/complaints": {
-            "post": _operation("record a complaint from any channel", "201", _ref(m.StaffComplaintIn),
-                               _ref(Receipt), staff=True, params=[idem], errors=("409",),
-                               example={**EXAMPLE_COMPLAINT, "channel": "hotline"}),
-            "get": _operation("list complaints", response=PAGE, staff=True, params=list_params)},
-        "/api/v1/staff/complaints/{complaint_id}": {"get": _operation(
-            "the whole record", response=RECORD, staff=True, params=[cid], errors=("404",))},
-        "/api/v1/staff/complaints/{complaint_id}/actions": {"post": _operation(
-            "perform a workflow action", body=action, response=RECORD, staff=True, params=[cid, _header(
-                "Idempotency-Key", "1-128 printable characters, per staff member; a retry with the same key "
-                "does nothing again and returns the record as it is now")],
-            errors=("404", "409"))},
-        "/api/v1/staff/complaints/{complaint_id}/feedback-form": {"get": _operation(
-            "printable customer-opinion feedback form", staff=True, params=[cid], errors=("404",),
-            ok_content={"content": {HTML: {"schema": {"type": "string"}}}})},
-        "/api/v1/staff/stats": {"get": _operation("statistics", response=STATS, staff=True,
-                                                  params=_query_params(m.StatsParams))},
+            "post": _operation(
+                "record a complaint from any channel",
+                "201",
+                _ref(m.StaffComplaintIn),
+                _ref(Receipt),
+                staff=True,
+                params=[idem],
+                errors=("409",),
+                example={**EXAMPLE_COMPLAINT, "channel": "hotline"},
+            ),
+            "get": _operation("list complaints", response=PAGE, staff=True, params=list_params),
+        },
+        "/api/v1/staff/complaints/{complaint_id}": {
+            "get": _operation("the whole record", response=RECORD, staff=True, params=[cid], errors=("404",))
+        },
+        "/api/v1/staff/complaints/{complaint_id}/actions": {
+            "post": _operation(
+                "perform a workflow action",
+                body=action,
+                response=RECORD,
+                staff=True,
+                params=[
+                    cid,
+                    _header(
+                        "Idempotency-Key",
+                        "1-128 printable characters, per staff member; a retry with the same key "
+                        "does nothing again and returns the record as it is now",
+                    ),
+                ],
+                errors=("404", "409"),
+            )
+        },
+        "/api/v1/staff/complaints/{complaint_id}/feedback-form": {
+            "get": _operation(
+                "printable customer-opinion feedback form",
+                staff=True,
+                params=[cid],
+                errors=("404",),
+                ok_content={"content": {HTML: {"schema": {"type": "string"}}}},
+            )
+        },
+        "/api/v1/staff/stats": {
+            "get": _operation("statistics", response=STATS, staff=True, params=_query_params(m.StatsParams))
+        },
         "/api/v1/staff/alerts": {"get": _operation("cluster alerts", response=ALERTS, staff=True, errors=())},
-        "/api/v1/staff/export": {"get": _operation("export CSV or XLSX (or a link to it when large)", staff=True,
-                                                   params=export_params, ok_content=export_ok)},
-        "/api/v1/admin/staff": {"get": _operation("every staff member", response=_items(m.StaffOut), staff=True,
-                                                  errors=())},
+        "/api/v1/staff/export": {
+            "get": _operation(
+                "export CSV or XLSX (or a link to it when large)",
+                staff=True,
+                params=export_params,
+                ok_content=export_ok,
+            )
+        },
+        "/api/v1/admin/staff": {
+            "get": _operation("every staff member", response=_items(m.StaffOut), staff=True, errors=())
+        },
         "/api/v1/admin/staff/{username}": {
-            "get": _operation("one staff member", response=_ref(m.StaffOut), staff=True, params=[staff_key],
-                              errors=("400", "404")),
-            "put": _operation("create or replace a staff member", body=_ref(m.StaffIn), response=_ref(m.StaffOut),
-                              staff=True, params=[staff_key], errors=("409",))},
-        "/api/v1/admin/staff/{username}/deactivate": {"post": _operation(
-            "disable a member's log-in, end their tokens and subscriptions", response=_ref(m.StaffOut), staff=True,
-            params=[staff_key], errors=("400", "404"))},
-        "/api/v1/admin/territories": {"get": _operation("every territory", response=_items(m.TerritoryOut),
-                                                        staff=True, errors=())},
+            "get": _operation(
+                "one staff member", response=_ref(m.StaffOut), staff=True, params=[staff_key], errors=("400", "404")
+            ),
+            "put": _operation(
+                "create or replace a staff member",
+                body=_ref(m.StaffIn),
+                response=_ref(m.StaffOut),
+                staff=True,
+                params=[staff_key],
+                errors=("409",),
+            ),
+        },
+        "/api/v1/admin/staff/{username}/deactivate": {
+            "post": _operation(
+                "disable a member's log-in, end their tokens and subscriptions",
+                response=_ref(m.StaffOut),
+                staff=True,
+                params=[staff_key],
+                errors=("400", "404"),
+            )
+        },
+        "/api/v1/admin/territories": {
+            "get": _operation("every territory", response=_items(m.TerritoryOut), staff=True, errors=())
+        },
         "/api/v1/admin/territories/{code}": {
-            "get": _operation("one territory", response=_ref(m.TerritoryOut), staff=True, params=[territory_key],
-                              errors=("400", "404")),
-            "put": _operation("create or replace a territory", body=_ref(m.TerritoryIn),
-                              response=_ref(m.TerritoryOut), staff=True, params=[territory_key], errors=("409",))},
-        "/api/v1/admin/complaints/{complaint_id}/erase": {"post": _operation(
-            "erase the complainant's personal data (admin)", body=_ref(m.EraseIn), response=RECORD, staff=True,
-            params=[cid], errors=("404", "409"), body_required=False)},
-        "/dev/outbox": {"get": _operation("local stage only: messages that would have been sent", response=OUTBOX,
-                                          errors=("404",))},
-        "/dev/scheduler/fire": {"post": _operation("local stage only: fire due schedules", body=_ref(m.FireIn),
-                                                   response=FIRED, errors=("404",))},
+            "get": _operation(
+                "one territory",
+                response=_ref(m.TerritoryOut),
+                staff=True,
+                params=[territory_key],
+                errors=("400", "404"),
+            ),
+            "put": _operation(
+                "create or replace a territory",
+                body=_ref(m.TerritoryIn),
+                response=_ref(m.TerritoryOut),
+                staff=True,
+                params=[territory_key],
+                errors=("409",),
+            ),
+        },
+        "/api/v1/admin/complaints/{complaint_id}/erase": {
+            "post": _operation(
+                "erase the complainant's personal data (admin)",
+                body=_ref(m.EraseIn),
+                response=RECORD,
+                staff=True,
+                params=[cid],
+                errors=("404", "409"),
+                body_required=False,
+            )
+        },
+        "/dev/outbox": {
+            "get": _operation("local stage only: messages that would have been sent", response=OUTBOX, errors=("404",))
+        },
+        "/dev/scheduler/fire": {
+            "post": _operation(
+                "local stage only: fire due schedules", body=_ref(m.FireIn), response=FIRED, errors=("404",)
+            )
+        },
     }
     return {
         "openapi": "3.1.0",
         "info": {"title": "投诉处理系统 complaint handling API", "version": "1"},
         "paths": paths,
-        "components": {"schemas": defs["$defs"],
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        "components": {
+            "schemas": defs["$defs"],
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
     }

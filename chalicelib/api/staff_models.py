@@ -4,11 +4,12 @@ actions, list, export and statistics parameters, administration, the local stage
 Reach them through `chalicelib.api.models` (`models.ListParams`), which imports this module the
 first time one is asked for: the public routes, and so most cold starts, never define these classes.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
@@ -19,13 +20,34 @@ from chalicelib.api import errors
 from chalicelib.api.fields import ComplaintIn, Email, Line, Model, Phone, Shown, Text
 from chalicelib.domain import commands
 from chalicelib.domain.model import (
-    DEFAULT_COMPENSATION_LIMIT, SHANGHAI, Category, Channel, HandlingType, Role, Severity, Status,
+    DEFAULT_COMPENSATION_LIMIT,
+    SHANGHAI,
+    Category,
+    Channel,
+    HandlingType,
+    Role,
+    Severity,
+    Status,
 )
 from chalicelib.domain.stats import DIMENSIONS
 
 __all__ = [  # what chalicelib.api.models hands out from here
-    "StaffComplaintIn", "FireIn", "ACTION_MODELS", "parse_action", "ListParams", "ExportParams", "StatsParams",
-    "as_moment", "StaffKey", "StaffIn", "StaffOut", "TerritoryKey", "PlaceIn", "TerritoryIn", "TerritoryOut", "EraseIn",
+    "ACTION_MODELS",
+    "EraseIn",
+    "ExportParams",
+    "FireIn",
+    "ListParams",
+    "PlaceIn",
+    "StaffComplaintIn",
+    "StaffIn",
+    "StaffKey",
+    "StaffOut",
+    "StatsParams",
+    "TerritoryIn",
+    "TerritoryKey",
+    "TerritoryOut",
+    "as_moment",
+    "parse_action",
 ]
 
 STATS_DIMENSIONS = ("all", *DIMENSIONS)
@@ -43,7 +65,7 @@ def _in_years(value: date | datetime | None) -> date | datetime | None:
 
 Moment = Annotated[datetime, AfterValidator(_in_years)]
 Day = Annotated[date, AfterValidator(_in_years)]
-MomentOrDay = Annotated[Union[datetime, date], AfterValidator(_in_years)]  # the check after the union: one error
+MomentOrDay = Annotated[datetime | date, AfterValidator(_in_years)]  # the check after the union: one error
 Amount = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 
@@ -60,7 +82,7 @@ class StaffComplaintIn(ComplaintIn):
             return value
         if value.tzinfo is None:
             raise PydanticCustomError("timezone_aware", "must carry an offset")
-        if value > datetime.now(timezone.utc):
+        if value > datetime.now(UTC):
             raise PydanticCustomError("time_in_future", "cannot be in the future")
         return value
 
@@ -70,6 +92,7 @@ class FireIn(Model):
 
 
 # --- workflow actions: one model per action, told apart by "action" --------------------------
+
 
 class Action(Model):
     """The body of one workflow action; `to_command` is where it becomes the domain's command."""
@@ -117,7 +140,8 @@ class ProposeHandling(Action):
     action: Literal["propose_handling"]
     type: HandlingType
     amount: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)] | None = Field(
-        default=None, validate_default=True)
+        default=None, validate_default=True
+    )
     note: Text | None = None
 
     @field_validator("amount")
@@ -166,9 +190,22 @@ class Escalate(Action):
     note: Text | None = None
 
 
-ACTION_MODELS = (Assign, Contact, CloseUnsubstantiated, SubmitFeedbackForm, RecordQcResult, ProposeHandling,
-                 Approve, Decline, NotifyCustomer, RecordSatisfaction, Close, Reopen, Escalate)
-ActionIn = Annotated[Union[ACTION_MODELS], Field(discriminator="action")]  # type: ignore[valid-type]
+ACTION_MODELS = (
+    Assign,
+    Contact,
+    CloseUnsubstantiated,
+    SubmitFeedbackForm,
+    RecordQcResult,
+    ProposeHandling,
+    Approve,
+    Decline,
+    NotifyCustomer,
+    RecordSatisfaction,
+    Close,
+    Reopen,
+    Escalate,
+)
+ActionIn = Annotated[Union[ACTION_MODELS], Field(discriminator="action")]  # type: ignore[valid-type]  # noqa: UP007 - a union of a tuple
 ACTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(ActionIn, config=ConfigDict(defer_build=True))
 errors.ACTION_TAGS.update(m.model_fields["action"].annotation.__args__[0] for m in ACTION_MODELS)
 
@@ -205,7 +242,7 @@ class ListParams(Model):
     def _at_most_a_year(cls, value: datetime | date | None, info) -> datetime | date | None:
         """Every month of the period is a partition to read: a period of decades (received_from=0 is
         1970) would be thousands of queries. A missing end is now, a missing start 92 days before now."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         start, end = as_moment(info.data.get("received_from")), as_moment(value, end_of_day=True)
         if (end or now) - (start or now - timedelta(days=92)) > timedelta(days=MAX_PERIOD_DAYS + 1):
             raise PydanticCustomError("received_period", "at most a year")
@@ -240,7 +277,7 @@ class StatsParams(Model):
 
 def as_moment(value: datetime | date | None, end_of_day: bool = False) -> datetime | None:
     """As the list reads it: a date is a whole Shanghai day, a time without offset is Shanghai time."""
-    if value is None or isinstance(value, datetime) and value.tzinfo:
+    if value is None or (isinstance(value, datetime) and value.tzinfo):
         return value
     if isinstance(value, datetime):
         return value.replace(tzinfo=SHANGHAI)
@@ -262,9 +299,12 @@ def _password(value: str) -> str:
     from chalicelib.resources import user_pool_definition
 
     policy = user_pool_definition("")["Policies"]["PasswordPolicy"]
-    if (len(value) < policy["MinimumLength"] or (policy["RequireUppercase"] and not re.search(r"[A-Z]", value))
-            or (policy["RequireLowercase"] and not re.search(r"[a-z]", value))
-            or (policy["RequireNumbers"] and not re.search(r"[0-9]", value))):
+    if (
+        len(value) < policy["MinimumLength"]
+        or (policy["RequireUppercase"] and not re.search(r"[A-Z]", value))
+        or (policy["RequireLowercase"] and not re.search(r"[a-z]", value))
+        or (policy["RequireNumbers"] and not re.search(r"[0-9]", value))
+    ):
         raise PydanticCustomError("password_policy", "too weak", {"min_length": policy["MinimumLength"]})
     return value
 
@@ -287,8 +327,9 @@ class StaffIn(Model):
     phone: Phone | None = None
     email: Email | None = None
     roles: Annotated[list[Role], Field(min_length=1, max_length=6), AfterValidator(_unique_items)]
-    territories: Annotated[list[Annotated[TerritoryCode, AfterValidator(_upper_code)]], Field(max_length=20),
-                           AfterValidator(_unique_items)] = []
+    territories: Annotated[
+        list[Annotated[TerritoryCode, AfterValidator(_upper_code)]], Field(max_length=20), AfterValidator(_unique_items)
+    ] = []  # noqa: RUF012 - pydantic copies a default for each model
     compensation_limit: Amount = DEFAULT_COMPENSATION_LIMIT
     password: Annotated[str, Field(max_length=256), AfterValidator(_password)] | None = None
 

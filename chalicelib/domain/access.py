@@ -5,6 +5,7 @@ access code is a secret shown once; only a keyed hash of it is stored. With an
 Idempotency-Key the code is derived from the key, so a retried submission gets the
 same code back without the code ever being stored.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,7 +13,7 @@ import hmac
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from chalicelib.domain.model import SHANGHAI
 
@@ -53,7 +54,7 @@ class GuessLimit:
         """The fixed window `now` falls in: its name and its end."""
         seconds = int(self.window.total_seconds())
         start = int(now.timestamp()) // seconds * seconds
-        return str(start), datetime.fromtimestamp(start + seconds, timezone.utc)
+        return str(start), datetime.fromtimestamp(start + seconds, UTC)
 
     def day_of(self, now: datetime) -> tuple[str, datetime]:
         """The Asia/Shanghai day `now` falls in: its date and its end."""
@@ -64,8 +65,10 @@ class GuessLimit:
         """The quotas an attempt on `subject` from `client` (a keyed hash of its address) takes from."""
         window, window_end = self.window_of(now)
         day, day_end = self.day_of(now)
-        return (Quota(subject, window, self.max_failures, window_end, client),
-                Quota(subject, day, self.max_daily_failures, day_end))
+        return (
+            Quota(subject, window, self.max_failures, window_end, client),
+            Quota(subject, day, self.max_daily_failures, day_end),
+        )
 
 
 def client_tag(secret: str, address: str | None) -> str:

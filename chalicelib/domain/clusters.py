@@ -6,13 +6,14 @@ manager hear about it once; later complaints about the same lot join that alert 
 come within the window of it, and only a lot that has been quiet for a whole window
 can raise a new alert.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from chalicelib.domain.model import Complaint, Notify, NotificationEvent, Role
+from chalicelib.domain.model import Complaint, NotificationEvent, Notify, Role
 
 
 @dataclass(frozen=True)
@@ -93,16 +94,28 @@ def cluster_around(newcomer: Member, members: list[Member], rule: ClusterRule) -
 
 
 def opened(lot: str, cluster: list[Member], now: datetime) -> Alert:
-    return Alert(lot, min(m.received_at for m in cluster), max(m.received_at for m in cluster),
-                 tuple(m.complaint_id for m in cluster)[-LISTED:], now, len(cluster))
+    return Alert(
+        lot,
+        min(m.received_at for m in cluster),
+        max(m.received_at for m in cluster),
+        tuple(m.complaint_id for m in cluster)[-LISTED:],
+        now,
+        len(cluster),
+    )
 
 
 def joined(alert: Alert, newcomer: Member) -> Alert:
     if newcomer.complaint_id in alert.complaint_ids:
         return alert
     ids = (*alert.complaint_ids, newcomer.complaint_id)[-LISTED:]
-    return Alert(alert.lot, min(alert.first_received_at, newcomer.received_at),
-                 max(alert.last_received_at, newcomer.received_at), ids, alert.opened_at, alert.count + 1)
+    return Alert(
+        alert.lot,
+        min(alert.first_received_at, newcomer.received_at),
+        max(alert.last_received_at, newcomer.received_at),
+        ids,
+        alert.opened_at,
+        alert.count + 1,
+    )
 
 
 def notifications(alert: Alert, rule: ClusterRule) -> list[Notify]:
@@ -110,6 +123,5 @@ def notifications(alert: Alert, rule: ClusterRule) -> list[Notify]:
     sku, kind, value = describe(alert.lot)
     lot = f"批次 {value}" if kind == "batch" else f"生产日期 {value}"
     ids = ", ".join(alert.complaint_ids[:5]) + (" 等" if len(alert.complaint_ids) > 5 else "")
-    text = (f"【投诉预警】产品 {sku} {lot} 在 {rule.window.days} 天内已有 {alert.count} 起投诉"
-            f"（{ids}），请检查该批次。")
+    text = f"【投诉预警】产品 {sku} {lot} 在 {rule.window.days} 天内已有 {alert.count} 起投诉（{ids}），请检查该批次。"
     return [Notify(NotificationEvent.CLUSTER_ALERT, text, role=role) for role in (Role.QUALITY, Role.MANAGER)]

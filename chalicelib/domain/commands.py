@@ -5,6 +5,7 @@ builds them from the parsed request body (`api/staff_models.py`), so the rules r
 attributes, never a request's dict. Amounts, handling types and ratings are normalised here,
 so a command built by hand (a test, a script) means what the parsed one means.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -120,7 +121,22 @@ class Escalate(Command):
     note: str | None = None
 
 
-COMMANDS: dict[str, type[Command]] = {c.action: c for c in (
-    Assign, Contact, CloseUnsubstantiated, SubmitFeedbackForm, RecordQcResult, ProposeHandling, Approve, Decline,
-    NotifyCustomer, RecordSatisfaction, Close, Reopen, Escalate)}
+COMMANDS: dict[str, type[Command]] = {
+    c.action: c
+    for c in (
+        Assign,
+        Contact,
+        CloseUnsubstantiated,
+        SubmitFeedbackForm,
+        RecordQcResult,
+        ProposeHandling,
+        Approve,
+        Decline,
+        NotifyCustomer,
+        RecordSatisfaction,
+        Close,
+        Reopen,
+        Escalate,
+    )
+}
 """Every command by its action name."""

@@ -4,15 +4,25 @@ Every clock of a complaint is a `Deadline`. Starting, stopping, pausing or resum
 records a `Schedule`/`Unschedule` effect; when the schedule fires, `on_timer` looks at
 the clock as it is now, so a late, stale or repeated firing does no harm.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from chalicelib.domain.labels import HANDLING, zh
 from chalicelib.domain.model import (
-    Clock, Complaint, Deadline, NotificationEvent, Notify, Role, Schedule, Severity, SHANGHAI, Unschedule,
+    SHANGHAI,
+    Clock,
+    Complaint,
+    Deadline,
+    NotificationEvent,
+    Notify,
+    Role,
+    Schedule,
+    Severity,
+    Unschedule,
 )
 
 HOUR = timedelta(hours=1)
@@ -98,7 +108,7 @@ def callback_time(notified_at: datetime, severity: Severity, policy: DeadlinePol
         local = datetime.combine(local.date(), policy.business_start, zone)
     while local.time() >= policy.business_end or not _working_day(local.date(), policy):
         local = datetime.combine(local.date() + DAY, policy.business_start, zone)
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def on_timer(complaint: Complaint, clock: Clock, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY) -> list[str]:
@@ -111,21 +121,27 @@ def on_timer(complaint: Complaint, clock: Clock, now: datetime, policy: Deadline
         if now < deadline.due_at - CALLBACK_LEEWAY:
             return _fired_early(complaint, deadline, policy)
         deadline.stopped_at = now
-        complaint.cause(Unschedule(clock),
-                        _to_assignee(complaint, NotificationEvent.CALLBACK_DUE, _callback_text(complaint)))
+        complaint.cause(
+            Unschedule(clock), _to_assignee(complaint, NotificationEvent.CALLBACK_DUE, _callback_text(complaint))
+        )
         return _outcome(complaint, clock, now, "callback_due")
     if now < deadline.due_at:
         if deadline.warned or now < _warn_time(deadline, complaint, policy):
             return _fired_early(complaint, deadline, policy)
         deadline.warned = True
-        complaint.cause(_to_assignee(complaint, NotificationEvent.SLA_WARNING, _warning_text(complaint, deadline)),
-                        Schedule(clock, deadline.due_at))
+        complaint.cause(
+            _to_assignee(complaint, NotificationEvent.SLA_WARNING, _warning_text(complaint, deadline)),
+            Schedule(clock, deadline.due_at),
+        )
         return _outcome(complaint, clock, now, "sla_warning")
     deadline.breached = True
     complaint.escalated = True
     text = _breach_text(complaint, deadline)
-    complaint.cause(Unschedule(clock), _to_assignee(complaint, NotificationEvent.SLA_BREACHED, text),
-                    Notify(NotificationEvent.SLA_BREACHED, text, role=Role.MANAGER))
+    complaint.cause(
+        Unschedule(clock),
+        _to_assignee(complaint, NotificationEvent.SLA_BREACHED, text),
+        Notify(NotificationEvent.SLA_BREACHED, text, role=Role.MANAGER),
+    )
     if clock is Clock.RESOLUTION:
         complaint.cause(Notify(NotificationEvent.SLA_BREACHED, text, role=Role.LEADER))
     return _outcome(complaint, clock, now, "sla_breached")
@@ -158,7 +174,7 @@ def _utc(moment: datetime) -> datetime:
     """Any aware time in, UTC out: what is stored is always UTC."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"deadlines need timezone-aware datetimes, got naive {moment.isoformat()}")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def _to_assignee(complaint: Complaint, event: NotificationEvent, text: str) -> Notify:
@@ -187,5 +203,7 @@ def _callback_text(c: Complaint) -> str:
     """The salesperson makes the call, so whom to call and what was agreed are in the text."""
     agreed = zh(HANDLING, c.handling.type if c.handling else None) or "-"
     note = (c.handling.note if c.handling else None) or ""
-    return (f"【投诉处理】请回访投诉 {c.id}: 顾客 {c.customer.name} {c.customer.phone}, "
-            f"约定处理: {agreed} {note}".rstrip() + "。请记录顾客满意度。")
+    return (
+        f"【投诉处理】请回访投诉 {c.id}: 顾客 {c.customer.name} {c.customer.phone}, 约定处理: {agreed} {note}".rstrip()
+        + "。请记录顾客满意度。"
+    )

@@ -4,6 +4,7 @@ A complaint records effects (`Notify` a role or a person, `Schedule` a clock); t
 service resolves them into these deliveries (one per recipient, one per clock that moved), the
 repository stores them with the change, and the delivery service carries each out exactly once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -12,13 +12,15 @@ normalisation (full-width digits and letters are the ASCII ones) and a phone num
 any separators between its digits (spaces, dots, dashes, slashes, parentheses, a +86 or
 0086 prefix), while the text around a match is left as it was written.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from chalicelib.domain.model import Complaint, Customer, CustomerType
 
@@ -60,7 +62,9 @@ class Redactor:
         if isinstance(value, tuple):
             return tuple(self(v) for v in value)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return dataclasses.replace(value, **{f.name: self(getattr(value, f.name)) for f in dataclasses.fields(value)})
+            return dataclasses.replace(
+                value, **{f.name: self(getattr(value, f.name)) for f in dataclasses.fields(value)}
+            )
         return value
 
     def _text(self, text: str) -> str:

@@ -1,4 +1,5 @@
 """What can go wrong in the domain, in domain words (the HTTP layer maps these to responses)."""
+
 from __future__ import annotations
 
 

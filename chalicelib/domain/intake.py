@@ -1,4 +1,5 @@
 """Opening a complaint: judge severity, route, start the first-contact clock, tell people."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,12 +8,23 @@ from datetime import datetime
 from chalicelib.domain import deadlines
 from chalicelib.domain.labels import CATEGORY, SEVERITY, zh
 from chalicelib.domain.model import (
-    Category, Channel, Clock, Complaint, Customer, DesiredResolution, NotificationEvent, Notify, Product,
-    Role, ServiceDimension, Severity, SHANGHAI, Status,
+    SHANGHAI,
+    Category,
+    Channel,
+    Clock,
+    Complaint,
+    Customer,
+    DesiredResolution,
+    NotificationEvent,
+    Notify,
+    Product,
+    Role,
+    ServiceDimension,
+    Severity,
+    Status,
 )
 from chalicelib.domain.routing import Route
 from chalicelib.domain.severity import judge
-
 
 
 @dataclass(frozen=True)
@@ -30,25 +42,50 @@ class RecordComplaint:
     photos: list[str] = field(default_factory=list)
 
 
-def open_complaint(cmd: RecordComplaint, complaint_id: str, access_code_hash: str, route: Route | None,
-                   recorded_by: str, now: datetime,
-                   policy: deadlines.DeadlinePolicy = deadlines.DEFAULT_POLICY) -> Complaint:
+def open_complaint(
+    cmd: RecordComplaint,
+    complaint_id: str,
+    access_code_hash: str,
+    route: Route | None,
+    recorded_by: str,
+    now: datetime,
+    policy: deadlines.DeadlinePolicy = deadlines.DEFAULT_POLICY,
+) -> Complaint:
     complaint = Complaint(
-        id=complaint_id, channel=cmd.channel, status=Status.RECEIVED,
+        id=complaint_id,
+        channel=cmd.channel,
+        status=Status.RECEIVED,
         severity=judge(cmd.category, cmd.description, cmd.customer, cmd.product),
-        category=cmd.category, description=cmd.description, customer=cmd.customer, product=cmd.product,
-        received_at=cmd.received_at or now, recorded_at=now, recorded_by=recorded_by,
-        access_code_hash=access_code_hash, desired_resolution=cmd.desired_resolution,
-        service_dimension=cmd.service_dimension, photos=list(cmd.photos))
-    complaint.record(now, recorded_by, "received", Status.RECEIVED, channel=cmd.channel.value,
-                     severity=complaint.severity.value, photos=len(cmd.photos))
+        category=cmd.category,
+        description=cmd.description,
+        customer=cmd.customer,
+        product=cmd.product,
+        received_at=cmd.received_at or now,
+        recorded_at=now,
+        recorded_by=recorded_by,
+        access_code_hash=access_code_hash,
+        desired_resolution=cmd.desired_resolution,
+        service_dimension=cmd.service_dimension,
+        photos=list(cmd.photos),
+    )
+    complaint.record(
+        now,
+        recorded_by,
+        "received",
+        Status.RECEIVED,
+        channel=cmd.channel.value,
+        severity=complaint.severity.value,
+        photos=len(cmd.photos),
+    )
     deadlines.start_clock(complaint, Clock.FIRST_CONTACT, now, policy)
     if route:
         _assign(complaint, route, now)
     else:
         complaint.record(now, "system", "unroutable", reason="no territory or account matches")
-        complaint.cause(Notify(NotificationEvent.ASSIGNED, _queue_text(complaint), role=Role.SERVICE),
-                        Notify(NotificationEvent.ASSIGNED, _queue_text(complaint), role=Role.MANAGER))
+        complaint.cause(
+            Notify(NotificationEvent.ASSIGNED, _queue_text(complaint), role=Role.SERVICE),
+            Notify(NotificationEvent.ASSIGNED, _queue_text(complaint), role=Role.MANAGER),
+        )
     if complaint.severity is Severity.CRITICAL:
         complaint.escalated = True
         complaint.record(now, "system", "escalate", reason="critical on intake")
@@ -59,8 +96,15 @@ def open_complaint(cmd: RecordComplaint, complaint_id: str, access_code_hash: st
 def _assign(complaint: Complaint, route: Route, now: datetime) -> None:
     complaint.assignee = route.salesperson
     complaint.territory = route.territory
-    complaint.record(now, "system", "assign", Status.ASSIGNED, assignee=route.salesperson,
-                     territory=route.territory, reason="routing")
+    complaint.record(
+        now,
+        "system",
+        "assign",
+        Status.ASSIGNED,
+        assignee=route.salesperson,
+        territory=route.territory,
+        reason="routing",
+    )
     complaint.cause(Notify(NotificationEvent.ASSIGNED, _assigned_text(complaint), recipient=route.salesperson))
 
 
@@ -77,8 +121,9 @@ def _due_text(c: Complaint) -> str:
 
 def _assigned_text(c: Complaint) -> str:
     """The salesperson must call the customer, so name and phone are in; nothing else personal."""
-    return (f"【投诉处理】新{_summary(c)}。顾客 {c.customer.name} {c.customer.phone}。"
-            f"请于 {_due_text(c)} 前首次联系顾客。")
+    return (
+        f"【投诉处理】新{_summary(c)}。顾客 {c.customer.name} {c.customer.phone}。请于 {_due_text(c)} 前首次联系顾客。"
+    )
 
 
 def _queue_text(c: Complaint) -> str:

@@ -6,6 +6,7 @@ form, the status page and the staff console) use plainer words, listed in the or
 The pages get their words and lists from `page_words` and `page_vocabulary`, so a new channel, category or
 status is added to its enum and its words here, and nowhere else (tests/unit/test_vocabulary.py checks).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -16,45 +17,81 @@ Words = dict[str, tuple[str, str]]  # value -> (Chinese, English)
 # --- the record ------------------------------------------------------------------------------------
 
 CATEGORY: Words = {
-    "foreign_matter": ("异物", "Foreign matter"), "odor": ("异味", "Odour"), "dusting": ("掉渣/掉粉", "Dusting"),
-    "seal_failure": ("封口不牢", "Seal failure"), "print_defect": ("印刷不良", "Print defect"),
-    "count_shortage": ("数量短缺", "Count shortage"), "weight_short": ("克重不足", "Weight short"),
-    "label_error": ("标签错误", "Label error"), "packaging_damage": ("包装破损", "Packaging damage"),
-    "service_attitude": ("服务态度", "Service attitude"), "service_knowledge": ("服务专业性", "Service knowledge"),
+    "foreign_matter": ("异物", "Foreign matter"),
+    "odor": ("异味", "Odour"),
+    "dusting": ("掉渣/掉粉", "Dusting"),
+    "seal_failure": ("封口不牢", "Seal failure"),
+    "print_defect": ("印刷不良", "Print defect"),
+    "count_shortage": ("数量短缺", "Count shortage"),
+    "weight_short": ("克重不足", "Weight short"),
+    "label_error": ("标签错误", "Label error"),
+    "packaging_damage": ("包装破损", "Packaging damage"),
+    "service_attitude": ("服务态度", "Service attitude"),
+    "service_knowledge": ("服务专业性", "Service knowledge"),
     "other": ("其他", "Other"),
 }
-CHANNEL: Words = {"hotline": ("热线", "Hotline"), "letter": ("来信", "Letter"), "web": ("网上表单", "Web form"),
-                  "salesperson": ("业务员", "Salesperson"), "distributor": ("经销商", "Distributor"),
-                  "affiliate": ("关联公司", "Affiliate")}
+CHANNEL: Words = {
+    "hotline": ("热线", "Hotline"),
+    "letter": ("来信", "Letter"),
+    "web": ("网上表单", "Web form"),
+    "salesperson": ("业务员", "Salesperson"),
+    "distributor": ("经销商", "Distributor"),
+    "affiliate": ("关联公司", "Affiliate"),
+}
 SEVERITY: Words = {"critical": ("紧急", "Critical"), "major": ("重要", "Major"), "normal": ("一般", "Normal")}
 HANDLING: Words = {  # handling types; a desired resolution is one of them
-    "explanation": ("解释说明", "Explanation"), "refund": ("退款", "Refund"), "exchange": ("换货", "Exchange"),
-    "compensation": ("赔偿", "Compensation"), "return": ("退货", "Return"), "rework": ("返工", "Rework"),
+    "explanation": ("解释说明", "Explanation"),
+    "refund": ("退款", "Refund"),
+    "exchange": ("换货", "Exchange"),
+    "compensation": ("赔偿", "Compensation"),
+    "return": ("退货", "Return"),
+    "rework": ("返工", "Rework"),
     "other": ("其他", "Other"),
 }
 STATUS: Words = {
-    "received": ("已受理", "Received"), "assigned": ("已分派", "Assigned"), "investigating": ("调查中", "Investigating"),
-    "qc_pending": ("待质检", "Awaiting quality test"), "qc_done": ("质检完成", "Quality tested"),
-    "pending_approval": ("待审批", "Awaiting approval"), "handling_agreed": ("处理方案已定", "Handling agreed"),
-    "customer_notified": ("已告知顾客", "Customer told"), "followed_up": ("已回访", "Followed up"),
+    "received": ("已受理", "Received"),
+    "assigned": ("已分派", "Assigned"),
+    "investigating": ("调查中", "Investigating"),
+    "qc_pending": ("待质检", "Awaiting quality test"),
+    "qc_done": ("质检完成", "Quality tested"),
+    "pending_approval": ("待审批", "Awaiting approval"),
+    "handling_agreed": ("处理方案已定", "Handling agreed"),
+    "customer_notified": ("已告知顾客", "Customer told"),
+    "followed_up": ("已回访", "Followed up"),
     "closed": ("已结案", "Closed"),
 }
 CUSTOMER_TYPE: Words = {
-    "consumer": ("消费者", "Consumer"), "distributor": ("经销商", "Distributor"),
-    "retailer": ("大型超市/卖场", "Retailer"), "hotel": ("酒店/团购", "Hotel"), "affiliate": ("关联公司", "Affiliate"),
+    "consumer": ("消费者", "Consumer"),
+    "distributor": ("经销商", "Distributor"),
+    "retailer": ("大型超市/卖场", "Retailer"),
+    "hotel": ("酒店/团购", "Hotel"),
+    "affiliate": ("关联公司", "Affiliate"),
     "other": ("其他", "Other"),
 }
 SERVICE_DIMENSION: Words = {
-    "tangibles": ("有形性", "Tangibles"), "empathy": ("移情性", "Empathy"), "assurance": ("保证性", "Assurance"),
-    "responsiveness": ("响应性", "Responsiveness"), "reliability": ("可靠性", "Reliability"),
+    "tangibles": ("有形性", "Tangibles"),
+    "empathy": ("移情性", "Empathy"),
+    "assurance": ("保证性", "Assurance"),
+    "responsiveness": ("响应性", "Responsiveness"),
+    "reliability": ("可靠性", "Reliability"),
 }
-NOTIFIED_VIA: Words = {"phone": ("电话", "Phone"), "sms": ("短信", "SMS"), "letter": ("信函", "Letter"),
-                       "visit": ("上门", "Visit")}
+NOTIFIED_VIA: Words = {
+    "phone": ("电话", "Phone"),
+    "sms": ("短信", "SMS"),
+    "letter": ("信函", "Letter"),
+    "visit": ("上门", "Visit"),
+}
 # What the complainant sees: a few plain steps, not the internal statuses.
 PUBLIC_STEP = {
-    "received": "received", "assigned": "received", "investigating": "investigating",
-    "qc_pending": "quality_testing", "qc_done": "investigating", "pending_approval": "investigating",
-    "handling_agreed": "investigating", "customer_notified": "result_ready", "followed_up": "result_ready",
+    "received": "received",
+    "assigned": "received",
+    "investigating": "investigating",
+    "qc_pending": "quality_testing",
+    "qc_done": "investigating",
+    "pending_approval": "investigating",
+    "handling_agreed": "investigating",
+    "customer_notified": "result_ready",
+    "followed_up": "result_ready",
     "closed": "closed",
 }
 PUBLIC_STEP_TEXT: Words = {
@@ -69,117 +106,202 @@ PUBLIC_STEPS = tuple(PUBLIC_STEP_TEXT)  # in the order a complaint goes through 
 # --- the pages ---------------------------------------------------------------------------------------
 
 STATUS_ON_PAGES: Words = {
-    "received": ("已接收", "Received"), "assigned": ("已分派", "Assigned"), "investigating": ("调查中", "Investigating"),
-    "qc_pending": ("待质检", "Awaiting QC"), "qc_done": ("质检完成", "QC done"),
-    "pending_approval": ("待审批", "Awaiting approval"), "handling_agreed": ("方案已定", "Handling agreed"),
-    "customer_notified": ("已告知顾客", "Customer told"), "followed_up": ("已回访", "Followed up"),
+    "received": ("已接收", "Received"),
+    "assigned": ("已分派", "Assigned"),
+    "investigating": ("调查中", "Investigating"),
+    "qc_pending": ("待质检", "Awaiting QC"),
+    "qc_done": ("质检完成", "QC done"),
+    "pending_approval": ("待审批", "Awaiting approval"),
+    "handling_agreed": ("方案已定", "Handling agreed"),
+    "customer_notified": ("已告知顾客", "Customer told"),
+    "followed_up": ("已回访", "Followed up"),
     "closed": ("已结案", "Closed"),
 }
 CHANNEL_ON_PAGES: Words = {
-    "hotline": ("热线电话", "Hotline"), "letter": ("来信", "Letter"), "web": ("网上投诉", "Web form"),
-    "salesperson": ("业务员", "Salesperson"), "distributor": ("经销商", "Distributor"),
+    "hotline": ("热线电话", "Hotline"),
+    "letter": ("来信", "Letter"),
+    "web": ("网上投诉", "Web form"),
+    "salesperson": ("业务员", "Salesperson"),
+    "distributor": ("经销商", "Distributor"),
     "affiliate": ("关联公司", "Affiliate"),
 }
 CATEGORY_ON_PAGES: Words = {
-    "foreign_matter": ("有异物", "Something inside"), "odor": ("有异味", "Bad smell"),
-    "dusting": ("掉渣、掉粉", "Dust or flakes"), "seal_failure": ("封口不牢", "Pack not sealed"),
-    "print_defect": ("印刷不良", "Bad printing"), "count_shortage": ("数量不够", "Fewer than stated"),
-    "weight_short": ("克重不够", "Too light"), "label_error": ("标签有误", "Label wrong"),
-    "packaging_damage": ("包装破损", "Damaged packaging"), "service_attitude": ("服务态度", "Staff attitude"),
-    "service_knowledge": ("服务专业性", "Staff knowledge"), "other": ("其他问题", "Something else"),
+    "foreign_matter": ("有异物", "Something inside"),
+    "odor": ("有异味", "Bad smell"),
+    "dusting": ("掉渣、掉粉", "Dust or flakes"),
+    "seal_failure": ("封口不牢", "Pack not sealed"),
+    "print_defect": ("印刷不良", "Bad printing"),
+    "count_shortage": ("数量不够", "Fewer than stated"),
+    "weight_short": ("克重不够", "Too light"),
+    "label_error": ("标签有误", "Label wrong"),
+    "packaging_damage": ("包装破损", "Damaged packaging"),
+    "service_attitude": ("服务态度", "Staff attitude"),
+    "service_knowledge": ("服务专业性", "Staff knowledge"),
+    "other": ("其他问题", "Something else"),
 }
 CATEGORY_HINT: Words = {  # under each category on the public form
     "foreign_matter": ("脏物、杂质、虫子、刀片等", "dirt, debris, insects, a blade…"),
-    "odor": ("例如油漆味", "e.g. smells of paint"), "dusting": ("使用时掉纸屑", "paper dust comes off"),
-    "seal_failure": ("包装开口、散包", "packs open by themselves"), "print_defect": ("颜色太浅、有条纹", "too light, stripes"),
+    "odor": ("例如油漆味", "e.g. smells of paint"),
+    "dusting": ("使用时掉纸屑", "paper dust comes off"),
+    "seal_failure": ("包装开口、散包", "packs open by themselves"),
+    "print_defect": ("颜色太浅、有条纹", "too light, stripes"),
     "count_shortage": ("整箱少包、张数不足", "packs or sheets missing"),
     "weight_short": ("重量低于标示", "weighs less than labelled"),
     "label_error": ("模糊、规格不符、缺厂家信息", "blurred, wrong size, no maker"),
     "packaging_damage": ("外箱或包装破了", "box or wrapping broken"),
     "service_attitude": ("员工态度不好", "staff were unfriendly"),
-    "service_knowledge": ("回答不专业、不准确", "wrong or unclear answers"), "other": ("以上都不是", "none of the above"),
+    "service_knowledge": ("回答不专业、不准确", "wrong or unclear answers"),
+    "other": ("以上都不是", "none of the above"),
 }
 CUSTOMER_TYPE_ON_PAGES: Words = {
-    "consumer": ("消费者", "A consumer"), "retailer": ("商场、超市", "A shop or supermarket"),
-    "distributor": ("经销商", "A distributor"), "hotel": ("酒店、单位", "A hotel or institution"),
-    "affiliate": ("关联公司", "An affiliated company"), "other": ("其他", "Other"),
+    "consumer": ("消费者", "A consumer"),
+    "retailer": ("商场、超市", "A shop or supermarket"),
+    "distributor": ("经销商", "A distributor"),
+    "hotel": ("酒店、单位", "A hotel or institution"),
+    "affiliate": ("关联公司", "An affiliated company"),
+    "other": ("其他", "Other"),
 }
 DESIRED_RESOLUTION_ON_PAGES: Words = {
-    "explanation": ("给个说法", "An explanation"), "exchange": ("换货", "An exchange"), "refund": ("退款", "A refund"),
-    "compensation": ("赔偿", "Compensation"), "return": ("退货", "Return the goods"),
+    "explanation": ("给个说法", "An explanation"),
+    "exchange": ("换货", "An exchange"),
+    "refund": ("退款", "A refund"),
+    "compensation": ("赔偿", "Compensation"),
+    "return": ("退货", "Return the goods"),
     "other": ("其他", "Something else"),
 }
 NOTIFIED_VIA_ON_PAGES: Words = {
-    "phone": ("电话", "Phone"), "sms": ("短信", "SMS"), "letter": ("信函", "Letter"), "visit": ("拜访", "Visit"),
+    "phone": ("电话", "Phone"),
+    "sms": ("短信", "SMS"),
+    "letter": ("信函", "Letter"),
+    "visit": ("拜访", "Visit"),
 }
 RATING: Words = {
-    "5": ("5 很满意", "5 very satisfied"), "4": ("4 满意", "4 satisfied"), "3": ("3 一般", "3 neutral"),
-    "2": ("2 不满意", "2 unhappy"), "1": ("1 很不满意", "1 very unhappy"),
+    "5": ("5 很满意", "5 very satisfied"),
+    "4": ("4 满意", "4 satisfied"),
+    "3": ("3 一般", "3 neutral"),
+    "2": ("2 不满意", "2 unhappy"),
+    "1": ("1 很不满意", "1 very unhappy"),
 }
 CLOCK: Words = {
-    "first_contact": ("首次联系", "First contact"), "resolution": ("处理完成", "Resolution"),
+    "first_contact": ("首次联系", "First contact"),
+    "resolution": ("处理完成", "Resolution"),
     "callback": ("回访", "Callback"),
 }
 PUBLIC_STEP_ON_PAGES: Words = {
-    "received": ("已受理", "Received"), "investigating": ("调查中", "Being investigated"),
-    "quality_testing": ("质量检测中", "Quality testing"), "result_ready": ("已告知处理结果", "Result told to you"),
+    "received": ("已受理", "Received"),
+    "investigating": ("调查中", "Being investigated"),
+    "quality_testing": ("质量检测中", "Quality testing"),
+    "result_ready": ("已告知处理结果", "Result told to you"),
     "closed": ("已结案", "Closed"),
 }
 ACTION: Words = {  # the workflow's actions, then what else a complaint's history records
-    "assign": ("分派", "Assign"), "contact": ("已联系顾客", "Customer contacted"),
+    "assign": ("分派", "Assign"),
+    "contact": ("已联系顾客", "Customer contacted"),
     "close_unsubstantiated": ("投诉不成立, 已解释", "Not substantiated: explained"),
     "submit_feedback_form": ("提交顾客意见反馈表", "Submit the feedback form"),
     "record_qc_result": ("录入质检结果", "Record the quality result"),
-    "propose_handling": ("提出处理方案", "Propose the handling"), "approve": ("批准", "Approve"),
-    "decline": ("驳回", "Decline"), "notify_customer": ("已告知顾客处理结果", "Customer told the handling"),
-    "record_satisfaction": ("记录回访满意度", "Record satisfaction"), "close": ("结案", "Close"),
-    "reopen": ("重新打开", "Reopen"), "escalate": ("升级给经理", "Escalate to the manager"),
-    "received": ("登记", "Recorded"), "unroutable": ("无法自动分派", "Could not be routed"),
-    "erased": ("个人信息已删除", "Personal data erased"), "sla_warning": ("期限预警", "Deadline warning"),
-    "sla_breached": ("期限已超", "Deadline breached"), "callback_due": ("回访到期", "Callback due"),
+    "propose_handling": ("提出处理方案", "Propose the handling"),
+    "approve": ("批准", "Approve"),
+    "decline": ("驳回", "Decline"),
+    "notify_customer": ("已告知顾客处理结果", "Customer told the handling"),
+    "record_satisfaction": ("记录回访满意度", "Record satisfaction"),
+    "close": ("结案", "Close"),
+    "reopen": ("重新打开", "Reopen"),
+    "escalate": ("升级给经理", "Escalate to the manager"),
+    "received": ("登记", "Recorded"),
+    "unroutable": ("无法自动分派", "Could not be routed"),
+    "erased": ("个人信息已删除", "Personal data erased"),
+    "sla_warning": ("期限预警", "Deadline warning"),
+    "sla_breached": ("期限已超", "Deadline breached"),
+    "callback_due": ("回访到期", "Callback due"),
 }
 ACTION_FIELD: Words = {
-    "assignee": ("分派给 (用户名)", "Assign to (user name)"), "note": ("备注", "Note"),
-    "explanation": ("向顾客的解释", "Explanation given"), "investigation": ("调查情况", "What the investigation found"),
+    "assignee": ("分派给 (用户名)", "Assign to (user name)"),
+    "note": ("备注", "Note"),
+    "explanation": ("向顾客的解释", "Explanation given"),
+    "investigation": ("调查情况", "What the investigation found"),
     "sample_provided": ("已提供样品或照片", "Sample or photos provided"),
     "certificate_provided": ("已提供产品合格证", "Product certificate provided"),
     "customer_request": ("顾客要求", "What the customer asks"),
-    "requested_amount": ("顾客要求金额 (元)", "Amount asked (yuan)"), "investigation_result": ("检测结果", "Test result"),
-    "cause_analysis": ("原因分析", "Cause analysis"), "responsible_department": ("责任部门", "Responsible department"),
-    "corrective_actions": ("纠正措施", "Corrective actions"), "preventive_actions": ("预防措施", "Preventive actions"),
-    "company_at_fault": ("我方责任", "Company at fault"), "type": ("处理方式", "Handling"),
-    "amount": ("金额 (元)", "Amount (yuan)"), "via": ("告知方式", "Told by"),
-    "rating": ("满意度 (1-5)", "Satisfaction (1-5)"), "comment": ("顾客意见", "Customer's words"),
+    "requested_amount": ("顾客要求金额 (元)", "Amount asked (yuan)"),
+    "investigation_result": ("检测结果", "Test result"),
+    "cause_analysis": ("原因分析", "Cause analysis"),
+    "responsible_department": ("责任部门", "Responsible department"),
+    "corrective_actions": ("纠正措施", "Corrective actions"),
+    "preventive_actions": ("预防措施", "Preventive actions"),
+    "company_at_fault": ("我方责任", "Company at fault"),
+    "type": ("处理方式", "Handling"),
+    "amount": ("金额 (元)", "Amount (yuan)"),
+    "via": ("告知方式", "Told by"),
+    "rating": ("满意度 (1-5)", "Satisfaction (1-5)"),
+    "comment": ("顾客意见", "Customer's words"),
     "reason": ("原因", "Reason"),
 }
 HISTORY_FIELD: Words = {  # the data of a history entry
-    "channel": ("来源", "channel"), "severity": ("级别", "severity"), "photos": ("照片", "photos"),
-    "assignee": ("负责人", "assignee"), "territory": ("片区", "territory"), "reason": ("原因", "reason"),
-    "note": ("备注", "note"), "type": ("方式", "handling"), "amount": ("金额", "amount"),
-    "approval_reasons": ("需审批原因", "needs approval"), "via": ("方式", "via"), "rating": ("满意度", "rating"),
-    "explanation": ("解释", "explanation"), "clock": ("期限", "clock"),
+    "channel": ("来源", "channel"),
+    "severity": ("级别", "severity"),
+    "photos": ("照片", "photos"),
+    "assignee": ("负责人", "assignee"),
+    "territory": ("片区", "territory"),
+    "reason": ("原因", "reason"),
+    "note": ("备注", "note"),
+    "type": ("方式", "handling"),
+    "amount": ("金额", "amount"),
+    "approval_reasons": ("需审批原因", "needs approval"),
+    "via": ("方式", "via"),
+    "rating": ("满意度", "rating"),
+    "explanation": ("解释", "explanation"),
+    "clock": ("期限", "clock"),
     "company_at_fault": ("我方责任", "company at fault"),
 }
 APPROVAL_REASON: Words = {
-    "return": ("退货须审批", "every return"), "retailer_compensation": ("对大型超市的赔偿", "compensation to a large retailer"),
+    "return": ("退货须审批", "every return"),
+    "retailer_compensation": ("对大型超市的赔偿", "compensation to a large retailer"),
     "over_limit": ("超出业务员赔偿权限", "above the salesperson's limit"),
 }
 
 # Each list the pages offer: the prefix of its words' keys (`st_received`) and its words, in the pages' order.
 PAGE_LISTS: dict[str, tuple[str, Words]] = {
-    "status": ("st_", STATUS_ON_PAGES), "severity": ("sev_", SEVERITY), "channel": ("ch_", CHANNEL_ON_PAGES),
-    "entry_channel": ("ch_", {c: CHANNEL_ON_PAGES[c] for c in  # the console's entry form: the web form last
-                              ("hotline", "letter", "salesperson", "distributor", "affiliate", "web")}),
-    "category": ("cat_", CATEGORY_ON_PAGES), "customer_type": ("ct_", CUSTOMER_TYPE_ON_PAGES),
-    "desired_resolution": ("res_", DESIRED_RESOLUTION_ON_PAGES), "handling_type": ("h_", HANDLING),
-    "notified_via": ("via_", NOTIFIED_VIA_ON_PAGES), "rating": ("rating_", RATING), "clock": ("clock_", CLOCK),
+    "status": ("st_", STATUS_ON_PAGES),
+    "severity": ("sev_", SEVERITY),
+    "channel": ("ch_", CHANNEL_ON_PAGES),
+    "entry_channel": (
+        "ch_",
+        {
+            c: CHANNEL_ON_PAGES[c]
+            for c in (  # the console's entry form: the web form last
+                "hotline",
+                "letter",
+                "salesperson",
+                "distributor",
+                "affiliate",
+                "web",
+            )
+        },
+    ),
+    "category": ("cat_", CATEGORY_ON_PAGES),
+    "customer_type": ("ct_", CUSTOMER_TYPE_ON_PAGES),
+    "desired_resolution": ("res_", DESIRED_RESOLUTION_ON_PAGES),
+    "handling_type": ("h_", HANDLING),
+    "notified_via": ("via_", NOTIFIED_VIA_ON_PAGES),
+    "rating": ("rating_", RATING),
+    "clock": ("clock_", CLOCK),
     "public_step": ("step_", PUBLIC_STEP_ON_PAGES),
 }
 PAGE_WORDS: tuple[tuple[str, Words], ...] = (
-    ("act_", ACTION), ("a_", ACTION_FIELD), ("hk_", HISTORY_FIELD), ("why_", APPROVAL_REASON))
+    ("act_", ACTION),
+    ("a_", ACTION_FIELD),
+    ("hk_", HISTORY_FIELD),
+    ("why_", APPROVAL_REASON),
+)
 HISTORY_VALUES = {  # a history datum whose value is one of a list's: shown in that list's words
-    "channel": "channel", "severity": "severity", "category": "category", "type": "handling_type",
-    "via": "notified_via", "clock": "clock"}
+    "channel": "channel",
+    "severity": "severity",
+    "category": "category",
+    "type": "handling_type",
+    "via": "notified_via",
+    "clock": "clock",
+}
 
 
 @dataclass(frozen=True)
@@ -198,22 +320,33 @@ ACTION_FORMS: dict[str, tuple[Field, ...]] = {
     "assign": (Field("assignee", "username", required=True),),
     "contact": _NOTE,
     "close_unsubstantiated": (Field("explanation", "text", required=True),),
-    "submit_feedback_form": (Field("investigation", "text", required=True), Field("sample_provided", "check"),
-                             Field("certificate_provided", "check"), Field("customer_request", "text", required=True),
-                             Field("requested_amount", "amount")),
-    "record_qc_result": (Field("investigation_result", "text", required=True),
-                         Field("cause_analysis", "text", required=True),
-                         Field("responsible_department", "line", required=True),
-                         Field("corrective_actions", "text", required=True),
-                         Field("preventive_actions", "text", required=True),
-                         Field("company_at_fault", "yes_no", required=True)),
-    "propose_handling": (Field("type", "choice", required=True, choices="handling_type", blank=True),
-                         Field("amount", "amount"), *_NOTE),
+    "submit_feedback_form": (
+        Field("investigation", "text", required=True),
+        Field("sample_provided", "check"),
+        Field("certificate_provided", "check"),
+        Field("customer_request", "text", required=True),
+        Field("requested_amount", "amount"),
+    ),
+    "record_qc_result": (
+        Field("investigation_result", "text", required=True),
+        Field("cause_analysis", "text", required=True),
+        Field("responsible_department", "line", required=True),
+        Field("corrective_actions", "text", required=True),
+        Field("preventive_actions", "text", required=True),
+        Field("company_at_fault", "yes_no", required=True),
+    ),
+    "propose_handling": (
+        Field("type", "choice", required=True, choices="handling_type", blank=True),
+        Field("amount", "amount"),
+        *_NOTE,
+    ),
     "approve": _NOTE,
     "decline": (Field("note", "text", required=True),),
     "notify_customer": (Field("via", "choice", required=True, choices="notified_via"), *_NOTE),
-    "record_satisfaction": (Field("rating", "choice", required=True, choices="rating", blank=True),
-                            Field("comment", "text")),
+    "record_satisfaction": (
+        Field("rating", "choice", required=True, choices="rating", blank=True),
+        Field("comment", "text"),
+    ),
     "close": _NOTE,
     "reopen": (Field("reason", "text", required=True),),
     "escalate": _NOTE,
@@ -242,6 +375,8 @@ def page_words(lang: str) -> dict[str, str]:
 def page_vocabulary() -> dict[str, Any]:
     """What the pages' scripts list: each list's values in order with its words' prefix, the fields of each
     action's form, and which list a history datum's value belongs to."""
-    return {"lists": {name: {"prefix": prefix, "values": list(table)} for name, (prefix, table) in PAGE_LISTS.items()},
-            "actions": {name: [asdict(f) for f in fields] for name, fields in ACTION_FORMS.items()},
-            "history_values": dict(HISTORY_VALUES)}
+    return {
+        "lists": {name: {"prefix": prefix, "values": list(table)} for name, (prefix, table) in PAGE_LISTS.items()},
+        "actions": {name: [asdict(f) for f in fields] for name, fields in ACTION_FORMS.items()},
+        "history_values": dict(HISTORY_VALUES),
+    }

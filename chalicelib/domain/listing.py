@@ -3,10 +3,11 @@
 The most selective key wins; the remaining filters are applied to what that key returns.
 Which index and partitions serve each key is the storage adapter's business (adapters/search.py).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 DEFAULT_WINDOW = timedelta(days=92)
 FILTERS = ("status", "assignee", "territory", "sku", "batch", "category", "channel", "severity")
@@ -52,7 +53,7 @@ def plan(query: ListQuery, now: datetime) -> Plan:
 
 def _months(start: datetime, end: datetime) -> list[str]:
     """UTC months (yyyy-mm) from the newest back to the oldest (complaints are filed by their UTC month)."""
-    first, last = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    first, last = start.astimezone(UTC), end.astimezone(UTC)
     months, year, month = [], last.year, last.month
     while (year, month) >= (first.year, first.month):
         months.append(f"{year:04d}-{month:02d}")

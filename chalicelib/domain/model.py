@@ -5,6 +5,7 @@ A complaint records what happened to it as history entries and as effects
 (notifications to send, deadlines to schedule); the service layer persists
 both in one transaction and the outbox carries the effects out afterwards.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,9 +15,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-
-
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the company's time: days, deadlines and texts are read in it
+
 
 class Status(StrEnum):
     RECEIVED = "received"
@@ -222,6 +222,7 @@ Effect = Notify | Schedule | Unschedule
 
 # --- the records of a complaint's handling: value objects, stored as maps of these fields -------
 
+
 @dataclass(frozen=True, kw_only=True)
 class FeedbackForm:
     """The salesperson's investigation (顾客意见信息反馈表) and what the customer asks for."""
@@ -343,8 +344,7 @@ class Complaint:
     new_history: list[HistoryEntry] = field(default_factory=list, repr=False)
     effects: list[Effect] = field(default_factory=list, repr=False)
 
-    def record(self, at: datetime, actor: str, action: str, to_status: Status | None = None,
-               **data: Any) -> None:
+    def record(self, at: datetime, actor: str, action: str, to_status: Status | None = None, **data: Any) -> None:
         """Append one history entry, moving to `to_status` if given."""
         from_status = self.status
         if to_status is not None:

@@ -3,6 +3,7 @@
 The state machine (`workflow.TRANSITIONS`) says who may act on a complaint; these rules say
 who may record one and who may read the statistics and cluster alerts. A refusal is NotAllowed.
 """
+
 from __future__ import annotations
 
 from chalicelib.domain.errors import NotAllowed

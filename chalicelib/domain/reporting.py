@@ -3,6 +3,7 @@
 The words of the values are in `labels.py`; times are shown in Asia/Shanghai, where the people
 reading the paper and the spreadsheets work. Standard library only.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

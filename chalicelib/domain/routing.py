@@ -1,4 +1,5 @@
 """Which salesperson a complaint goes to. Routing is data: this only chooses among the routes found."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

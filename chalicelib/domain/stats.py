@@ -5,6 +5,7 @@ stream keeps them current and a stats request reads a few aggregate rows however
 complaints there are. Counts, open and overdue are the complaints' current state; the
 median comes from an hour histogram, so it is exact to the hour.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -30,9 +31,15 @@ def receipt_day(c: Complaint) -> date:
 def groups(c: Complaint) -> dict[str, str]:
     """The group of the complaint in each dimension ('-' where it is not known yet)."""
     department = c.qc_result.responsible_department if c.qc_result else None
-    values = {"category": c.category.value, "sku": c.product.sku, "batch": c.product.batch,
-              "territory": c.territory, "assignee": c.assignee, "channel": c.channel.value,
-              "responsible_department": department}
+    values = {
+        "category": c.category.value,
+        "sku": c.product.sku,
+        "batch": c.product.batch,
+        "territory": c.territory,
+        "assignee": c.assignee,
+        "channel": c.channel.value,
+        "responsible_department": department,
+    }
     return {ALL: ALL, **{d: str(values[d]) if values[d] else UNKNOWN for d in DIMENSIONS}}
 
 
@@ -105,17 +112,24 @@ class Figures:
 
     @classmethod
     def of(cls, sums: Counters) -> Figures:
-        return cls(count=sums["count"], open=sums["open"], overdue=sums["overdue"],
-                   median_hours_to_customer_told=median_hours(sums),
-                   satisfaction_average=_ratio(sums["rating_sum"], sums["rated"], 1, 2),
-                   first_contact_met_pct=_ratio(sums["first_contact_met"], sums["first_contact_decided"], 100, 1),
-                   resolution_met_pct=_ratio(sums["resolution_met"], sums["resolution_decided"], 100, 1))
+        return cls(
+            count=sums["count"],
+            open=sums["open"],
+            overdue=sums["overdue"],
+            median_hours_to_customer_told=median_hours(sums),
+            satisfaction_average=_ratio(sums["rating_sum"], sums["rated"], 1, 2),
+            first_contact_met_pct=_ratio(sums["first_contact_met"], sums["first_contact_decided"], 100, 1),
+            resolution_met_pct=_ratio(sums["resolution_met"], sums["resolution_decided"], 100, 1),
+        )
 
 
 def median_hours(sums: Counters) -> float | None:
     """The median of the hour histogram; a bucket h<n> holds the times in [n, n+1) hours."""
-    histogram = sorted((int(name[len(HOURS_PREFIX):]), n) for name, n in sums.items()
-                       if name.startswith(HOURS_PREFIX) and name[len(HOURS_PREFIX):].isdigit() and n > 0)
+    histogram = sorted(
+        (int(name[len(HOURS_PREFIX) :]), n)
+        for name, n in sums.items()
+        if name.startswith(HOURS_PREFIX) and name[len(HOURS_PREFIX) :].isdigit() and n > 0
+    )
     total = sum(n for _, n in histogram)
     if not total:
         return None

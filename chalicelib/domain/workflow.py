@@ -5,24 +5,54 @@
 the action's rule, which changes the complaint, appends history and records effects.
 No I/O here.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from chalicelib.domain import deadlines
 from chalicelib.domain.commands import (
-    Approve, Assign, Close, CloseUnsubstantiated, Command, Contact, Decline, Escalate, NotifyCustomer,
-    ProposeHandling, RecordQcResult, RecordSatisfaction, Reopen, SubmitFeedbackForm,
+    Approve,
+    Assign,
+    Close,
+    CloseUnsubstantiated,
+    Command,
+    Contact,
+    Decline,
+    Escalate,
+    NotifyCustomer,
+    ProposeHandling,
+    RecordQcResult,
+    RecordSatisfaction,
+    Reopen,
+    SubmitFeedbackForm,
 )
 from chalicelib.domain.errors import AlreadyDone, InvalidTransition, NotAllowed, RuleViolation
 from chalicelib.domain.labels import HANDLING, zh
 from chalicelib.domain.model import (
-    DEFAULT_COMPENSATION_LIMIT, OPEN_STATUSES, Actor, Approval, Clock, Complaint, CustomerNotified, CustomerType,
-    Escalation, FeedbackForm, Handling, HandlingType, NotificationEvent, Notify, QcResult, Role, Satisfaction,
-    StaffMember, Status,
+    DEFAULT_COMPENSATION_LIMIT,
+    OPEN_STATUSES,
+    Actor,
+    Approval,
+    Clock,
+    Complaint,
+    CustomerNotified,
+    CustomerType,
+    Escalation,
+    FeedbackForm,
+    Handling,
+    HandlingType,
+    NotificationEvent,
+    Notify,
+    QcResult,
+    Role,
+    Satisfaction,
+    StaffMember,
+    Status,
 )
 
 S = Status
@@ -61,15 +91,20 @@ def perform(complaint: Complaint, command: Command, ctx: Context) -> None:
     if not _may_touch(complaint, ctx.actor, transition):
         raise NotAllowed(f"only the assigned salesperson may {action}")
     if complaint.status not in transition.sources:
-        raise InvalidTransition(f"{action} is not allowed while the complaint is {complaint.status}",
-                                allowed=allowed_actions(complaint, ctx.actor))
+        raise InvalidTransition(
+            f"{action} is not allowed while the complaint is {complaint.status}",
+            allowed=allowed_actions(complaint, ctx.actor),
+        )
     transition.rule(complaint, command, ctx)
 
 
 def allowed_actions(complaint: Complaint, actor: Actor) -> list[str]:
     """The actions this actor may take on this complaint now (what a console shows as buttons)."""
-    return [name for name, t in TRANSITIONS.items()
-            if complaint.status in t.sources and actor.has_any(*t.roles) and _may_touch(complaint, actor, t)]
+    return [
+        name
+        for name, t in TRANSITIONS.items()
+        if complaint.status in t.sources and actor.has_any(*t.roles) and _may_touch(complaint, actor, t)
+    ]
 
 
 def _may_touch(complaint: Complaint, actor: Actor, transition: Transition) -> bool:
@@ -80,6 +115,7 @@ def _may_touch(complaint: Complaint, actor: Actor, transition: Transition) -> bo
 
 # --- rules -------------------------------------------------------------------------------------
 
+
 def _assign(c: Complaint, command: Assign, ctx: Context) -> None:
     assignee = command.assignee
     if ctx.assignee is None or Role.SALES not in ctx.assignee.roles:
@@ -89,8 +125,13 @@ def _assign(c: Complaint, command: Assign, ctx: Context) -> None:
     c.assignee = assignee
     c.territory = (ctx.assignee.territories or [c.territory])[0]
     c.record(ctx.now, ctx.actor.username, "assign", S.ASSIGNED, assignee=assignee)
-    c.cause(Notify(NotificationEvent.ASSIGNED, f"【投诉处理】投诉 {c.id} 已分派给您, 顾客 {c.customer.name} "
-                   f"{c.customer.phone}, 请尽快联系。", recipient=assignee))
+    c.cause(
+        Notify(
+            NotificationEvent.ASSIGNED,
+            f"【投诉处理】投诉 {c.id} 已分派给您, 顾客 {c.customer.name} {c.customer.phone}, 请尽快联系。",
+            recipient=assignee,
+        )
+    )
 
 
 def _contact(c: Complaint, command: Contact, ctx: Context) -> None:
@@ -100,37 +141,55 @@ def _contact(c: Complaint, command: Contact, ctx: Context) -> None:
 
 
 def _close_unsubstantiated(c: Complaint, command: CloseUnsubstantiated, ctx: Context) -> None:
-    c.handling = Handling(type=HandlingType.EXPLANATION, note=command.explanation, substantiated=False,
-                          proposed_by=ctx.actor.username, at=ctx.now)
+    c.handling = Handling(
+        type=HandlingType.EXPLANATION,
+        note=command.explanation,
+        substantiated=False,
+        proposed_by=ctx.actor.username,
+        at=ctx.now,
+    )
     _tell_customer(c, ctx, "close_unsubstantiated", via="phone", explanation=command.explanation)
 
 
 def _submit_feedback_form(c: Complaint, command: SubmitFeedbackForm, ctx: Context) -> None:
     c.feedback_form = FeedbackForm(
-        investigation=command.investigation, sample_provided=command.sample_provided,
-        certificate_provided=command.certificate_provided, customer_request=command.customer_request,
-        requested_amount=command.requested_amount, by=ctx.actor.username, at=ctx.now)
+        investigation=command.investigation,
+        sample_provided=command.sample_provided,
+        certificate_provided=command.certificate_provided,
+        customer_request=command.customer_request,
+        requested_amount=command.requested_amount,
+        by=ctx.actor.username,
+        at=ctx.now,
+    )
     deadlines.pause_clock(c, Clock.RESOLUTION, ctx.now)
     c.record(ctx.now, ctx.actor.username, "submit_feedback_form", S.QC_PENDING)
     sample = "有样品" if command.sample_provided else "无样品"
-    c.cause(Notify(NotificationEvent.QC_REQUESTED, f"【投诉处理】投诉 {c.id} 待检测: 产品 {c.product.sku or '-'} "
-                   f"批次 {c.product.batch or '-'} 生产日期 {c.product.production_date or '-'}, {sample}。",
-                   role=Role.QUALITY))
+    c.cause(
+        Notify(
+            NotificationEvent.QC_REQUESTED,
+            f"【投诉处理】投诉 {c.id} 待检测: 产品 {c.product.sku or '-'} "
+            f"批次 {c.product.batch or '-'} 生产日期 {c.product.production_date or '-'}, {sample}。",
+            role=Role.QUALITY,
+        )
+    )
 
 
 def _record_qc_result(c: Complaint, command: RecordQcResult, ctx: Context) -> None:
     c.qc_result = QcResult(
-        investigation_result=command.investigation_result, cause_analysis=command.cause_analysis,
-        responsible_department=command.responsible_department, corrective_actions=command.corrective_actions,
-        preventive_actions=command.preventive_actions, company_at_fault=command.company_at_fault,
-        by=ctx.actor.username, at=ctx.now)
+        investigation_result=command.investigation_result,
+        cause_analysis=command.cause_analysis,
+        responsible_department=command.responsible_department,
+        corrective_actions=command.corrective_actions,
+        preventive_actions=command.preventive_actions,
+        company_at_fault=command.company_at_fault,
+        by=ctx.actor.username,
+        at=ctx.now,
+    )
     deadlines.resume_clock(c, Clock.RESOLUTION, ctx.now, ctx.policy)
-    c.record(ctx.now, ctx.actor.username, "record_qc_result", S.QC_DONE,
-             company_at_fault=command.company_at_fault)
+    c.record(ctx.now, ctx.actor.username, "record_qc_result", S.QC_DONE, company_at_fault=command.company_at_fault)
 
 
-def approval_reasons(c: Complaint, handling_type: HandlingType, amount: Decimal | None,
-                     limit: Decimal) -> list[str]:
+def approval_reasons(c: Complaint, handling_type: HandlingType, amount: Decimal | None, limit: Decimal) -> list[str]:
     """Why a proposed handling needs leadership approval (empty: the salesperson decides)."""
     reasons = []
     if handling_type is HandlingType.RETURN:
@@ -148,17 +207,35 @@ def _propose_handling(c: Complaint, command: ProposeHandling, ctx: Context) -> N
         raise RuleViolation("type", "return_refused_not_at_fault")
     limit = ctx.assignee.compensation_limit if ctx.assignee else DEFAULT_COMPENSATION_LIMIT
     reasons = approval_reasons(c, kind, amount, limit)
-    c.handling = Handling(type=kind, amount=amount, note=command.note, proposed_by=ctx.actor.username, at=ctx.now,
-                          approval_reasons=tuple(reasons))
+    c.handling = Handling(
+        type=kind,
+        amount=amount,
+        note=command.note,
+        proposed_by=ctx.actor.username,
+        at=ctx.now,
+        approval_reasons=tuple(reasons),
+    )
     c.approval = None
     if not reasons:
         c.record(ctx.now, ctx.actor.username, "propose_handling", S.HANDLING_AGREED, type=kind.value, amount=amount)
         return
-    c.record(ctx.now, ctx.actor.username, "propose_handling", S.PENDING_APPROVAL, type=kind.value, amount=amount,
-             approval_reasons=reasons)
+    c.record(
+        ctx.now,
+        ctx.actor.username,
+        "propose_handling",
+        S.PENDING_APPROVAL,
+        type=kind.value,
+        amount=amount,
+        approval_reasons=reasons,
+    )
     money_text = f" {amount} 元" if amount is not None else ""
-    c.cause(Notify(NotificationEvent.APPROVAL_REQUESTED, f"【投诉处理】投诉 {c.id} 处理方案待审批: "
-                   f"{zh(HANDLING, kind)}{money_text}（{', '.join(reasons)}）。", role=Role.LEADER))
+    c.cause(
+        Notify(
+            NotificationEvent.APPROVAL_REQUESTED,
+            f"【投诉处理】投诉 {c.id} 处理方案待审批: {zh(HANDLING, kind)}{money_text}（{', '.join(reasons)}）。",
+            role=Role.LEADER,
+        )
+    )
 
 
 def _decide(approved: bool) -> Rule:
@@ -166,6 +243,7 @@ def _decide(approved: bool) -> Rule:
         c.approval = Approval(approved=approved, by=ctx.actor.username, at=ctx.now, note=command.note)
         to = S.HANDLING_AGREED if approved else S.QC_DONE
         c.record(ctx.now, ctx.actor.username, command.action, to, note=command.note)
+
     return rule
 
 
@@ -188,8 +266,13 @@ def _record_satisfaction(c: Complaint, command: RecordSatisfaction, ctx: Context
     deadlines.stop_clock(c, Clock.CALLBACK, ctx.now)
     c.record(ctx.now, ctx.actor.username, "record_satisfaction", S.FOLLOWED_UP, rating=rating)
     if rating <= LOW_RATING:
-        c.cause(Notify(NotificationEvent.ESCALATED, f"【投诉处理】投诉 {c.id} 回访满意度 {rating} 分, 顾客不满意, "
-                       f"请关注。", role=Role.MANAGER))
+        c.cause(
+            Notify(
+                NotificationEvent.ESCALATED,
+                f"【投诉处理】投诉 {c.id} 回访满意度 {rating} 分, 顾客不满意, 请关注。",
+                role=Role.MANAGER,
+            )
+        )
 
 
 def _close(c: Complaint, command: Close, ctx: Context) -> None:
@@ -214,11 +297,17 @@ def _escalate(c: Complaint, command: Escalate, ctx: Context) -> None:
     c.escalated = True
     c.last_escalation = Escalation(by=ctx.actor.username, note=command.note, at=ctx.now.isoformat())
     c.record(ctx.now, ctx.actor.username, "escalate", note=command.note)
-    c.cause(Notify(NotificationEvent.ESCALATED, f"【投诉处理】投诉 {c.id} 已升级至经理: {command.note or '-'}",
-                   role=Role.MANAGER))
+    c.cause(
+        Notify(
+            NotificationEvent.ESCALATED,
+            f"【投诉处理】投诉 {c.id} 已升级至经理: {command.note or '-'}",
+            role=Role.MANAGER,
+        )
+    )
 
 
 # --- the table -----------------------------------------------------------------------------------
+
 
 def _t(roles: set[Role], sources: set[Status], rule: Rule) -> Transition:
     return Transition(frozenset(roles), frozenset(sources), rule)

@@ -1,9 +1,11 @@
 """Admin endpoints: staff members and territories (admin, manager), personal-data erasure (admin)."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 from chalice import Blueprint
 
@@ -46,14 +48,24 @@ class _Records:
     put: Callable[[ModuleType, str, Any, Actor], Any]
 
 
-STAFF = _Records("staff", "username", "StaffKey", "StaffIn",
-                 list=lambda admin, actor: admin.list_staff(actor, adapters()),
-                 get=lambda admin, username, actor: admin.get_staff(username, actor, adapters()),
-                 put=lambda admin, username, body, actor: admin.put_staff(username, body, actor, adapters(), now()))
-TERRITORIES = _Records("territories", "code", "TerritoryKey", "TerritoryIn",
-                       list=lambda admin, actor: admin.list_territories(actor, adapters()),
-                       get=lambda admin, code, actor: admin.get_territory(code, actor, adapters()),
-                       put=lambda admin, code, body, actor: admin.put_territory(code, body, actor, adapters()))
+STAFF = _Records(
+    "staff",
+    "username",
+    "StaffKey",
+    "StaffIn",
+    list=lambda admin, actor: admin.list_staff(actor, adapters()),
+    get=lambda admin, username, actor: admin.get_staff(username, actor, adapters()),
+    put=lambda admin, username, body, actor: admin.put_staff(username, body, actor, adapters(), now()),
+)
+TERRITORIES = _Records(
+    "territories",
+    "code",
+    "TerritoryKey",
+    "TerritoryIn",
+    list=lambda admin, actor: admin.list_territories(actor, adapters()),
+    get=lambda admin, code, actor: admin.get_territory(code, actor, adapters()),
+    put=lambda admin, code, body, actor: admin.put_territory(code, body, actor, adapters()),
+)
 
 
 def _key(records: _Records, path: dict[str, str]) -> str:

@@ -1,5 +1,6 @@
 """The built-in authorizer every staff route names: verifies the Cognito ID token itself,
 so the check holds in Chalice's local mode as well as behind API Gateway."""
+
 from __future__ import annotations
 
 from chalice import Blueprint

@@ -3,6 +3,7 @@
 In AWS, DynamoDB Streams and EventBridge Scheduler invoke these; on the local stack the
 runner's pump invokes the very same functions with events of the same shape.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,9 +24,11 @@ def on_stream(event, context):
     (every consumer recognises what it already did)."""
     records, a, moment = event.get("Records", []), adapters(), now()
     outcome, failures = {}, []
-    for name, consume in (("delivered", lambda: delivery.deliver_stream(records, a, moment)),
-                          ("stats_applied", lambda: stats.apply_stream(records, a)),
-                          ("alerts_raised", lambda: alerts.observe_stream(records, a, moment))):
+    for name, consume in (
+        ("delivered", lambda: delivery.deliver_stream(records, a, moment)),
+        ("stats_applied", lambda: stats.apply_stream(records, a)),
+        ("alerts_raised", lambda: alerts.observe_stream(records, a, moment)),
+    ):
         try:
             outcome[name] = consume()
         except Exception as error:  # noqa: BLE001 - re-raised below, after the other consumers ran

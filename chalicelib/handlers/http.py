@@ -1,12 +1,14 @@
 """The one place where exceptions become HTTP responses of the contract."""
+
 from __future__ import annotations
 
 import functools
 import logging
 import traceback
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from chalice import Response
 from chalice.app import Request
@@ -20,7 +22,7 @@ RETRY_AFTER_SECONDS = 2
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def lang(request: Request) -> str:
@@ -33,15 +35,18 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 def endpoint(request_of: Callable[[], Request]) -> Callable:
     """Decorate a route: domain and API errors become the contract's error body, in the caller's language."""
+
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Response:
             language = lang(request_of())
             try:
                 return view(*args, **kwargs)
-            except Exception as error:  # the boundary: nothing leaves as a stack trace
+            except Exception as error:  # noqa: BLE001 - the boundary: nothing leaves as a stack trace
                 return error_response(to_api_error(error, language), language)
+
         return wrapped
+
     return decorate
 
 

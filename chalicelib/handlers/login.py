@@ -1,4 +1,5 @@
 """Staff log-in: username and password for a Cognito ID token."""
+
 from __future__ import annotations
 
 from chalice import Blueprint

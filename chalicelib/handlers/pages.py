@@ -8,6 +8,7 @@ also gives the lists the pages offer (`{{vocabulary_json}}` for the scripts, `{{
 the like for the public form). No inline script or style: the Content-Security-Policy allows only this
 origin, plus the photo bucket for uploads and photo links.
 """
+
 from __future__ import annotations
 
 import html
@@ -26,8 +27,10 @@ bp = Blueprint(__name__)
 WEB = Path(__file__).resolve().parent.parent / "web"
 STATIC = WEB / "static"
 CONTENT_TYPES = {
-    ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-    ".svg": "image/svg+xml; charset=utf-8", ".json": "application/json; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
 }
 _STATIC_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,80}$")
@@ -55,19 +58,27 @@ def static_file(name):
     path = STATIC / name
     content_type = CONTENT_TYPES.get(path.suffix)
     if not _STATIC_NAME.match(name) or content_type is None or not path.is_file():
-        return Response(body="not found", status_code=404,
-                        headers={"Content-Type": "text/plain; charset=utf-8", **_security_headers()})
-    return Response(body=_read(str(path)), status_code=200,
-                    headers={"Content-Type": content_type, "Cache-Control": "public, max-age=300",
-                             **_security_headers()})
+        return Response(
+            body="not found",
+            status_code=404,
+            headers={"Content-Type": "text/plain; charset=utf-8", **_security_headers()},
+        )
+    return Response(
+        body=_read(str(path)),
+        status_code=200,
+        headers={"Content-Type": content_type, "Cache-Control": "public, max-age=300", **_security_headers()},
+    )
 
 
 def _page(name: str) -> Response:
     query = bp.current_request.query_params or {}
     lang = "en" if (query.get("lang") or "").lower().startswith("en") else "zh"
     body = render(name, lang)
-    return Response(body=body, status_code=200, headers={
-        "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", **_security_headers()})
+    return Response(
+        body=body,
+        status_code=200,
+        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", **_security_headers()},
+    )
 
 
 def render(name: str, lang: str) -> str:
@@ -82,7 +93,7 @@ def render(name: str, lang: str) -> str:
         if key in blocks:  # inside <script type="application/json">: no '<' may end it early
             return json.dumps(blocks[key], ensure_ascii=False).replace("<", "\\u003c")
         if key.endswith("_choices"):  # one line per value, indented as the placeholder is
-            indent = template[template.rfind("\n", 0, match.start()) + 1:match.start()]
+            indent = template[template.rfind("\n", 0, match.start()) + 1 : match.start()]
             return _choices(key.removesuffix("_choices"), strings, "\n" + indent)
         return _text(strings, key)
 
@@ -91,17 +102,23 @@ def render(name: str, lang: str) -> str:
 
 CHOICES = {  # `{{<list>_choices}}` in the public form: one line for each value of labels.PAGE_LISTS[<list>]
     "category": '<label class="choice"><input type="radio" name="category" value="{value}">'
-                '<span><b>{word}</b><small>{hint}</small></span></label>',
+    "<span><b>{word}</b><small>{hint}</small></span></label>",
     "desired_resolution": '<label class="choice"><input type="radio" name="desired_resolution" value="{value}">'
-                          '<span><b>{word}</b></span></label>',
+    "<span><b>{word}</b></span></label>",
     "customer_type": '<option value="{value}">{word}</option>',
 }
 
 
 def _choices(name: str, strings: dict[str, str], separator: str) -> str:
     prefix, words = labels.PAGE_LISTS[name]
-    return separator.join(CHOICES[name].format(value=html.escape(value, quote=True), word=_text(strings, prefix + value),
-                                               hint=_text(strings, f"{prefix}{value}_hint")) for value in words)
+    return separator.join(
+        CHOICES[name].format(
+            value=html.escape(value, quote=True),
+            word=_text(strings, prefix + value),
+            hint=_text(strings, f"{prefix}{value}_hint"),
+        )
+        for value in words
+    )
 
 
 def _text(strings: dict[str, str], key: str) -> str:
@@ -113,9 +130,15 @@ def _strings(lang: str) -> dict[str, str]:
     strings = {key: pair[1] if lang == "en" else pair[0] for key, pair in table.items()}
     strings.update(labels.page_words(lang))
     english = lang == "en"
-    strings.update({"lang": "en" if english else "zh-CN", "lang_query": "?lang=en" if english else "",
-                    "other_lang_query": "" if english else "?lang=en", "other_lang_code": "zh-CN" if english else "en",
-                    "other_lang_name": "中文" if english else "English"})
+    strings.update(
+        {
+            "lang": "en" if english else "zh-CN",
+            "lang_query": "?lang=en" if english else "",
+            "other_lang_query": "" if english else "?lang=en",
+            "other_lang_code": "zh-CN" if english else "en",
+            "other_lang_name": "中文" if english else "English",
+        }
+    )
     return strings
 
 
@@ -126,13 +149,26 @@ def _read(path: str) -> str:
 
 def _security_headers() -> dict[str, str]:
     bucket = _bucket_origins()
-    csp = "; ".join([
-        "default-src 'self'", "script-src 'self'", "style-src 'self'", "font-src 'self'",
-        f"img-src 'self' blob: data: {bucket}", f"connect-src 'self' {bucket}",
-        "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
-    ])
-    return {"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
+    csp = "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "font-src 'self'",
+            f"img-src 'self' blob: data: {bucket}",
+            f"connect-src 'self' {bucket}",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+    return {
+        "Content-Security-Policy": csp,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+    }
 
 
 def _bucket_origins() -> str:

@@ -1,4 +1,5 @@
 """Public endpoints: the complaint form's API, photo uploads, status look-up, health, OpenAPI."""
+
 from __future__ import annotations
 
 from chalice import Blueprint

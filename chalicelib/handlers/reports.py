@@ -1,4 +1,5 @@
 """Staff reports: the complaint export (CSV, XLSX) and the printable feedback form."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Chalice, Response
@@ -36,8 +37,9 @@ def export():
     params = models.parse_query(models.ExportParams, request.query_params, lang(request))
     binary_ok = XLSX in (request.headers.get("accept") or "")
     a = adapters()
-    result = exports.export_complaints(list_query(params), params.format, current_actor(request), a, a.exports,
-                                       now(), binary_ok=binary_ok)
+    result = exports.export_complaints(
+        list_query(params), params.format, current_actor(request), a, a.exports, now(), binary_ok=binary_ok
+    )
     return _download(result.file) if result.file else json_response(result.link)
 
 
@@ -45,12 +47,26 @@ def export():
 @api
 def printable_feedback_form(complaint_id):
     page = feedback_form.printable(complaint_id, current_actor(bp.current_request), adapters(), now())
-    return Response(page, status_code=200, headers={
-        "Content-Type": HTML, "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", **PRIVATE})
+    return Response(
+        page,
+        status_code=200,
+        headers={
+            "Content-Type": HTML,
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            **PRIVATE,
+        },
+    )
 
 
 def _download(file: ExportFile) -> Response:
     binary = file.content_type == XLSX
-    return Response(file.body if binary else file.body.decode("utf-8"), status_code=200, headers={
-        "Content-Type": file.content_type, "Content-Disposition": f'attachment; filename="{file.name}"',
-        "X-Export-Rows": str(file.rows), **PRIVATE})
+    return Response(
+        file.body if binary else file.body.decode("utf-8"),
+        status_code=200,
+        headers={
+            "Content-Type": file.content_type,
+            "Content-Disposition": f'attachment; filename="{file.name}"',
+            "X-Export-Rows": str(file.rows),
+            **PRIVATE,
+        },
+    )

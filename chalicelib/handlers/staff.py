@@ -1,4 +1,5 @@
 """Staff endpoints: recording complaints from every channel, and working on them."""
+
 from __future__ import annotations
 
 from chalice import Blueprint
@@ -23,8 +24,9 @@ def record_complaint():
     request = bp.current_request
     actor = policy.require_recorder(current_actor(request))  # before the body: a 403 is not a 400
     body = parse_body(models.StaffComplaintIn, request.raw_body, lang(request))
-    receipt = intake.submit(submission(body, request, recorded_by=actor.username, scope=f"staff:{actor.username}"),
-                            adapters(), now())
+    receipt = intake.submit(
+        submission(body, request, recorded_by=actor.username, scope=f"staff:{actor.username}"), adapters(), now()
+    )
     return json_response(receipt, 201)
 
 
@@ -50,8 +52,9 @@ def act_on_complaint(complaint_id):
 def list_complaints():
     request = bp.current_request
     params = models.parse_query(models.ListParams, request.query_params, lang(request))
-    return json_response(queries.list_complaints(list_query(params), params.cursor, current_actor(request),
-                                                 adapters(), now()))
+    return json_response(
+        queries.list_complaints(list_query(params), params.cursor, current_actor(request), adapters(), now())
+    )
 
 
 @bp.route("/api/v1/staff/stats", methods=["GET"], authorizer=staff_token)

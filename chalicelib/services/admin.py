@@ -9,6 +9,7 @@ a username and password only, so an account waiting on Cognito's "new password r
 challenge could never log in. The password goes to Cognito and nowhere else; a later PUT
 with a password resets it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 # --- staff ---------------------------------------------------------------------------------------
 
+
 def put_staff(username: str, body: StaffIn, actor: Actor, a: Adapters, now: datetime) -> dict[str, Any]:
     """Create or replace a staff member: profile, log-in account and groups, SMS/e-mail subscriptions.
 
@@ -39,16 +41,23 @@ def put_staff(username: str, body: StaffIn, actor: Actor, a: Adapters, now: date
     `actor` has passed `require_maintainer`: the handler asks before it parses the body.
     """
     old = a.directory.staff(username)
-    member = StaffMember(username, body.name, frozenset(body.roles), body.phone, body.email,
-                         list(body.territories), money(body.compensation_limit),
-                         tokens_valid_after=old.tokens_valid_after if old else 0)
+    member = StaffMember(
+        username,
+        body.name,
+        frozenset(body.roles),
+        body.phone,
+        body.email,
+        list(body.territories),
+        money(body.compensation_limit),
+        tokens_valid_after=old.tokens_valid_after if old else 0,
+    )
     _check_staff_change(old, member, actor, a)
     account_exists = a.identity.exists(username)
     if not account_exists:
         if not body.password:
             raise RuleViolation("password", "password_required")
         a.identity.create_user(username, body.password)  # no groups yet: a lost step leaves no powers
-    if old and (old.roles != member.roles or not old.active) or (account_exists and body.password):
+    if (old and (old.roles != member.roles or not old.active)) or (account_exists and body.password):
         member.tokens_valid_after = tokens_valid_from(now.timestamp())
     contact_changed = old is None or not old.active or (old.phone, old.email) != (member.phone, member.email)
     _store_and_sync(member, contact_changed, a, now)
@@ -103,8 +112,12 @@ def _check_staff_change(old: StaffMember | None, new: StaffMember, actor: Actor,
     for n, code in enumerate(new.territories):
         if a.directory.territory(code) is None:
             raise RuleViolation(f"territories.{n}", "unknown_territory")
-    if old and Role.SALES in old.roles and Role.SALES not in new.roles and any(
-            t.get("salesperson") == new.username for t in a.directory.territories()):
+    if (
+        old
+        and Role.SALES in old.roles
+        and Role.SALES not in new.roles
+        and any(t.get("salesperson") == new.username for t in a.directory.territories())
+    ):
         raise RuleViolation("roles", "still_territory_salesperson")
 
 
@@ -116,12 +129,20 @@ def _check_may_manage(actor: Actor, roles: frozenset[Role]) -> None:
 
 
 def staff_out(m: StaffMember) -> dict[str, Any]:
-    return StaffOut(username=m.username, name=m.name, phone=m.phone, email=m.email, roles=sorted(m.roles),
-                    territories=list(m.territories),
-                    compensation_limit=str(money(m.compensation_limit)), active=m.active).model_dump(mode="json")
+    return StaffOut(
+        username=m.username,
+        name=m.name,
+        phone=m.phone,
+        email=m.email,
+        roles=sorted(m.roles),
+        territories=list(m.territories),
+        compensation_limit=str(money(m.compensation_limit)),
+        active=m.active,
+    ).model_dump(mode="json")
 
 
 # --- territories -----------------------------------------------------------------------------------
+
 
 def put_territory(code: str, body: TerritoryIn, actor: Actor, a: Adapters) -> dict[str, Any]:
     """Create or replace a territory; new complaints from its places go to its salesperson from now on.
@@ -167,8 +188,9 @@ def _move_territory(code: str, before: str | None, after: str | None, a: Adapter
 
 
 def territory_out(item: dict[str, Any]) -> dict[str, Any]:
-    return TerritoryOut(code=item["code"], name=item["name"], places=item.get("places", []),
-                        salesperson=item.get("salesperson")).model_dump(mode="json")
+    return TerritoryOut(
+        code=item["code"], name=item["name"], places=item.get("places", []), salesperson=item.get("salesperson")
+    ).model_dump(mode="json")
 
 
 def require_maintainer(actor: Actor) -> Actor:

@@ -1,14 +1,16 @@
 """Cluster alerts, raised from the table's stream as complaints naming a lot come in."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
+from chalicelib.adapters.changes import complaint_changes
 from chalicelib.domain import clusters, policy
 from chalicelib.domain.clusters import Decision, Member
 from chalicelib.domain.model import Actor, Complaint
 from chalicelib.services.effects import notifications
-from chalicelib.adapters.changes import complaint_changes
 from chalicelib.services.views import jsonable
 from chalicelib.wiring import Adapters
 
@@ -60,18 +62,38 @@ def open_alerts(actor: Actor, a: Adapters, now: datetime) -> dict[str, Any]:
             continue
         sku, kind, value = clusters.describe(alert.lot)
         complaints = [_summary(c) for c in a.complaints.get_many(list(alert.complaint_ids))]
-        items.append({**jsonable({
-            "cluster_id": alert.lot, "sku": sku, "count": alert.count,
-            "complaint_ids": list(alert.complaint_ids), "first_received_at": alert.first_received_at,
-            "last_received_at": alert.last_received_at, "opened_at": alert.opened_at,
-            "complaints": complaints}),
-            "batch": value if kind == "batch" else None, "production_date": value if kind == "date" else None})
+        items.append(
+            {
+                **jsonable(
+                    {
+                        "cluster_id": alert.lot,
+                        "sku": sku,
+                        "count": alert.count,
+                        "complaint_ids": list(alert.complaint_ids),
+                        "first_received_at": alert.first_received_at,
+                        "last_received_at": alert.last_received_at,
+                        "opened_at": alert.opened_at,
+                        "complaints": complaints,
+                    }
+                ),
+                "batch": value if kind == "batch" else None,
+                "production_date": value if kind == "date" else None,
+            }
+        )
     items.sort(key=lambda i: i["last_received_at"], reverse=True)
     return {"items": items, "threshold": rule.threshold, "window_days": rule.window.days}
 
 
 def _summary(c: Complaint) -> dict[str, Any]:
     """Enough to judge the lot; the customer's details stay on the complaint page."""
-    return {"complaint_id": c.id, "received_at": c.received_at, "status": c.status, "category": c.category,
-            "severity": c.severity, "territory": c.territory, "assignee": c.assignee,
-            "production_date": c.product.production_date, "batch": c.product.batch}
+    return {
+        "complaint_id": c.id,
+        "received_at": c.received_at,
+        "status": c.status,
+        "category": c.category,
+        "severity": c.severity,
+        "territory": c.territory,
+        "assignee": c.assignee,
+        "production_date": c.product.production_date,
+        "batch": c.product.batch,
+    }

@@ -9,12 +9,14 @@ batch's `now` and moves on with the time that really passes). A delivery carries
 while its lease has time left for the call, and marks it done only under its own lease token: one
 that stalled past its lease leaves the item to whichever delivery claimed it next.
 """
+
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from chalicelib.adapters import outbox
 from chalicelib.adapters.outbox import Claimed, OutboxKey, new_outbox_keys
@@ -70,15 +72,18 @@ def _complete(key: OutboxKey, token: str, a: DeliveryNeeds, clock: Callable[[], 
         try:
             if a.outbox.complete(key, token, clock(), result):
                 return True
-            log.warning("outbox item %s was carried out after its lease had passed to another delivery: "
-                        "possible duplicate", key[1])
+            log.warning(
+                "outbox item %s was carried out after its lease had passed to another delivery: possible duplicate",
+                key[1],
+            )
             return False
         except Exception as error:
             if attempt == COMPLETE_ATTEMPTS - 1:
-                log.error("outbox item %s was carried out but could not be marked done: %s", key[1],
-                          type(error).__name__)
+                log.error(
+                    "outbox item %s was carried out but could not be marked done: %s", key[1], type(error).__name__
+                )
                 raise
-            time.sleep(COMPLETE_BACKOFF * 2 ** attempt)
+            time.sleep(COMPLETE_BACKOFF * 2**attempt)
     return False
 
 
@@ -88,7 +93,7 @@ def deliver_stream(records: Iterable[dict[str, Any]], a: DeliveryNeeds, now: dat
     for key in new_outbox_keys(records):
         try:
             delivered += deliver(key, a, now, clock)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure: tried again with the batch, raised below
             log.warning("outbox item %s failed: %s", key[1], type(error).__name__)
             failures.append(error)
     if failures:
@@ -107,7 +112,7 @@ def deliver_pending(a: DeliveryNeeds, now: datetime, older_than: datetime | None
     for key in a.outbox.pending(older_than or now + timedelta(seconds=1)):
         try:
             delivered += deliver(key, a, now, clock)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure: left pending for the next sweep
             log.warning("sweep: outbox item %s failed again: %s", key[1], type(error).__name__)
     return delivered
 

@@ -1,4 +1,5 @@
 """What a change caused (domain effects), resolved into the deliveries stored with the change."""
+
 from __future__ import annotations
 
 from typing import Protocol

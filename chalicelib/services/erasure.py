@@ -7,6 +7,7 @@ export files, any of which may hold the complaint's row. Which export files hold
 recorded, so every one stored up to the erasure goes (they live at most a day and their
 links 15 minutes). The answer is the staff view plus `removed`: what this call deleted.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -43,8 +44,9 @@ class Removed:
     export_files: int = 0
 
 
-def erase(complaint_id: str, reason: str | None, actor: Actor, a: Adapters, exports: ExportFiles,
-          now: datetime) -> dict[str, Any]:
+def erase(
+    complaint_id: str, reason: str | None, actor: Actor, a: Adapters, exports: ExportFiles, now: datetime
+) -> dict[str, Any]:
     """Erase the complainant's personal data from the complaint and its copies; erasing again changes nothing.
 
     Photos are deleted and the other items of the complaint (history, outbox texts) are
@@ -71,8 +73,9 @@ def erase(complaint_id: str, reason: str | None, actor: Actor, a: Adapters, expo
     return {**staff_view(complaint, actor, a), "removed": asdict(removed)}
 
 
-def _erase_once(complaint_id: str, reason: str | None, actor: Actor, a: Adapters, now: datetime,
-                removed: Removed) -> Complaint:
+def _erase_once(
+    complaint_id: str, reason: str | None, actor: Actor, a: Adapters, now: datetime, removed: Removed
+) -> Complaint:
     complaint = load(complaint_id, a)
     if complaint.erased:
         return complaint

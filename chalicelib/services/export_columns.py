@@ -5,12 +5,21 @@ each file format writes them its own way (`services/exports.py`). The columns fo
 paper record: the complaint as received, the customer-opinion feedback form (顾客意见信息反馈表),
 the quality department's result, the handling and the customer's satisfaction.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from chalicelib.domain.labels import (
-    CATEGORY, CHANNEL, CUSTOMER_TYPE, HANDLING, NOTIFIED_VIA, SERVICE_DIMENSION, SEVERITY, STATUS,
+    CATEGORY,
+    CHANNEL,
+    CUSTOMER_TYPE,
+    HANDLING,
+    NOTIFIED_VIA,
+    SERVICE_DIMENSION,
+    SEVERITY,
+    STATUS,
 )
 from chalicelib.domain.model import Complaint, money
 from chalicelib.domain.reporting import label, local_time, yes_no
@@ -35,9 +44,11 @@ def phone(number: str | None) -> str | None:
 
 def _part(name: str, key: str) -> Getter:
     """One field of a record of the complaint (`feedback_form`, `qc_result`, ...); None before the record exists."""
+
     def get(c: Complaint) -> Any:
         record = getattr(c, name)
         return None if record is None else getattr(record, key)
+
     return get
 
 
@@ -52,6 +63,7 @@ def _money(name: str, key: str) -> Getter:
     def get(c: Complaint) -> Any:
         value = amount(c)
         return None if value is None else money(value)
+
     return get
 
 

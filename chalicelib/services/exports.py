@@ -12,6 +12,7 @@ would not fit in API Gateway's 29 seconds.
 Personal data: exports are for managers, leaders and admins only; they carry the customer's
 name and phone as the paper feedback form does; nothing here logs them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,10 +20,11 @@ import io
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Iterable, Iterator, Protocol
+from typing import Any, Protocol
 
 from chalicelib.adapters.complaints import complaint_from_item
 from chalicelib.adapters.dynamo import iso
@@ -70,8 +72,9 @@ class Export:
     link: dict[str, Any] | None = None
 
 
-def export_complaints(query: ListQuery, fmt: str, actor: Actor, a: Adapters, store: ExportStore, now: datetime,
-                      binary_ok: bool = True) -> Export:
+def export_complaints(
+    query: ListQuery, fmt: str, actor: Actor, a: Adapters, store: ExportStore, now: datetime, binary_ok: bool = True
+) -> Export:
     """Every complaint matching `query`, newest first, as one file; see the module docs for the delivery.
 
     Raises NotAllowed for anyone but managers, leaders and admins, RuleViolation above MAX_ROWS.
@@ -85,9 +88,16 @@ def export_complaints(query: ListQuery, fmt: str, actor: Actor, a: Adapters, sto
     if counted.n <= DIRECT_MAX_ROWS and len(body) <= DIRECT_MAX_BYTES and (fmt == "csv" or binary_ok):
         return Export(file=ExportFile(name, CONTENT_TYPES[fmt], body, counted.n))
     key = store.store(name, body, CONTENT_TYPES[fmt], now)
-    return Export(link={"download_url": store.download_url(key, name, LINK_SECONDS), "filename": name,
-                        "format": fmt, "rows": counted.n, "bytes": len(body),
-                        "expires_at": (now + timedelta(seconds=LINK_SECONDS)).isoformat()})
+    return Export(
+        link={
+            "download_url": store.download_url(key, name, LINK_SECONDS),
+            "filename": name,
+            "format": fmt,
+            "rows": counted.n,
+            "bytes": len(body),
+            "expires_at": (now + timedelta(seconds=LINK_SECONDS)).isoformat(),
+        }
+    )
 
 
 def matching(query: ListQuery, a: Adapters, now: datetime, page_size: int = PAGE_SIZE) -> Iterator[Complaint]:

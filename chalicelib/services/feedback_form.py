@@ -4,6 +4,7 @@
 `render` lays it out as HTML with print CSS, escaping every value. A complaint whose form
 is not submitted yet prints with empty boxes, to be filled in by hand.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,9 +32,15 @@ PAIRS = (
 )
 # boxes across the page, in the order of the paper form
 WIDE = (
-    ("customer_opinion", "顾客意见"), ("customer_request", "顾客要求"), ("investigation", "业务员调查情况"),
-    ("investigation_result", "调查结果"), ("cause_analysis", "原因分析"), ("responsible_department", "责任部门"),
-    ("corrective_actions", "纠正措施"), ("preventive_actions", "预防措施"), ("handling_opinion", "处理意见"),
+    ("customer_opinion", "顾客意见"),
+    ("customer_request", "顾客要求"),
+    ("investigation", "业务员调查情况"),
+    ("investigation_result", "调查结果"),
+    ("cause_analysis", "原因分析"),
+    ("responsible_department", "责任部门"),
+    ("corrective_actions", "纠正措施"),
+    ("preventive_actions", "预防措施"),
+    ("handling_opinion", "处理意见"),
     ("customer_feedback", "顾客对处理结果的意见"),
 )
 SIGNATURES = (("salesperson", "业务员"), ("quality_staff", "品质管理部"), ("approver", "审批领导"))
@@ -70,53 +77,83 @@ def fields(c: Complaint, people: dict[str, str] | None = None) -> dict[str, str]
     form, qc = c.feedback_form, c.qc_result
     salesperson, quality, approver = _signers(c)
     values: dict[str, Any] = {
-        "complaint_id": c.id, "report_date": _date(_of(form, "at")), "received_at": local_time(c.received_at),
-        "channel": label(CHANNEL, c.channel), "category": label(CATEGORY, c.category),
+        "complaint_id": c.id,
+        "report_date": _date(_of(form, "at")),
+        "received_at": local_time(c.received_at),
+        "channel": label(CHANNEL, c.channel),
+        "category": label(CATEGORY, c.category),
         "severity": label(SEVERITY, c.severity),
-        "customer_name": c.customer.name, "customer_phone": phone(c.customer.phone),
+        "customer_name": c.customer.name,
+        "customer_phone": phone(c.customer.phone),
         "customer_type": label(CUSTOMER_TYPE, c.customer.type),
         "region": " ".join(p for p in (c.customer.province, c.customer.city) if p),
         "account_id": c.customer.account_id,
-        "sku": c.product.sku, "product_name": c.product.name, "production_date": c.product.production_date,
-        "batch": c.product.batch, "purchase_place": c.product.purchase_place, "quantity": c.product.quantity,
+        "sku": c.product.sku,
+        "product_name": c.product.name,
+        "production_date": c.product.production_date,
+        "batch": c.product.batch,
+        "purchase_place": c.product.purchase_place,
+        "quantity": c.product.quantity,
         "sample_provided": _provided(_of(form, "sample_provided"), len(c.photos)),
         "certificate_provided": _provided(_of(form, "certificate_provided")),
-        "customer_opinion": c.description, "customer_request": _request(c),
+        "customer_opinion": c.description,
+        "customer_request": _request(c),
         "investigation": _of(form, "investigation"),
-        "investigation_result": _of(qc, "investigation_result"), "cause_analysis": _of(qc, "cause_analysis"),
+        "investigation_result": _of(qc, "investigation_result"),
+        "cause_analysis": _of(qc, "cause_analysis"),
         "responsible_department": _of(qc, "responsible_department"),
-        "corrective_actions": _of(qc, "corrective_actions"), "preventive_actions": _of(qc, "preventive_actions"),
-        "handling_opinion": _handling(c), "customer_feedback": _feedback(c),
+        "corrective_actions": _of(qc, "corrective_actions"),
+        "preventive_actions": _of(qc, "preventive_actions"),
+        "handling_opinion": _handling(c),
+        "customer_feedback": _feedback(c),
         "salesperson": people.get(salesperson or "", salesperson),
-        "quality_staff": people.get(quality or "", quality), "approver": people.get(approver or "", approver),
+        "quality_staff": people.get(quality or "", quality),
+        "approver": people.get(approver or "", approver),
     }
     return {k: shown(v) for k, v in values.items()}
 
 
 def render(boxes: dict[str, str], printed_at: datetime) -> str:
     """The page: escaped values in `data-field` cells (so tools can read them back)."""
+
     def cell(name: str, colspan: int = 1) -> str:
         span = f' colspan="{colspan}"' if colspan > 1 else ""
         return f'<td data-field="{name}"{span}>{escape(boxes.get(name, ""))}</td>'
 
-    lines = [f"<tr><th>{escape(l1)}</th>{cell(f1)}<th>{escape(l2)}</th>{cell(f2)}</tr>"
-             for (f1, l1), (f2, l2) in PAIRS]
+    lines = [f"<tr><th>{escape(l1)}</th>{cell(f1)}<th>{escape(l2)}</th>{cell(f2)}</tr>" for (f1, l1), (f2, l2) in PAIRS]
     lines += [f'<tr class="wide"><th>{escape(text)}</th>{cell(name, 3)}</tr>' for name, text in WIDE]
     signs = "".join(f"<th>{escape(text)}</th>{cell(name)}" for name, text in SIGNATURES[:2])
     lines.append(f'<tr class="signatures">{signs}</tr>')
-    lines.append(f'<tr class="signatures"><th>{escape(SIGNATURES[2][1])}</th>{cell(SIGNATURES[2][0])}'
-                 f'<th>日期</th><td></td></tr>')
+    lines.append(
+        f'<tr class="signatures"><th>{escape(SIGNATURES[2][1])}</th>{cell(SIGNATURES[2][0])}<th>日期</th><td></td></tr>'
+    )
     title = f"{TITLE} {boxes.get('complaint_id', '')}"
-    return "\n".join([
-        "<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
-        f"<title>{escape(title)}</title>", f"<style>{STYLE}</style>", "</head>", "<body>",
-        '<p class="hint">使用浏览器的打印功能 (Ctrl+P) 打印本表, 纸张 A4。</p>',
-        f"<h1>{TITLE}</h1>",
-        f'<div class="meta"><span>编号: <span data-field="complaint_id">{escape(boxes.get("complaint_id", ""))}'
-        f'</span></span><span>严重程度: <span data-field="severity">{escape(boxes.get("severity", ""))}</span></span>'
-        f'<span>报告日期: <span data-field="report_date">{escape(boxes.get("report_date", ""))}</span></span></div>',
-        "<table>", *lines, "</table>",
-        f'<p class="hint">打印时间 {escape(shown(printed_at))}</p>', "</body>", "</html>", ""])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="zh-CN">',
+            "<head>",
+            '<meta charset="utf-8">',
+            f"<title>{escape(title)}</title>",
+            f"<style>{STYLE}</style>",
+            "</head>",
+            "<body>",
+            '<p class="hint">使用浏览器的打印功能 (Ctrl+P) 打印本表, 纸张 A4。</p>',
+            f"<h1>{TITLE}</h1>",
+            '<div class="meta">'
+            f'<span>编号: <span data-field="complaint_id">{escape(boxes.get("complaint_id", ""))}</span></span>'
+            f'<span>严重程度: <span data-field="severity">{escape(boxes.get("severity", ""))}</span></span>'
+            f'<span>报告日期: <span data-field="report_date">{escape(boxes.get("report_date", ""))}</span></span>'
+            "</div>",
+            "<table>",
+            *lines,
+            "</table>",
+            f'<p class="hint">打印时间 {escape(shown(printed_at))}</p>',
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
 
 
 def _signers(c: Complaint) -> tuple[str | None, str | None, str | None]:

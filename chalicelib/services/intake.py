@@ -1,13 +1,14 @@
 """Recording a complaint: one transaction in the request path, everything else through the outbox."""
+
 from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
 from typing import Any
 
+from chalicelib import idempotency
 from chalicelib.adapters.dynamo import iso
 from chalicelib.adapters.photos import PhotoProblem
-from chalicelib import idempotency
 from chalicelib.domain import access, routing
 from chalicelib.domain.errors import IdempotencyKeyReused, PhotoTaken, RuleViolation
 from chalicelib.domain.intake import RecordComplaint, open_complaint
@@ -29,8 +30,13 @@ class Submission:
 def submit(sub: Submission, a: IntakeNeeds, now: datetime) -> dict[str, Any]:
     """Store the complaint once and answer its receipt; a retry with the same key gets the same receipt
     (also when its photos were erased since, or a concurrent twin stored it first)."""
-    return idempotency.once(sub.retry, a.complaints, lambda: _record(sub, a, now),
-                            lambda earlier: _replay(earlier, sub, a), repeats=(IdempotencyKeyReused, RuleViolation))
+    return idempotency.once(
+        sub.retry,
+        a.complaints,
+        lambda: _record(sub, a, now),
+        lambda earlier: _replay(earlier, sub, a),
+        repeats=(IdempotencyKeyReused, RuleViolation),
+    )
 
 
 def _record(sub: Submission, a: IntakeNeeds, now: datetime) -> dict[str, Any]:
@@ -40,12 +46,20 @@ def _record(sub: Submission, a: IntakeNeeds, now: datetime) -> dict[str, Any]:
     code = access.new_access_code(a.settings.access_code_secret, complaint_id, key)
     route = routing.choose_route(a.directory.find_routes(routing.route_lookups(sub.command.customer)))
     command = dataclasses.replace(sub.command, photos=photos)
-    complaint = open_complaint(command, complaint_id,
-                               access.hash_access_code(a.settings.access_code_secret, complaint_id, code),
-                               route, sub.recorded_by, now)
+    complaint = open_complaint(
+        command,
+        complaint_id,
+        access.hash_access_code(a.settings.access_code_secret, complaint_id, code),
+        route,
+        sub.recorded_by,
+        now,
+    )
     receipt = _receipt(complaint, code)
-    record = sub.retry.record(complaint_id, now, {k: v for k, v in receipt.items() if k != "access_code"}) \
-        if sub.retry else None
+    record = (
+        sub.retry.record(complaint_id, now, {k: v for k, v in receipt.items() if k != "access_code"})
+        if sub.retry
+        else None
+    )
     try:
         a.complaints.add(complaint, deliveries_for(complaint, a.directory), now, record)
     except PhotoTaken as taken:
@@ -57,7 +71,8 @@ def _replay(earlier: IdempotencyRecord, sub: Submission, a: IntakeNeeds) -> dict
     """The first attempt's receipt, with its access code derived again from the key (never stored)."""
     receipt = dict(earlier.receipt or {})
     receipt["access_code"] = access.new_access_code(
-        a.settings.access_code_secret, receipt["complaint_id"], sub.retry.key if sub.retry else None)
+        a.settings.access_code_secret, receipt["complaint_id"], sub.retry.key if sub.retry else None
+    )
     return receipt
 
 
@@ -73,7 +88,12 @@ def _check_photos(upload_ids: list[str], a: IntakeNeeds) -> list[str]:
 
 def _receipt(complaint: Complaint, code: str) -> dict[str, Any]:
     first_contact = complaint.deadlines[Clock.FIRST_CONTACT].due_at
-    return {"complaint_id": complaint.id, "access_code": code, "status": PUBLIC_STEP[complaint.status],
-            "severity": complaint.severity.value, "received_at": iso(complaint.received_at),
-            "first_contact_due": iso(first_contact) if first_contact else None,
-            "status_url": f"/api/v1/complaints/{complaint.id}/status"}
+    return {
+        "complaint_id": complaint.id,
+        "access_code": code,
+        "status": PUBLIC_STEP[complaint.status],
+        "severity": complaint.severity.value,
+        "received_at": iso(complaint.received_at),
+        "first_contact_due": iso(first_contact) if first_contact else None,
+        "status_url": f"/api/v1/complaints/{complaint.id}/status",
+    }

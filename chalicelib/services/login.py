@@ -1,4 +1,5 @@
 """Staff log-in: a Cognito ID token and the roles it carries now."""
+
 from __future__ import annotations
 
 import time

@@ -5,10 +5,12 @@ real ones on DynamoDB, SNS, Scheduler, S3) satisfies them in AWS and on the loca
 hand-written fakes of tests/services/fakes.py satisfy them in memory, so a use case tests in
 milliseconds.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from chalicelib.adapters.outbox import Claimed, OutboxKey
 from chalicelib.domain.deliveries import Delivery
@@ -18,11 +20,21 @@ from chalicelib.idempotency import IdempotencyRecord
 
 
 class ComplaintStore(Protocol):
-    def add(self, complaint: Complaint, deliveries: Sequence[Delivery], now: datetime,
-            idempotency: IdempotencyRecord | None = None) -> None: ...
+    def add(
+        self,
+        complaint: Complaint,
+        deliveries: Sequence[Delivery],
+        now: datetime,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> None: ...
 
-    def save(self, complaint: Complaint, deliveries: Sequence[Delivery], now: datetime,
-             idempotency: IdempotencyRecord | None = None) -> None: ...
+    def save(
+        self,
+        complaint: Complaint,
+        deliveries: Sequence[Delivery],
+        now: datetime,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> None: ...
 
     def get(self, complaint_id: str) -> Complaint | None: ...
 

@@ -1,4 +1,5 @@
 """What the public may see and do: photo uploads and the status of their own complaint."""
+
 from __future__ import annotations
 
 import secrets
@@ -15,17 +16,31 @@ from chalicelib.wiring import Adapters
 
 UPLOAD_TTL = timedelta(minutes=15)
 
+DEFAULT_LIMIT = access.GuessLimit()
+
 
 def new_upload(content_type: str, a: Adapters, now: datetime) -> dict[str, Any]:
     """A presigned POST for one photo; the browser sends the file straight to S3."""
     upload_id = secrets.token_hex(16)
     post = a.photos.presign_upload(upload_id, content_type, int(UPLOAD_TTL.total_seconds()))
-    return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"],
-            "expires_at": iso(now + UPLOAD_TTL), "max_bytes": PHOTO_MAX_BYTES}
+    return {
+        "upload_id": upload_id,
+        "url": post["url"],
+        "fields": post["fields"],
+        "expires_at": iso(now + UPLOAD_TTL),
+        "max_bytes": PHOTO_MAX_BYTES,
+    }
 
 
-def status(complaint_id: str, code: str | None, lang: str, a: Adapters, now: datetime,
-           client: str | None = None, limit: access.GuessLimit = access.GuessLimit()) -> dict[str, Any]:
+def status(
+    complaint_id: str,
+    code: str | None,
+    lang: str,
+    a: Adapters,
+    now: datetime,
+    client: str | None = None,
+    limit: access.GuessLimit = DEFAULT_LIMIT,
+) -> dict[str, Any]:
     """Progress in plain words; an unknown id and a wrong code are the same 'not found'.
 
     `client` is the caller's address. Each look-up takes an attempt from the complaint's quota for that
@@ -38,12 +53,17 @@ def status(complaint_id: str, code: str | None, lang: str, a: Adapters, now: dat
         raise TooManyAttempts(exhausted.seconds_left(now))
     complaint = a.complaints.get(complaint_id) if _plausible_id(complaint_id) else None
     if complaint is None or not access.access_code_matches(
-            a.settings.access_code_secret, complaint.id, code, complaint.access_code_hash):
+        a.settings.access_code_secret, complaint.id, code, complaint.access_code_hash
+    ):
         raise ComplaintNotFound(complaint_id)  # the attempt stays taken
     a.attempts.give_back(quotas)
-    return {"complaint_id": complaint.id, "status": PUBLIC_STEP[complaint.status],
-            "received_at": iso(complaint.received_at),
-            "timeline": _timeline(complaint, a, lang), "handling": _handling(complaint, lang)}
+    return {
+        "complaint_id": complaint.id,
+        "status": PUBLIC_STEP[complaint.status],
+        "received_at": iso(complaint.received_at),
+        "timeline": _timeline(complaint, a, lang),
+        "handling": _handling(complaint, lang),
+    }
 
 
 def _timeline(complaint: Complaint, a: Adapters, lang: str) -> list[dict[str, str]]:

@@ -1,4 +1,5 @@
 """Staff queries: the complaint list with filters and cursor pagination."""
+
 from __future__ import annotations
 
 import base64
@@ -17,12 +18,16 @@ from chalicelib.services.views import jsonable
 from chalicelib.wiring import Adapters
 
 
-def list_complaints(query: ListQuery, cursor: str | None, actor: Actor, a: Adapters,
-                    now: datetime) -> dict[str, Any]:
+def list_complaints(query: ListQuery, cursor: str | None, actor: Actor, a: Adapters, now: datetime) -> dict[str, Any]:
     """One page, newest first (most overdue first with overdue=true); a salesperson sees only their own."""
     if actor.roles == {Role.SALES}:
-        query = ListQuery({**query.filters, "assignee": actor.username}, query.overdue, query.received_from,
-                          query.received_to, query.limit)
+        query = ListQuery(
+            {**query.filters, "assignee": actor.username},
+            query.overdue,
+            query.received_from,
+            query.received_to,
+            query.limit,
+        )
     the_plan = plan(query, now)
     fingerprint = _fingerprint(query)
     tier, after = _open_cursor(cursor, fingerprint, a.settings.cursor_secret) if cursor else (0, None)
@@ -35,13 +40,23 @@ def summary(c: Complaint, now: datetime) -> dict[str, Any]:
     """What a queue row shows."""
     running = {clock.value: d.due_at for clock, d in c.deadlines.items() if d.running}
     overdue = any(due <= now for due in running.values()) or any(d.breached for d in c.deadlines.values())
-    return jsonable({
-        "complaint_id": c.id, "status": c.status, "severity": c.severity, "category": c.category,
-        "channel": c.channel, "received_at": c.received_at, "assignee": c.assignee, "territory": c.territory,
-        "customer": {"name": c.customer.name, "type": c.customer.type, "city": c.customer.city},
-        "product": {"sku": c.product.sku, "name": c.product.name, "batch": c.product.batch},
-        "escalated": c.escalated, "deadlines": running, "overdue": overdue and c.status.value != "closed",
-    })
+    return jsonable(
+        {
+            "complaint_id": c.id,
+            "status": c.status,
+            "severity": c.severity,
+            "category": c.category,
+            "channel": c.channel,
+            "received_at": c.received_at,
+            "assignee": c.assignee,
+            "territory": c.territory,
+            "customer": {"name": c.customer.name, "type": c.customer.type, "city": c.customer.city},
+            "product": {"sku": c.product.sku, "name": c.product.name, "batch": c.product.batch},
+            "escalated": c.escalated,
+            "deadlines": running,
+            "overdue": overdue and c.status.value != "closed",
+        }
+    )
 
 
 def _fingerprint(query: ListQuery) -> str:

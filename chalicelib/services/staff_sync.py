@@ -5,6 +5,7 @@ carries the item out (right away in the request, else from the stream or the swe
 Cognito or SNS failure part-way is finished later instead of leaving two truths. Every step
 sets a state rather than applying a difference, so doing it again changes nothing.
 """
+
 from __future__ import annotations
 
 from chalicelib.domain.deliveries import StaffSync
@@ -21,6 +22,5 @@ def sync(wanted: StaffSync, a: Adapters) -> str:
     a.identity.update_attributes(username, member.email, member.name)
     a.identity.set_enabled(username, member.active)
     if wanted.subscriptions:
-        a.notifier.subscribe(username, member.email if member.active else None,
-                             member.phone if member.active else None)
+        a.notifier.subscribe(username, member.email if member.active else None, member.phone if member.active else None)
     return "synced"

@@ -1,14 +1,16 @@
 """Statistics: kept up to date from the table's stream, read per period without touching complaints."""
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
+from chalicelib.adapters.changes import complaint_changes
 from chalicelib.domain import stats
 from chalicelib.domain.labels import CATEGORY, CHANNEL, word
 from chalicelib.domain.model import SHANGHAI
-from chalicelib.adapters.changes import complaint_changes
 from chalicelib.wiring import Adapters
 
 
@@ -30,11 +32,19 @@ def report(start: date, end: date, by: str, lang: str, a: Adapters, today: date)
     """The figures of the complaints received from `start` to `end` (Shanghai days, inclusive), per group."""
     sums = a.stats.sums(*split_period(start, end, today))
     totals = sums.get(stats.ALL, {}).get(stats.ALL, Counter())
-    rows = [{"key": key, "label": _label(by, key, lang), **vars(stats.Figures.of(group))}
-            for key, group in sums.get(by, {}).items() if group["count"] > 0]
+    rows = [
+        {"key": key, "label": _label(by, key, lang), **vars(stats.Figures.of(group))}
+        for key, group in sums.get(by, {}).items()
+        if group["count"] > 0
+    ]
     rows.sort(key=lambda row: (-row["count"], row["key"]))
-    return {"from": start.isoformat(), "to": end.isoformat(), "by": by, "total": vars(stats.Figures.of(totals)),
-            "groups": rows}
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "by": by,
+        "total": vars(stats.Figures.of(totals)),
+        "groups": rows,
+    }
 
 
 def split_period(start: date, end: date, today: date) -> tuple[list[date], list[date]]:

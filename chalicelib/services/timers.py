@@ -1,4 +1,5 @@
 """A clock's schedule fired: ask the domain what is due now, and store what it decides."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """The whole record of a complaint as staff see it."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,15 +10,20 @@ from chalicelib.domain.workflow import allowed_actions
 from chalicelib.services.ports import WorkflowNeeds
 
 
-def staff_view(complaint: Complaint, actor: Actor, a: WorkflowNeeds,
-               history: list[HistoryEntry] | None = None) -> dict[str, Any]:
+def staff_view(
+    complaint: Complaint, actor: Actor, a: WorkflowNeeds, history: list[HistoryEntry] | None = None
+) -> dict[str, Any]:
     """Everything about one complaint, its history (read now unless given), photo links valid for
     15 minutes, and what `actor` may do."""
     view = jsonable(plain(complaint))
     view.pop("access_code_hash", None)
     history = a.complaints.history(complaint.id) if history is None else history
-    view["history"] = [jsonable({"at": h.at, "actor": h.actor, "action": h.action, "from": h.from_status,
-                                 "to": h.to_status, "data": h.data}) for h in history]
+    view["history"] = [
+        jsonable(
+            {"at": h.at, "actor": h.actor, "action": h.action, "from": h.from_status, "to": h.to_status, "data": h.data}
+        )
+        for h in history
+    ]
     view["photos"] = [{"key": key, "url": a.photos.view_url(key)} for key in complaint.photos]
     view["allowed_actions"] = allowed_actions(complaint, actor)
     return view

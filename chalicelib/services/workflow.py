@@ -1,4 +1,5 @@
 """Staff actions on a complaint: load, let the state machine decide, save with history and outbox."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,22 +12,29 @@ from chalicelib.domain.model import Actor, Complaint, Role
 from chalicelib.domain.workflow import Context, perform
 from chalicelib.idempotency import Retry
 from chalicelib.services.effects import deliveries_for
-from chalicelib.services.views import staff_view
 from chalicelib.services.ports import WorkflowNeeds
+from chalicelib.services.views import staff_view
 
 
-def act(complaint_id: str, command: Command, actor: Actor, a: WorkflowNeeds,
-        now: datetime, retry: Retry | None = None) -> dict[str, Any]:
+def act(
+    complaint_id: str, command: Command, actor: Actor, a: WorkflowNeeds, now: datetime, retry: Retry | None = None
+) -> dict[str, Any]:
     """Perform one action; a concurrent change by someone else makes this one fail (ConcurrentChange).
 
     With a `retry` key the action is done once: a repeat whose first attempt landed (its answer lost)
     fails, from the state machine or from the key's record, and answers the complaint as it is now."""
-    return idempotency.once(retry, a.complaints, lambda: _act(complaint_id, command, actor, a, now, retry),
-                            lambda earlier: view(complaint_id, actor, a), repeats=(DomainError,))
+    return idempotency.once(
+        retry,
+        a.complaints,
+        lambda: _act(complaint_id, command, actor, a, now, retry),
+        lambda earlier: view(complaint_id, actor, a),
+        repeats=(DomainError,),
+    )
 
 
-def _act(complaint_id: str, command: Command, actor: Actor, a: WorkflowNeeds, now: datetime,
-         retry: Retry | None) -> dict[str, Any]:
+def _act(
+    complaint_id: str, command: Command, actor: Actor, a: WorkflowNeeds, now: datetime, retry: Retry | None
+) -> dict[str, Any]:
     complaint = load_visible(complaint_id, actor, a)  # another salesperson's complaint is as unknown as a wrong id
     assignee = command.assignee if isinstance(command, Assign) else complaint.assignee
     ctx = Context(actor=actor, now=now, assignee=a.directory.staff(assignee) if assignee else None)
