@@ -21,6 +21,7 @@ test: $(STAMP) browser check
 check: $(STAMP)
 	$(VENV)/bin/ruff check chalicelib
 	$(VENV)/bin/ruff format --check chalicelib
+	$(VENV)/bin/mypy
 
 browser:
 	./infra/ensure_chromium.sh

@@ -122,12 +122,16 @@ def settings() -> Settings:
     """The process's settings, read on first use (nothing reads the environment at import)."""
     stage = os.environ.get("STAGE", LOCAL)
 
-    def env(name: str, absent: str | None = "") -> str | None:
-        """The variable (`absent` when unset); in the local stage, its local default when unset or empty."""
+    def given(name: str) -> str | None:
+        """The variable (None when unset); in the local stage, its local default when unset or empty."""
         value = os.environ.get(name)
         if stage == LOCAL and not value:
-            return LOCAL_DEFAULTS.get(name, absent if value is None else value)
-        return absent if value is None else value
+            return LOCAL_DEFAULTS.get(name, value)
+        return value
+
+    def env(name: str) -> str:
+        """As `given`, with "" for None."""
+        return given(name) or ""
 
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or env("AWS_REGION")
     pool = env("USER_POOL_ID")
@@ -146,8 +150,8 @@ def settings() -> Settings:
         jwks_url=env("JWKS_URL") or f"{issuer}/.well-known/jwks.json",
         jwt_issuer=issuer,
         allowed_origin=env("ALLOWED_ORIGIN"),
-        access_code_key=env("ACCESS_CODE_SECRET", None),
-        cursor_key=env("CURSOR_SECRET", None),
+        access_code_key=given("ACCESS_CODE_SECRET"),
+        cursor_key=given("CURSOR_SECRET"),
         endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
         cluster_threshold=int(env("CLUSTER_THRESHOLD") or 3),
         cluster_window_days=int(env("CLUSTER_WINDOW_DAYS") or 30),

@@ -20,11 +20,16 @@ class ComplaintChange:
 
     @property
     def complaint_id(self) -> str:
-        return (self.new or self.old).id
+        return self.new.id if self.new else self._deleted().id
 
     @property
     def version(self) -> int:
-        return self.new.version if self.new else self.old.version + 1
+        return self.new.version if self.new else self._deleted().version + 1
+
+    def _deleted(self) -> Complaint:
+        """`old` when there is no `new`: `complaint_changes` makes no change without either."""
+        assert self.old is not None, "a change with neither an old nor a new complaint"
+        return self.old
 
 
 def complaint_changes(records: Iterable[dict[str, Any]]) -> Iterator[ComplaintChange]:

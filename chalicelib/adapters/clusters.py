@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters import keys
-from chalicelib.adapters.dynamo import from_item, iso, parse_time, query_all, to_item
+from chalicelib.adapters.dynamo import from_item, iso, parse_required_time, query_all, to_item
 from chalicelib.adapters.outbox import outbox_items
 from chalicelib.domain.clusters import Alert, Member
 from chalicelib.domain.deliveries import Notification
@@ -55,7 +55,7 @@ class ClusterStore:
                 ),
             }
         )
-        return [Member(i["complaint_id"], parse_time(i["received_at"])) for i in items]
+        return [Member(i["complaint_id"], parse_required_time(i["received_at"])) for i in items]
 
     def alert(self, lot: str) -> Alert | None:
         response = self._client.get_item(
@@ -121,9 +121,9 @@ def _item(alert: Alert) -> dict[str, Any]:
 def _alert(item: dict[str, Any]) -> Alert:
     return Alert(
         item["lot"],
-        parse_time(item["first_received_at"]),
-        parse_time(item["last_received_at"]),
+        parse_required_time(item["first_received_at"]),
+        parse_required_time(item["last_received_at"]),
         tuple(item["complaint_ids"]),
-        parse_time(item["opened_at"]),
+        parse_required_time(item["opened_at"]),
         int(item["complaint_count"]),
     )

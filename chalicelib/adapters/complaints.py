@@ -21,6 +21,7 @@ from chalicelib.adapters.dynamo import (
     cancellation_codes,
     from_item,
     iso,
+    parse_required_time,
     parse_time,
     plain,
     query_all,
@@ -271,7 +272,8 @@ def _index_keys(c: Complaint) -> dict[str, str]:
         found.update(by_sku_pk=keys.SKU_PARTITION + c.product.sku, by_sku_sk=order)
     if c.territory:
         found.update(by_territory_pk=keys.TERRITORY_PARTITION + c.territory, by_territory_sk=order)
-    due = [d.due_at for d in c.deadlines.values() if d.running and not d.breached]
+    # the running clocks (not stopped, not paused) that have not breached
+    due = [d.due_at for d in c.deadlines.values() if d.stopped_at is None and d.due_at is not None and not d.breached]
     if due and c.status in OPEN_STATUSES:
         found.update(by_due_pk=keys.due_partition(n), by_due_sk=f"{iso(min(due))}#{c.id}")
     return found
@@ -293,7 +295,7 @@ def _history_item(complaint_id: str, entry: HistoryEntry, n: int) -> dict[str, A
 
 def _history_from_item(item: dict[str, Any]) -> HistoryEntry:
     return HistoryEntry(
-        at=parse_time(item["at"]),
+        at=parse_required_time(item["at"]),
         actor=item["actor"],
         action=item["action"],
         from_status=Status(item["from"]) if item.get("from") else None,
@@ -319,8 +321,8 @@ def complaint_from_item(item: dict[str, Any]) -> Complaint:
         description=item["description"],
         customer=Customer(**customer),
         product=Product(**product),
-        received_at=parse_time(item["received_at"]),
-        recorded_at=parse_time(item["recorded_at"]),
+        received_at=parse_required_time(item["received_at"]),
+        recorded_at=parse_required_time(item["recorded_at"]),
         recorded_by=item["recorded_by"],
         access_code_hash=item["access_code_hash"],
         desired_resolution=_maybe(DesiredResolution, item.get("desired_resolution")),

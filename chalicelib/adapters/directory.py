@@ -13,7 +13,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from chalicelib.adapters import keys
 from chalicelib.adapters.dynamo import batch_get, from_item, query_all, to_item
@@ -29,6 +29,12 @@ class StaffDirectory:
         self._table = table_name
 
     # staff -----------------------------------------------------------------------------
+    @overload
+    def put_staff(self, member: StaffMember, sync: StaffSync, now: datetime) -> OutboxKey: ...
+    @overload
+    def put_staff(
+        self, member: StaffMember, sync: StaffSync | None = None, now: datetime | None = None
+    ) -> OutboxKey | None: ...
     def put_staff(
         self, member: StaffMember, sync: StaffSync | None = None, now: datetime | None = None
     ) -> OutboxKey | None:

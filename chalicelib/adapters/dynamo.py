@@ -48,7 +48,13 @@ def iso(moment: datetime) -> str:
 
 
 def parse_time(text: str | None) -> datetime | None:
+    """An optional stored time: None when absent or empty."""
     return datetime.fromisoformat(text) if text else None
+
+
+def parse_required_time(text: str) -> datetime:
+    """A stored time that is always there (written by `iso` from a required field)."""
+    return datetime.fromisoformat(text)
 
 
 def to_item(data: dict[str, Any]) -> dict[str, Any]:

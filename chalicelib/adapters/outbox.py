@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.adapters import keys
-from chalicelib.adapters.dynamo import from_item, iso, parse_time, to_item
+from chalicelib.adapters.dynamo import from_item, iso, parse_required_time, to_item
 from chalicelib.domain.deliveries import Delivery, Notification, StaffSync, TimerSync
 from chalicelib.domain.model import Clock
 from chalicelib.resources import SHARDS
@@ -179,5 +179,5 @@ def _claimed(item: dict[str, Any]) -> Claimed:
         owner=item.get("complaint_id") or item["username"],
         delivery=delivery,
         token=item["lease_token"],
-        lease_until=parse_time(item["lease_until"]),
+        lease_until=parse_required_time(item["lease_until"]),
     )

@@ -28,11 +28,13 @@ class Timers:
     def sync(self, complaint_id: str, clock: str, at: datetime | None) -> None:
         """Make the clock's schedules exactly one firing at `at` (none when `at` is None)."""
         prefix = f"{complaint_id}.{clock}."
-        at = _whole_second_after(at) if at else None  # at() has whole seconds: never fire before the moment
-        wanted = f"{prefix}{int(at.timestamp())}" if at else None
+        wanted = None
         existing = self._names(prefix)
-        if wanted and wanted not in existing:
-            self._create(wanted, complaint_id, clock, at)
+        if at:
+            at = _whole_second_after(at)  # at() has whole seconds: never fire before the moment
+            wanted = f"{prefix}{int(at.timestamp())}"
+            if wanted not in existing:
+                self._create(wanted, complaint_id, clock, at)
         for name in existing - {wanted}:
             self.remove(name)
 

@@ -7,13 +7,14 @@ Chinese by default and English for `Accept-Language: en`.
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_DEPTH = 20
 M = TypeVar("M")
+B = TypeVar("B", bound=BaseModel)
 
 
 class ApiError(Exception):
@@ -118,7 +119,11 @@ def error_body(error: ApiError, lang: str) -> dict[str, Any]:
     return {"error": body}
 
 
-def parse_body(model: type[M] | TypeAdapter[M], raw: bytes | str | None, lang: str) -> M:
+@overload
+def parse_body(model: type[B], raw: bytes | str | None, lang: str) -> B: ...
+@overload
+def parse_body(model: TypeAdapter[M], raw: bytes | str | None, lang: str) -> M: ...
+def parse_body(model: type[BaseModel] | TypeAdapter[Any], raw: bytes | str | None, lang: str) -> Any:
     """Decode, bound and validate a JSON body; every problem names its field.
 
     A model validates itself, so the schema it builds on first use serves its dumps too (a TypeAdapter

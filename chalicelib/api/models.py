@@ -9,6 +9,7 @@ openapi.py builds the OpenAPI document from both.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, field_validator
@@ -43,7 +44,7 @@ class LoginIn(Model):
     password: Annotated[str, Field(min_length=1, max_length=256)]
 
 
-def parse_query(model: type[M], params: dict[str, str] | None, lang: str) -> M:
+def parse_query(model: type[M], params: Mapping[str, str] | None, lang: str) -> M:
     """Query-string parameters (all strings) validated by a model; errors name the parameter."""
     from pydantic import ValidationError
 

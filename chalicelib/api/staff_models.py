@@ -11,7 +11,7 @@ import dataclasses
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 from pydantic_core import PydanticCustomError
@@ -207,7 +207,7 @@ ACTION_MODELS = (
 )
 ActionIn = Annotated[Union[ACTION_MODELS], Field(discriminator="action")]  # type: ignore[valid-type]  # noqa: UP007 - a union of a tuple
 ACTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(ActionIn, config=ConfigDict(defer_build=True))
-errors.ACTION_TAGS.update(m.model_fields["action"].annotation.__args__[0] for m in ACTION_MODELS)
+errors.ACTION_TAGS.update(get_args(m.model_fields["action"].annotation)[0] for m in ACTION_MODELS)
 
 
 def parse_action(raw: bytes | str | None, lang: str) -> Any:

@@ -77,7 +77,7 @@ def pause_clock(complaint: Complaint, clock: Clock, now: datetime) -> None:
     """Waiting on the lab or the customer: keep the time left, stop the schedule."""
     now = _utc(now)
     deadline = complaint.deadlines.get(clock)
-    if deadline is None or not deadline.running:
+    if deadline is None or deadline.stopped_at is not None or deadline.due_at is None:  # not running
         return
     deadline.remaining_seconds = (deadline.due_at - now).total_seconds()  # negative if already overdue
     deadline.due_at = None
@@ -97,7 +97,9 @@ def resume_clock(complaint: Complaint, clock: Clock, now: datetime, policy: Dead
 
 def next_firing(deadline: Deadline, duration: timedelta, policy: DeadlinePolicy = DEFAULT_POLICY) -> datetime:
     """When a running clock of `duration` should fire next: its warning point until it warned, then its due time."""
-    return deadline.due_at if deadline.warned else deadline.due_at - duration * policy.warn_before
+    if deadline.due_at is None:
+        raise ValueError(f"the {deadline.clock.value} clock is paused: it has no next firing")
+    return deadline.due_at if deadline.warned else _warn_point(deadline.due_at, duration, policy)
 
 
 def callback_time(notified_at: datetime, severity: Severity, policy: DeadlinePolicy = DEFAULT_POLICY) -> datetime:
@@ -115,28 +117,29 @@ def on_timer(complaint: Complaint, clock: Clock, now: datetime, policy: Deadline
     """The clock's schedule fired: warn, escalate, ask for the callback, or do nothing."""
     now = _utc(now)
     deadline = complaint.deadlines.get(clock)
-    if deadline is None or not deadline.running or deadline.breached:
-        return []
+    if deadline is None or deadline.stopped_at is not None or deadline.due_at is None or deadline.breached:
+        return []  # no clock, or not running (stopped or paused), or already breached
+    due = deadline.due_at
     if clock is Clock.CALLBACK:
-        if now < deadline.due_at - CALLBACK_LEEWAY:
+        if now < due - CALLBACK_LEEWAY:
             return _fired_early(complaint, deadline, policy)
         deadline.stopped_at = now
         complaint.cause(
             Unschedule(clock), _to_assignee(complaint, NotificationEvent.CALLBACK_DUE, _callback_text(complaint))
         )
         return _outcome(complaint, clock, now, "callback_due")
-    if now < deadline.due_at:
-        if deadline.warned or now < _warn_time(deadline, complaint, policy):
+    if now < due:
+        if deadline.warned or now < _warn_point(due, policy.duration(deadline.clock, complaint.severity), policy):
             return _fired_early(complaint, deadline, policy)
         deadline.warned = True
         complaint.cause(
-            _to_assignee(complaint, NotificationEvent.SLA_WARNING, _warning_text(complaint, deadline)),
-            Schedule(clock, deadline.due_at),
+            _to_assignee(complaint, NotificationEvent.SLA_WARNING, _warning_text(complaint, deadline.clock, due)),
+            Schedule(clock, due),
         )
         return _outcome(complaint, clock, now, "sla_warning")
     deadline.breached = True
     complaint.escalated = True
-    text = _breach_text(complaint, deadline)
+    text = _breach_text(complaint, deadline.clock, due)
     complaint.cause(
         Unschedule(clock),
         _to_assignee(complaint, NotificationEvent.SLA_BREACHED, text),
@@ -162,8 +165,9 @@ def _firing(deadline: Deadline, complaint: Complaint, policy: DeadlinePolicy) ->
     return next_firing(deadline, policy.duration(deadline.clock, complaint.severity), policy)
 
 
-def _warn_time(deadline: Deadline, complaint: Complaint, policy: DeadlinePolicy) -> datetime:
-    return deadline.due_at - policy.duration(deadline.clock, complaint.severity) * policy.warn_before
+def _warn_point(due: datetime, duration: timedelta, policy: DeadlinePolicy) -> datetime:
+    """When a clock of `duration` due at `due` warns."""
+    return due - duration * policy.warn_before
 
 
 def _working_day(day: date, policy: DeadlinePolicy) -> bool:
@@ -191,12 +195,12 @@ def _local(moment: datetime) -> str:
     return f"{moment.astimezone(SHANGHAI):%m-%d %H:%M}"
 
 
-def _warning_text(c: Complaint, d: Deadline) -> str:
-    return f"【投诉处理】投诉 {c.id} {_CLOCK_NAMES[d.clock]}时限将于 {_local(d.due_at)} 到期, {_ASK[d.clock]}。"
+def _warning_text(c: Complaint, clock: Clock, due: datetime) -> str:
+    return f"【投诉处理】投诉 {c.id} {_CLOCK_NAMES[clock]}时限将于 {_local(due)} 到期, {_ASK[clock]}。"
 
 
-def _breach_text(c: Complaint, d: Deadline) -> str:
-    return f"【投诉处理】投诉 {c.id} 已超过{_CLOCK_NAMES[d.clock]}时限（{_local(d.due_at)}）, 已升级。"
+def _breach_text(c: Complaint, clock: Clock, due: datetime) -> str:
+    return f"【投诉处理】投诉 {c.id} 已超过{_CLOCK_NAMES[clock]}时限（{_local(due)}）, 已升级。"
 
 
 def _callback_text(c: Complaint) -> str:

@@ -41,8 +41,9 @@ class Redactor:
         needles = [v for v in (customer.email, customer.address) if v and v != ERASED]
         if customer.name and customer.name != ERASED and len(customer.name.strip()) >= _MIN_NAME:
             needles.append(customer.name.strip())
-        if _personal_account(customer) and len(customer.account_id.strip()) >= _MIN_ACCOUNT:
-            needles.append(customer.account_id.strip())
+        account = customer.account_id
+        if account and _personal_account(customer) and len(account.strip()) >= _MIN_ACCOUNT:
+            needles.append(account.strip())
         folded = {_fold(n)[0] for n in needles}
         patterns = [re.escape(n) for n in sorted(folded, key=len, reverse=True)]
         phone = _phone_pattern(customer.phone)
@@ -54,7 +55,7 @@ class Redactor:
         if self._pattern is None:
             return value
         if isinstance(value, str):
-            return self._text(value)
+            return _replaced(self._pattern, value)
         if isinstance(value, dict):
             return {k: self(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -67,18 +68,19 @@ class Redactor:
             )
         return value
 
-    def _text(self, text: str) -> str:
-        """Matches are looked for in the NFKC form and replaced in the text as written."""
-        folded, owners = _fold(text)
-        out, last = [], 0
-        for match in self._pattern.finditer(folded):
-            start, end = owners[match.start()], owners[match.end() - 1] + 1
-            if start < last:  # both matches touch one character that NFKC expanded: one replacement
-                last = max(last, end)
-                continue
-            out += [text[last:start], ERASED]
-            last = end
-        return "".join(out) + text[last:] if out else text
+
+def _replaced(pattern: re.Pattern[str], text: str) -> str:
+    """Matches are looked for in the NFKC form and replaced in the text as written."""
+    folded, owners = _fold(text)
+    out, last = [], 0
+    for match in pattern.finditer(folded):
+        start, end = owners[match.start()], owners[match.end() - 1] + 1
+        if start < last:  # both matches touch one character that NFKC expanded: one replacement
+            last = max(last, end)
+            continue
+        out += [text[last:start], ERASED]
+        last = end
+    return "".join(out) + text[last:] if out else text
 
 
 def _fold(text: str) -> tuple[str, Sequence[int]]:

@@ -40,12 +40,12 @@ BY = ("due", "assignee", "sku", "territory", "status", "month")
 
 def plan(query: ListQuery, now: datetime) -> Plan:
     f = dict(query.filters)
-    window = {"received_from": query.received_from, "received_to": query.received_to}
+    window_from, window_to = query.received_from, query.received_to
     if query.overdue:
-        return Plan("due", ((),), f, sort="due", **window)
+        return Plan("due", ((),), f, sort="due", received_from=window_from, received_to=window_to)
     for name in ("assignee", "sku", "territory", "status"):  # the most selective first
         if name in f:
-            return Plan(name, ((f.pop(name),),), f, **window)
+            return Plan(name, ((f.pop(name),),), f, received_from=window_from, received_to=window_to)
     start = query.received_from or now - DEFAULT_WINDOW
     end = query.received_to or now
     return Plan("month", tuple((m,) for m in _months(start, end)), f, received_from=start, received_to=end)

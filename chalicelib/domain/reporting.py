@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from chalicelib.domain.model import SHANGHAI
 
 
+@overload
+def local_time(value: datetime) -> datetime: ...
+@overload
+def local_time(value: datetime | str | None) -> datetime | None: ...
 def local_time(value: datetime | str | None) -> datetime | None:
     """A stored moment (aware datetime or ISO text) as Shanghai wall-clock time."""
     if value is None or value == "":

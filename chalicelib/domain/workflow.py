@@ -123,7 +123,8 @@ def _assign(c: Complaint, command: Assign, ctx: Context) -> None:
     if c.assignee == assignee:
         raise AlreadyDone(f"the complaint is already assigned to {assignee}")
     c.assignee = assignee
-    c.territory = (ctx.assignee.territories or [c.territory])[0]
+    if ctx.assignee.territories:  # else the complaint keeps its territory
+        c.territory = ctx.assignee.territories[0]
     c.record(ctx.now, ctx.actor.username, "assign", S.ASSIGNED, assignee=assignee)
     c.cause(
         Notify(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -71,7 +72,7 @@ def static_file(name):
 
 
 def _page(name: str) -> Response:
-    query = bp.current_request.query_params or {}
+    query: Mapping[str, str] = bp.current_request.query_params or {}
     lang = "en" if (query.get("lang") or "").lower().startswith("en") else "zh"
     body = render(name, lang)
     return Response(

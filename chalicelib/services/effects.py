@@ -39,6 +39,11 @@ def notifications(notes: list[Notify], directory: RoleMembers) -> list[Notificat
     for note in notes:
         if note.role is not None and note.role not in role_members:
             role_members[note.role] = directory.usernames_with_role(note.role)
-        recipients = [note.recipient] if note.recipient else role_members[note.role]
+        if note.recipient:
+            recipients = [note.recipient]
+        elif note.role is not None:
+            recipients = role_members[note.role]
+        else:
+            raise ValueError(f"a {note.event.value} note names neither a recipient nor a role")
         found += [Notification(r, note.event.value, note.text) for r in dict.fromkeys(recipients)]
     return found

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from chalicelib.adapters.dynamo import parse_time
+from chalicelib.adapters.dynamo import parse_required_time
 from chalicelib.domain.erasure import Redactor, erase_personal_data
 from chalicelib.domain.errors import ConcurrentChange
 from chalicelib.domain.model import Actor, Complaint
@@ -86,10 +86,16 @@ def _erase_once(
     removed.items_rewritten += a.complaints.redact_partition(complaint.id, Redactor(complaint.customer))
     erase_personal_data(complaint, actor.username, now, reason)
     a.complaints.save(complaint, [], now)
-    removed.fields = len(complaint.erased["fields"])
+    removed.fields = len(_erasure(complaint)["fields"])
     return complaint
 
 
+def _erasure(complaint: Complaint) -> dict[str, Any]:
+    """The erasure record of a complaint `_erase_once` erased (now or before): it has one."""
+    assert complaint.erased is not None, f"complaint {complaint.id} is not erased"
+    return complaint.erased
+
+
 def _erased_at(complaint: Complaint) -> datetime:
-    at = complaint.erased["at"]
-    return parse_time(at) if isinstance(at, str) else at
+    at = _erasure(complaint)["at"]
+    return parse_required_time(at) if isinstance(at, str) else at

@@ -102,7 +102,8 @@ def export_complaints(
 
 def matching(query: ListQuery, a: Adapters, now: datetime, page_size: int = PAGE_SIZE) -> Iterator[Complaint]:
     """Every complaint the list would show for `query`, page by page through the same query plan."""
-    the_plan, position, seen = plan(query, now), (0, None), 0
+    the_plan, seen = plan(query, now), 0
+    position: tuple[int, str | None] | None = (0, None)
     while position is not None:
         items, position = a.search.page(the_plan, page_size, position[0], position[1], now_key=iso(now))
         for item in items:

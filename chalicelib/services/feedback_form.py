@@ -175,8 +175,11 @@ def _date(value: Any) -> Any:
     return moment.date() if moment else None
 
 
+_PROVIDED: dict[bool | None, str] = {True: "已提供", False: "未提供"}
+
+
 def _provided(given: bool | None, photos: int = 0) -> str:
-    parts = [{True: "已提供", False: "未提供"}.get(given), f"照片 {photos} 张" if photos else None]
+    parts = [_PROVIDED.get(given), f"照片 {photos} 张" if photos else None]
     return ", ".join(p for p in parts if p)
 
 

@@ -61,6 +61,26 @@ class Publisher(Protocol):
     def publish(self, recipient: str, event: str, complaint_id: str, text: str) -> str: ...
 
 
+class Subscriptions(Protocol):
+    def subscribe(self, recipient: str, email: str | None, phone: str | None) -> None: ...
+
+
+class Notifications(Publisher, Subscriptions, Protocol):
+    pass
+
+
+class Accounts(Protocol):
+    """The staff's log-ins."""
+
+    def create_user(self, username: str, password: str | None) -> None: ...
+
+    def set_groups(self, username: str, groups: list[str]) -> None: ...
+
+    def update_attributes(self, username: str, email: str | None, name: str | None) -> None: ...
+
+    def set_enabled(self, username: str, enabled: bool) -> None: ...
+
+
 class Schedules(Protocol):
     def sync(self, complaint_id: str, clock: str, at: datetime | None) -> None: ...
 
@@ -113,14 +133,31 @@ class TimerNeeds(Protocol):
     def directory(self) -> Directory: ...
 
 
+class StaffSyncNeeds(Protocol):
+    """What making a staff member's log-in and subscriptions match their profile needs."""
+
+    @property
+    def directory(self) -> Directory: ...
+    @property
+    def identity(self) -> Accounts: ...
+    @property
+    def notifier(self) -> Subscriptions: ...
+
+
 class DeliveryNeeds(Protocol):
-    """What carrying out notifications and schedules needs (a staff sync also needs the staff adapters)."""
+    """What carrying out outbox items needs: notifications and schedules, and for a staff sync what
+    `StaffSyncNeeds` lists (`identity`, `notifier.subscribe`: the fakes of tests/services leave
+    these out, as the use cases run on them make no staff sync)."""
 
     @property
     def outbox(self) -> Outbox: ...
     @property
-    def notifier(self) -> Publisher: ...
+    def notifier(self) -> Notifications: ...
     @property
     def timers(self) -> Schedules: ...
     @property
     def complaints(self) -> ComplaintStore: ...
+    @property
+    def directory(self) -> Directory: ...
+    @property
+    def identity(self) -> Accounts: ...

@@ -38,7 +38,9 @@ def list_complaints(query: ListQuery, cursor: str | None, actor: Actor, a: Adapt
 
 def summary(c: Complaint, now: datetime) -> dict[str, Any]:
     """What a queue row shows."""
-    running = {clock.value: d.due_at for clock, d in c.deadlines.items() if d.running}
+    running = {  # the running clocks: not stopped, not paused
+        clock.value: d.due_at for clock, d in c.deadlines.items() if d.stopped_at is None and d.due_at is not None
+    }
     overdue = any(due <= now for due in running.values()) or any(d.breached for d in c.deadlines.values())
     return jsonable(
         {

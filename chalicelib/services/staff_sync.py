@@ -9,10 +9,10 @@ sets a state rather than applying a difference, so doing it again changes nothin
 from __future__ import annotations
 
 from chalicelib.domain.deliveries import StaffSync
-from chalicelib.wiring import Adapters
+from chalicelib.services.ports import StaffSyncNeeds
 
 
-def sync(wanted: StaffSync, a: Adapters) -> str:
+def sync(wanted: StaffSync, a: StaffSyncNeeds) -> str:
     username = wanted.username
     member = a.directory.staff(username)
     if member is None:

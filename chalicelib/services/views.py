@@ -35,7 +35,12 @@ def jsonable(value: Any) -> Any:
 
     value = plain(value)
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else str(value)
+        exponent = value.as_tuple().exponent  # "n", "N" or "F" for a NaN or an infinity
+        return (
+            int(value)
+            if value == value.to_integral_value() and isinstance(exponent, int) and exponent >= 0
+            else str(value)
+        )
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
