@@ -1,5 +1,9 @@
 """The local stage's own routes: the outbox of what would have been sent, and firing due schedules.
 
+`GET /dev/outbox` answers JSON: `messages` (the staff's, from the topic) and `customer_messages` (SMS to the
+customer's phone, e-mails through SES). `?format=html` shows the same as a page, customers' messages apart,
+their links clickable, as a customer would read them on their phone.
+
 They are not in the Lambda app (app.py) nor in its package: the local runner and the tests add
 them with `local_app()`. Where they are added outside the local stage, they answer 404.
 """
@@ -7,12 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.api import models
 from chalicelib.api.errors import NotFound, parse_body
 from chalicelib.handlers import events
 from chalicelib.handlers.http import endpoint, json_response, lang, now
+from chalicelib.handlers.pages import _security_headers as page_security_headers  # the pages' own policy
 from chalicelib.services import delivery
 from chalicelib.wiring import adapters
 from infra import dev_outbox, scheduler
@@ -40,7 +45,13 @@ def _local_only() -> None:
 def outbox():
     _local_only()
     s = adapters().settings
-    return json_response({"messages": dev_outbox.sent_messages(adapters().notifier, s.topic_arn, s.endpoint_url)})
+    staff = dev_outbox.sent_messages(adapters().notifier, s.topic_arn, s.endpoint_url)
+    customers = dev_outbox.customer_messages(s.endpoint_url)
+    if (bp.current_request.query_params or {}).get("format") == "html":
+        return Response(body=dev_outbox.page(staff, customers), status_code=200,
+                        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
+                                 **page_security_headers()})
+    return json_response({"messages": staff, "customer_messages": customers})
 
 
 @bp.route("/dev/scheduler/fire", methods=["POST"])
@@ -52,3 +63,4 @@ def fire_schedules():
     delivery.deliver_pending(adapters(), now())  # schedules of changes the stream has not carried out yet
     fired = scheduler.fire_due(until, adapters(), now(), invoke=lambda payload: events.on_timer(payload, None))
     return json_response({"fired": fired})
+

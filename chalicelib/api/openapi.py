@@ -231,7 +231,13 @@ EXPORT_LINK = {
 OUTBOX = {
     "type": "object",
     "required": ["messages"],
-    "properties": {"messages": {"type": "array", "items": {"type": "object", "required": ["channel", "to", "text"]}}},
+    "properties": {
+        "messages": {"type": "array", "items": {"type": "object", "required": ["channel", "to", "text"]}},
+        "customer_messages": {
+            "type": "array",
+            "items": {"type": "object", "required": ["channel", "to", "text", "links"]},
+        },
+    },
 }
 FIRED = {"type": "object", "required": ["fired"], "properties": {"fired": {"type": "array", "items": OBJECT}}}
 HEALTH = {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}
@@ -332,6 +338,16 @@ def _query_params(model: type[BaseModel], extra: dict[str, dict] | None = None) 
     return params
 
 
+def _outbox_operation() -> dict[str, Any]:
+    """The staff's and the customers' messages as JSON, or with `format=html` as a page with clickable links."""
+    page = {"name": "format", "in": "query", "required": False, "schema": {"enum": ["json", "html"]}}
+    operation = _operation(
+        "local stage only: messages that would have been sent", response=OUTBOX, params=[page], errors=("404",)
+    )
+    operation["responses"]["200"]["content"][HTML] = {"schema": {"type": "string"}}
+    return operation
+
+
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
     _, defs = models_json_schema(
@@ -355,6 +371,18 @@ def openapi_document() -> dict[str, Any]:
     paths = {
         "/": {"get": _page("the public complaint form", [lang])},
         "/status": {"get": _page("the public status page", [lang])},
+        "/s/{token}": {
+            "get": _page(
+                "the status page opened by the status link of the customer's SMS (the page asks with the token)",
+                [_path_param("token", {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}), lang],
+            )
+        },
+        "/survey": {
+            "get": _page(
+                "the customer's satisfaction survey, from the survey link of the SMS",
+                [{"name": "t", "in": "query", "required": False, "schema": {"type": "string"}}, lang],
+            )
+        },
         "/console": {"get": _page("the staff console", [lang])},
         "/static/{name}": {
             "get": {
@@ -506,9 +534,7 @@ def openapi_document() -> dict[str, Any]:
                 body_required=False,
             )
         },
-        "/dev/outbox": {
-            "get": _operation("local stage only: messages that would have been sent", response=OUTBOX, errors=("404",))
-        },
+        "/dev/outbox": {"get": _outbox_operation()},
         "/dev/scheduler/fire": {
             "post": _operation(
                 "local stage only: fire due schedules", body=_ref(m.FireIn), response=FIRED, errors=("404",)

@@ -208,6 +208,7 @@ ACTION: Words = {  # the workflow's actions, then what else a complaint's histor
     "close": ("结案", "Close"),
     "reopen": ("重新打开", "Reopen"),
     "escalate": ("升级给经理", "Escalate to the manager"),
+    "resend_receipt": ("重发回执短信", "Resend the receipt SMS"),
     "received": ("登记", "Recorded"),
     "unroutable": ("无法自动分派", "Could not be routed"),
     "erased": ("个人信息已删除", "Personal data erased"),
@@ -254,6 +255,18 @@ HISTORY_FIELD: Words = {  # the data of a history entry
     "clock": ("期限", "clock"),
     "company_at_fault": ("我方责任", "company at fault"),
 }
+CUSTOMER_MESSAGE_KIND: Words = {  # what was sent to the customer (the console's customer messages)
+    "received": ("受理回执 (编号和查询码)", "Receipt (number and access code)"),
+    "handling_told": ("处理结果告知", "Handling told"),
+    "survey": ("满意度问卷", "Satisfaction survey"),
+}
+MESSAGE_CHANNEL: Words = {"sms": ("短信", "SMS"), "email": ("电子邮件", "E-mail")}
+MESSAGE_STATE: Words = {
+    "pending": ("待发送", "Waiting to be sent"),
+    "sent": ("已发送", "Sent"),
+    "failed": ("发送失败", "Failed"),
+    "opted_out": ("顾客已退订短信", "Customer opted out"),
+}
 APPROVAL_REASON: Words = {
     "return": ("退货须审批", "every return"),
     "retailer_compensation": ("对大型超市的赔偿", "compensation to a large retailer"),
@@ -287,6 +300,9 @@ PAGE_LISTS: dict[str, tuple[str, Words]] = {
     "rating": ("rating_", RATING),
     "clock": ("clock_", CLOCK),
     "public_step": ("step_", PUBLIC_STEP_ON_PAGES),
+    "customer_message_kind": ("msg_", CUSTOMER_MESSAGE_KIND),
+    "message_channel": ("mch_", MESSAGE_CHANNEL),
+    "message_state": ("mst_", MESSAGE_STATE),
 }
 PAGE_WORDS: tuple[tuple[str, Words], ...] = (
     ("act_", ACTION),
@@ -350,6 +366,7 @@ ACTION_FORMS: dict[str, tuple[Field, ...]] = {
     "close": _NOTE,
     "reopen": (Field("reason", "text", required=True),),
     "escalate": _NOTE,
+    "resend_receipt": (),  # a new access code and the receipt SMS again: nothing to ask
 }
 
 

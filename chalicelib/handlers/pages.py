@@ -1,4 +1,5 @@
-"""The web pages: the public complaint form (`/`), its status page (`/status`) and the staff console
+"""The web pages: the public complaint form (`/`), its status page (`/status`, and `/s/<token>` from the
+status link in the customer's SMS), the customer's survey (`/survey?t=<token>`) and the staff console
 (`/console`), with their static files under `/static/`. Everything comes from chalicelib/web/, so
 Chalice packages it with the code; nothing is fetched from elsewhere at run time.
 
@@ -36,7 +37,7 @@ CONTENT_TYPES = {
 }
 _STATIC_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,80}$")
 _PLACEHOLDER = re.compile(r"\{\{([a-z0-9_.]+)\}\}")
-PAGES = {"form": "form.html", "status": "status.html", "console": "console.html"}
+PAGES = {"form": "form.html", "status": "status.html", "survey": "survey.html", "console": "console.html"}
 
 
 @bp.route("/", methods=["GET"])
@@ -47,6 +48,18 @@ def form_page():
 @bp.route("/status", methods=["GET"])
 def status_page():
     return _page("status")
+
+
+@bp.route("/s/{token}", methods=["GET"])
+def status_link_page(token):
+    """The status link of the customer's SMS: the page reads the token from its own path (one level down,
+    hence `../` to the static files and the API) and asks for the status with it."""
+    return _page("status", root="../", private=True)
+
+
+@bp.route("/survey", methods=["GET"])
+def survey_page():
+    return _page("survey", private=True)
 
 
 @bp.route("/console", methods=["GET"])
@@ -71,23 +84,29 @@ def static_file(name):
     )
 
 
-def _page(name: str) -> Response:
+def _page(name: str, root: str = "./", private: bool = False) -> Response:
+    """`private`: the address holds a token (status link, survey link), so no request sends it on as a referrer."""
     query: Mapping[str, str] = bp.current_request.query_params or {}
     lang = "en" if (query.get("lang") or "").lower().startswith("en") else "zh"
-    body = render(name, lang)
-    return Response(
-        body=body,
-        status_code=200,
-        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", **_security_headers()},
-    )
+    body = render(name, lang, root)
+    headers: dict[str, str | list[str]] = {
+        "Content-Type": "text/html; charset=utf-8",
+        "Cache-Control": "no-store",
+        **_security_headers(),
+    }
+    if private:
+        headers["Referrer-Policy"] = "no-referrer"
+    return Response(body=body, status_code=200, headers=headers)
 
 
-def render(name: str, lang: str) -> str:
+def render(name: str, lang: str, root: str = "./") -> str:
     """The page template in one language; `{{strings_json}}` carries every string for the scripts and
-    `{{vocabulary_json}}` the lists of values."""
+    `{{vocabulary_json}}` the lists of values. `{{root}}` is the way from the page's path to the site's
+    root (`./`, or `../` for `/s/<token>`), for the static files and, through `data-root`, the API."""
     strings = _strings(lang)
     blocks = {"strings_json": strings, "vocabulary_json": labels.page_vocabulary()}
     template = _read(str(WEB / PAGES[name]))
+    strings = {**strings, "root": root}
 
     def fill(match: re.Match) -> str:
         key = match.group(1)

@@ -6,6 +6,7 @@
   var LANG = STRINGS.lang === "en" ? "en" : "zh";
   var vocabularyNode = document.getElementById("vocabulary");  // the lists of values, from chalicelib/domain/labels.py
   var VOCABULARY = vocabularyNode ? JSON.parse(vocabularyNode.textContent) : {lists: {}, actions: {}, history_values: {}};
+  var ROOT = document.documentElement.getAttribute("data-root") || "";  // "../" on /s/<token>: the API is a level up
 
   function t(key, vars) {
     var text = Object.prototype.hasOwnProperty.call(STRINGS, key) ? STRINGS[key] : key;
@@ -47,7 +48,7 @@
       headers["Content-Type"] = "application/json; charset=utf-8";
       init.body = JSON.stringify(options.body);
     }
-    return fetch(path, init).then(function (response) {
+    return fetch(/^(\/|[a-z]+:)/i.test(path) ? path : ROOT + path, init).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
       var parsed = type.indexOf("application/json") === 0 ? response.json() : response.text();
       return parsed.then(function (data) {
@@ -65,6 +66,23 @@
     if (withDate !== false) { options.year = "numeric"; options.month = "2-digit"; options.day = "2-digit"; }
     return new Intl.DateTimeFormat(LANG === "en" ? "en-GB" : "zh-CN", options).format(date);
   }
+
+  /* How long a 429 asks to wait, in whole minutes (at least one), from its Retry-After (seconds). */
+  function waitMinutes(answer) {
+    var seconds = parseInt((answer.response && answer.response.headers.get("Retry-After")) || "", 10);
+    return Math.max(1, Math.ceil((isNaN(seconds) ? 60 : seconds) / 60));
+  }
+
+  /* The other language's link goes to this very page (its path and query kept: a link's token), in that language. */
+  function keepPageInOtherLanguage() {
+    Array.prototype.forEach.call(document.querySelectorAll("a[data-other-lang]"), function (link) {
+      var params = new URLSearchParams(window.location.search);
+      if (LANG === "en") { params.delete("lang"); } else { params.set("lang", "en"); }
+      var query = params.toString();
+      link.setAttribute("href", window.location.pathname + (query ? "?" + query : ""));
+    });
+  }
+  keepPageInOtherLanguage();
 
   function randomKey() {
     if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
@@ -135,5 +153,5 @@
 
   window.App = {t: t, el: el, clear: clear, api: api, lang: LANG, formatTime: formatTime, randomKey: randomKey,
                 clearFieldErrors: clearFieldErrors, showFieldErrors: showFieldErrors, labelText: labelText,
-                fileSize: fileSize, strings: STRINGS, vocabulary: VOCABULARY};
+                fileSize: fileSize, waitMinutes: waitMinutes, strings: STRINGS, vocabulary: VOCABULARY};
 }());

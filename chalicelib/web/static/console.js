@@ -345,6 +345,7 @@
     var channel = form.querySelector("[name=channel]"), receivedField = form.querySelector("[data-field=received_at]");
     function letterOnly() { receivedField.hidden = channel.value !== "letter"; }
     channel.addEventListener("change", letterOnly); letterOnly();
+    landlineHint(form.querySelector("[name='customer.phone']"));
     form.querySelector("[name='customer.phone']").focus();
     var key = null, busy = false;
     form.addEventListener("input", function () { key = null; });
@@ -385,6 +386,26 @@
       form.hidden = true; receipt.hidden = false; receipt.focus();
       announce(t("saved_title") + " " + r.complaint_id);
     }
+  }
+
+  /* A Chinese number that is not a mobile (a landline) gets no SMS: the specialist tells the customer the
+     number and the code on the call. Foreign numbers are not judged. */
+  function isLandline(phone) {
+    var digits = phone.replace(/[\s().-]/g, "").replace(/^(\+86|0086)/, "");
+    if (/^\+/.test(digits) || !/^[0-9]{7,}$/.test(digits)) { return false; }
+    if (digits.charAt(0) === "1") { return digits.length >= 11 && !/^1[3-9][0-9]{9}$/.test(digits); }  // a mobile being typed
+    return true;
+  }
+  function landlineHint(input) {
+    var hint = el("p", {class: "hint landline", id: input.id + "-landline", "aria-live": "polite"});
+    input.parentNode.insertBefore(hint, input.nextSibling);
+    input.setAttribute("aria-describedby", input.getAttribute("aria-describedby") + " " + hint.id);
+    function check() {
+      var text = isLandline(input.value) ? t("landline_hint") : "";
+      if (hint.textContent !== text) { hint.textContent = text; }
+    }
+    input.addEventListener("input", check);
+    check();
   }
 
   /* ---------- one complaint ---------- */
@@ -477,7 +498,7 @@
     var actions = section("detail_actions", (c.allowed_actions || []).length ? c.allowed_actions.map(function (name) { return actionForm(c, name); })
       : [el("p", {text: t("detail_no_actions")})], "sec-actions");
     var heading = page(c.complaint_id || c.id, [header, notice, el("div", {class: "detail-layout"}, [
-      el("div", {class: "detail-main"}, [facts, photos].concat(records).concat([history])),
+      el("div", {class: "detail-main"}, [facts, photos].concat(records).concat([customerMessages(c), history])),
       el("div", {class: "detail-side"}, [actions])])]);
     view.querySelector("#print-form").addEventListener("click", function () { printForm(c.id || c.complaint_id, notice); });
     view.querySelector("#to-actions").addEventListener("click", function () {
@@ -487,6 +508,27 @@
     });
     if (done) { heading.focus(); }
   }
+  /* What was sent to the customer (kind, when, how, whether it went: never a link or a code), and the
+     customer's own answer to the survey. */
+  function customerMessages(c) {
+    var kinds = LISTS.customer_message_kind, channels = LISTS.message_channel, states = LISTS.message_state;
+    var sent = (c.customer_messages || []).slice().sort(function (a, b) { return new Date(a.at) - new Date(b.at); });
+    var list = sent.length ? el("ul", {class: "plain customer-messages"}, sent.map(function (m) {
+      return el("li", {class: "customer-message", "data-kind": m.kind, "data-state": m.state}, [
+        el("strong", {text: STRINGS_HAS(kinds.prefix + m.kind) ? t(kinds.prefix + m.kind) : m.kind}), " ",
+        el("span", {class: "badge msg-" + m.state, text: STRINGS_HAS(states.prefix + m.state) ? t(states.prefix + m.state) : m.state}),
+        el("p", {class: "when", text: [App.formatTime(m.at), STRINGS_HAS(channels.prefix + m.channel) ? t(channels.prefix + m.channel) : m.channel]
+          .filter(Boolean).join(" · ")})]);
+    })) : el("p", {class: "muted", text: t("cm_none")});
+    var answers = (c.callbacks || []).concat(c.satisfaction ? [c.satisfaction] : []).filter(function (s) { return s.by === "customer"; });
+    var answer = answers[answers.length - 1];
+    var survey = el("div", {class: "survey-answer", id: "survey-answer"}, [el("h3", {text: t("cm_survey_answer")}), answer
+      ? pairs([["a_rating", STRINGS_HAS(LISTS.rating.prefix + answer.rating) ? t(LISTS.rating.prefix + answer.rating) : answer.rating],
+               ["a_comment", answer.comment], ["k_when", App.formatTime(answer.at)]])
+      : el("p", {class: "muted", text: t("cm_survey_none")})]);
+    return section("detail_customer_messages", [list, survey], "sec-customer-messages");
+  }
+
   function historyDatum(key, value) {
     var label = STRINGS_HAS("hk_" + key) ? t("hk_" + key) : key;
     var shown = key === "approval_reasons" ? reasons(value) : Array.isArray(value) ? value.join(", ") : typeof value === "object" ? JSON.stringify(value) : value;
@@ -504,7 +546,8 @@
       var spec = Object.assign({}, s, {label: t(s.label)});
       if (s.options) { spec.options = s.options.map(function (o) { return [o[0], t(o[1])]; }); }
       return field(spec);
-    }).concat([message, el("button", {type: "submit", class: name === "decline" ? "danger" : "primary", text: t("act_" + name)})]));
+    }).concat([STRINGS_HAS("hint_" + name) ? el("p", {class: "hint", text: t("hint_" + name)}) : null,
+               message, el("button", {type: "submit", class: name === "decline" ? "danger" : "primary", text: t("act_" + name)})]));
     var details = el("details", {class: "action", id: "action-" + name}, [el("summary", {text: t("act_" + name)}), form]);
     details.addEventListener("toggle", function () { if (details.open) { var first = form.querySelector("input,select,textarea,button"); if (first) { first.focus(); } } });
     if (name === "assign" && hasRole("manager")) { offerSalespeople(form.querySelector("[name=assignee]")); }
