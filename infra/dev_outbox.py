@@ -66,7 +66,7 @@ def _texts(body: str) -> dict[str, str]:
 
 MODEL_DATA_PATH = "/moto-api/data.json"
 # the links of a customer's message: absolute, or a path of the site's (status link, survey link)
-LINK = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&*+,;=%-]*[A-Za-z0-9/_=&%~-]|(?<![\w/.])/(?:s/|survey\?t=)[A-Za-z0-9_?=&-]+")
+LINK = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&*+,;=%-]*[A-Za-z0-9/_=&%~-]|(?<![A-Za-z0-9_/.])/(?:s/|survey\?t=)[A-Za-z0-9_?=&-]+")
 
 
 def customer_messages(endpoint_url: str | None) -> list[dict[str, Any]]:

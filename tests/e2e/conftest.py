@@ -80,11 +80,12 @@ def problems():
 
 @pytest.fixture
 def open_page(browser, problems):
-    """open_page(url, phone=True) -> a new page in its own context (own sessionStorage)."""
+    """open_page(url, phone=True) -> a new page in its own context (own sessionStorage); `viewport` for
+    another size than PHONE or DESKTOP."""
     contexts = []
 
-    def open_(url: str, phone: bool = True, **options):
-        context = browser.new_context(viewport=PHONE if phone else DESKTOP, locale="zh-CN",
+    def open_(url: str, phone: bool = True, viewport: dict | None = None, **options):
+        context = browser.new_context(viewport=viewport or (PHONE if phone else DESKTOP), locale="zh-CN",
                                       timezone_id="Asia/Shanghai", **options)
         context.set_default_timeout(15000)
         contexts.append(context)
