@@ -36,17 +36,21 @@ clean:
 
 # `make package STAGE=prod`: the merge template from infra/ (resources, IAM policies, alarms), then
 # `chalice package` -> build/$(STAGE)/sam.json + deployment.zip. `chalice package` wants a region;
-# the template itself names none (${AWS::Region}), so any region works here.
+# the template itself names none (${AWS::Region}), so any region works here. Chalice packages a copy
+# of the project whose dependencies are already installed for Lambda's python3.13 on arm64
+# (infra/lambda_package.py), not for the Python that runs make.
 STAGE ?= prod
 BUILD := build/$(STAGE)
+LAMBDA_PROJECT := build/lambda-$(STAGE)
 CHECKOV_VENV ?= build/checkov-venv
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
 package: $(STAMP)
 	rm -rf $(BUILD)
 	$(PY) -m infra.template $(STAGE) build/merge-$(STAGE).json
-	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(VENV)/bin/chalice package --stage $(STAGE) \
-		--merge-template build/merge-$(STAGE).json $(BUILD)
+	$(PY) -m infra.lambda_package $(LAMBDA_PROJECT)
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(VENV)/bin/chalice --project-dir $(LAMBDA_PROJECT) \
+		package --stage $(STAGE) --merge-template $(CURDIR)/build/merge-$(STAGE).json $(CURDIR)/$(BUILD)
 
 # checkov pins boto3/networkx versions that conflict with requirements-dev.txt: it gets its own venv.
 $(CHECKOV_STAMP): infra/requirements-checkov.txt

@@ -53,6 +53,7 @@ STAFF_ACCOUNTS = STAFF_SYNC + ["cognito-idp:AdminSetUserPassword"]  # the admin 
 STAFF_SUBSCRIPTIONS = [  # ... and their SMS and e-mail subscriptions, filtered on `recipient`
     "sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic", "sns:Subscribe", "sns:Unsubscribe"]
 SCHEDULES = ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"]
+TOPIC_KEY = ["kms:Decrypt", "kms:GenerateDataKey"]  # what SNS asks KMS for on behalf of a publisher
 
 
 def function_name(stage: str, logical_id: str) -> str:
@@ -94,6 +95,9 @@ def _deliveries(stage: str) -> list[dict[str, Any]]:
     """What carrying out outbox items needs: publish to the topic, keep schedules in step."""
     return [
         _statement("PublishNotifications", ["sns:Publish"], {"Ref": "NotificationsTopic"}),
+        # the topic is encrypted with its own key: a publisher needs it to encrypt the message, through SNS only
+        _statement("NotificationsKey", TOPIC_KEY, {"Fn::GetAtt": ["NotificationsKey", "Arn"]},
+                   Condition={"StringEquals": {"kms:ViaService": {"Fn::Sub": "sns.${AWS::Region}.${AWS::URLSuffix}"}}}),
         _statement("KeepSchedules", SCHEDULES, _schedules(stage)),
         # ListSchedules has no resource type in IAM: it can only be granted on "*"
         _statement("ListSchedules", ["scheduler:ListSchedules"], "*"),

@@ -18,6 +18,7 @@ from typing import Any
 
 from chalicelib import resources
 from infra import policies
+from infra.lambda_package import ARCHITECTURE, RUNTIME
 
 FUNCTIONS = tuple(policies.FUNCTIONS)
 API_STAGE = "api"  # .chalice/config.json api_gateway_stage
@@ -122,16 +123,35 @@ def bucket_policy() -> dict[str, Any]:
 
 def topic(stage: str) -> dict[str, Any]:
     return {"Type": "AWS::SNS::Topic", "Properties": {
-        "TopicName": resources.names(stage)["topic"], "KmsMasterKeyId": "alias/aws/sns",
+        "TopicName": resources.names(stage)["topic"], "KmsMasterKeyId": {"Ref": "NotificationsKey"},
         "DisplayName": {"Ref": "HotlineSenderId"}}}
 
 
 def alarm_topic(stage: str) -> dict[str, Any]:
     return {"Type": "AWS::SNS::Topic", "Properties": {
-        "TopicName": f"complaints-alarms-{stage}",
-        "Subscription": [{"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}]},
-        "Metadata": skip(("CKV_AWS_26", "CloudWatch alarms cannot publish to a topic encrypted with the AWS "
-                                        "managed SNS key; the messages carry only alarm names and states"))}
+        "TopicName": f"complaints-alarms-{stage}", "KmsMasterKeyId": {"Ref": "AlarmsKey"},
+        "Subscription": [{"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}]}}
+
+
+def topic_key(description: str, services: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A customer managed key for one topic: the account administers it (and grants its use through IAM:
+    infra/policies.py gives it to the functions that publish); `services` may encrypt and decrypt with it.
+    CloudWatch alarms cannot publish to a topic under the AWS managed SNS key, whose policy no one can change."""
+    statements: list[dict[str, Any]] = [{
+        "Sid": "AccountAdministers", "Effect": "Allow", "Action": "kms:*", "Resource": "*",
+        "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}}]
+    if services:
+        statements.append({
+            "Sid": "ServicesPublish", "Effect": "Allow", "Principal": {"Service": list(services)},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"})
+    return {"Type": "AWS::KMS::Key", "Properties": {  # nothing outlives the stack under it: SNS keeps no messages
+        "Description": description, "EnableKeyRotation": True,
+        "KeyPolicy": {"Version": "2012-10-17", "Statement": statements}}}
+
+
+def key_alias(stage: str, name: str, key: str) -> dict[str, Any]:
+    return {"Type": "AWS::KMS::Alias", "Properties": {
+        "AliasName": f"alias/complaints-{stage}-{name}", "TargetKeyId": {"Ref": key}}}
 
 
 def schedule_group(stage: str) -> dict[str, Any]:
@@ -207,6 +227,7 @@ def function(stage: str, logical_id: str) -> dict[str, Any]:
     memory, timeout = SETTINGS[logical_id]
     properties: dict[str, Any] = {
         "FunctionName": policies.function_name(stage, logical_id),
+        "Runtime": RUNTIME, "Architectures": [ARCHITECTURE],  # the dependencies in the zip are built for these
         "MemorySize": memory, "Timeout": timeout,
         "Environment": {"Variables": function_environment(stage, logical_id)},
     }
@@ -228,6 +249,9 @@ def stream_mapping() -> dict[str, Any]:
         "BatchSize": 50, "MaximumBatchingWindowInSeconds": 1, "MaximumRetryAttempts": 50,
         "BisectBatchOnFunctionError": True, "MaximumRecordAgeInSeconds": 86400,
         "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}}}}}
+
+
+CLOUDWATCH_PRINCIPAL = "cloudwatch.amazonaws.com"  # a service principal, not an endpoint: no URL suffix, in aws-cn too
 
 
 def alarm(description: str, namespace: str, metric: str, dimensions: dict[str, Any],
@@ -342,6 +366,8 @@ def merge_template(stage: str) -> dict[str, Any]:
             **gateway_responses(),
             "ComplaintsTable": table(stage),
             "NotificationsTopic": topic(stage),
+            "NotificationsKey": topic_key("complaints notifications topic: messages to staff"),
+            "NotificationsKeyAlias": key_alias(stage, "notifications", "NotificationsKey"),
             "PhotosBucket": bucket(stage),
             "PhotosBucketPolicy": bucket_policy(),
             "TimersGroup": schedule_group(stage),
@@ -356,6 +382,9 @@ def merge_template(stage: str) -> dict[str, Any]:
             "DeadLetterQueue": dead_letter_queue(stage),
             "StreamMapping": stream_mapping(),
             "AlarmTopic": alarm_topic(stage),
+            "AlarmsKey": topic_key("complaints alarm topic: CloudWatch alarm states",
+                                   services=(CLOUDWATCH_PRINCIPAL,)),
+            "AlarmsKeyAlias": key_alias(stage, "alarms", "AlarmsKey"),
             "OutboxFailureFilter": outbox_failure_filter(stage),
             **alarms(stage),
         },

@@ -1,33 +1,13 @@
 """`make lint STAGE=prod` packages the prod stage (`chalice package` + the merge template) and checks
-the result with cfn-lint (no errors) and checkov (no failed checks). Slow (about a minute, more on
-the first run, which installs checkov into its own venv), and part of `make test` all the same.
+the result with cfn-lint (no errors) and checkov (no failed checks): the `packaged` fixture
+(tests/infra/conftest.py). Slow (about a minute, more on the first run, which installs checkov into
+its own venv), and part of `make test` all the same.
 """
-import json
-import os
-import subprocess
-from pathlib import Path
-
-import pytest
-
 from chalicelib import resources
 from infra import policies
-from infra.template import FUNCTIONS, log_retention_days
+from infra.template import CLOUDWATCH_PRINCIPAL, FUNCTIONS, log_retention_days
 
-ROOT = Path(__file__).resolve().parents[2]
-STAGE = "prod"
-
-
-@pytest.fixture(scope="module")
-def packaged():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_ENDPOINT", "MAKE", "MFLAGS"))}
-    env["AWS_DEFAULT_REGION"] = "us-east-1"
-    run = subprocess.run(["make", "--no-print-directory", "lint", f"STAGE={STAGE}"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=1800)
-    assert run.returncode == 0, f"make lint failed:\n{run.stdout[-6000:]}\n{run.stderr[-6000:]}"
-    assert "Failed checks: 0" in run.stdout, run.stdout[-3000:]
-    build = ROOT / "build" / STAGE
-    return {"template": json.loads((build / "sam.json").read_text()), "zip": build / "deployment.zip",
-            "output": run.stdout}
+STAGE = "prod"  # what the `packaged` fixture builds
 
 
 def of_type(template, kind):
@@ -57,6 +37,11 @@ def test_the_deployment_zip_holds_no_code_only_the_local_stack_uses(packaged):
             assert not re.search(r"^\s*(import|from)\s+(moto|infra)\b", source, re.MULTILINE), name
     paths = packaged["template"]["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
     assert "/api/v1/complaints" in paths and not [p for p in paths if p.startswith("/dev")]
+
+
+def test_the_packaged_prod_template_mentions_no_dev_path_anywhere(packaged):
+    """Not a route, an integration, a permission or a description: `/dev` is nowhere in sam.json."""
+    assert "/dev" not in packaged["text"]
 
 
 def test_every_packaged_function_has_its_hand_written_role_name_and_settings(packaged):
@@ -120,6 +105,42 @@ def test_the_template_holds_every_resource_the_system_needs(packaged):
     mapping = r["StreamMapping"]["Properties"]
     assert mapping["FunctionName"] == {"Ref": "OnStream"}
     assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}
+
+
+def test_every_topic_is_encrypted_with_its_own_rotating_customer_managed_key(packaged):
+    r = packaged["template"]["Resources"]
+    topics = of_type(packaged["template"], "AWS::SNS::Topic")
+    assert set(topics) == {"NotificationsTopic", "AlarmTopic"}
+    keys = {name: topic["Properties"]["KmsMasterKeyId"]["Ref"] for name, topic in topics.items()}
+    assert len(set(keys.values())) == len(keys)
+    aliases = {a["Properties"]["TargetKeyId"]["Ref"] for a in of_type(packaged["template"], "AWS::KMS::Alias").values()}
+    for key in keys.values():
+        assert r[key]["Type"] == "AWS::KMS::Key" and r[key]["Properties"]["EnableKeyRotation"] is True
+        assert key in aliases
+        administer = r[key]["Properties"]["KeyPolicy"]["Statement"][0]
+        assert administer["Principal"] == {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}
+        assert administer["Action"] == "kms:*"
+    alarm_key_users = r[keys["AlarmTopic"]]["Properties"]["KeyPolicy"]["Statement"][1:]
+    assert [(s["Principal"], s["Action"]) for s in alarm_key_users] == [
+        ({"Service": [CLOUDWATCH_PRINCIPAL]}, ["kms:Decrypt", "kms:GenerateDataKey*"])]
+    assert r[keys["NotificationsTopic"]]["Properties"]["KeyPolicy"]["Statement"][1:] == []  # IAM grants it
+
+
+def test_the_functions_that_publish_may_use_the_notifications_key_and_no_other(packaged):
+    for logical_id, statements in policies.statements(STAGE).items():
+        publishes = any("sns:Publish" in s["Action"] for s in statements)
+        key_statements = [s for s in statements if any(a.startswith("kms:") for a in s["Action"])]
+        if publishes:
+            assert [s["Resource"] for s in key_statements] == [{"Fn::GetAtt": ["NotificationsKey", "Arn"]}]
+            assert key_statements[0]["Action"] == sorted(policies.TOPIC_KEY)
+        else:
+            assert key_statements == [], logical_id
+
+
+def test_no_checkov_skip_remains_for_topic_encryption(packaged):
+    skipped = {entry["id"] for resource in packaged["template"]["Resources"].values()
+               for entry in resource.get("Metadata", {}).get("checkov", {}).get("skip", [])}
+    assert "CKV_AWS_26" not in skipped
 
 
 def test_alarms_watch_5xx_errors_throttles_dead_letters_and_failed_notifications(packaged):

@@ -28,6 +28,7 @@ USED_BY_AWS = {
     "logs:CreateLogStream", "logs:PutLogEvents",  # the Lambda runtime's logging
     "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",  # ESM
     "sqs:SendMessage",  # Lambda's DLQ and the stream mapping's on-failure destination
+    *policies.TOPIC_KEY,  # SNS encrypting a published message with the topic's key
 }
 # granted for a path this walk does not take, with the reason it exists
 NOT_WALKED = {
@@ -112,7 +113,8 @@ def resolve(value, stack):
     atts = {"SchedulerInvokeRole.Arn": stack["SCHEDULER_ROLE_ARN"],
             "StaffUserPool.Arn": f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{stack['USER_POOL_ID']}",
             "DeadLetterQueue.Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:complaints-local-dead-letters",
-            "PhotosBucket.Arn": f"arn:aws:s3:::{stack['BUCKET_NAME']}"}
+            "PhotosBucket.Arn": f"arn:aws:s3:::{stack['BUCKET_NAME']}",
+            "NotificationsKey.Arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/notifications"}
     atts.update({f"{policies.log_group_id(f)}.Arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/"
                  f"{policies.function_name('local', f)}:*" for f in policies.FUNCTIONS})
     if isinstance(value, list):
