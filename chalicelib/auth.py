@@ -23,6 +23,7 @@ KEYS_TTL = 600
 REFETCH_AT_MOST_EVERY = 30
 LEEWAY = 30
 STAFF_TTL = 30  # seconds a staff profile is trusted by the authorizer (the issue's bound is 60)
+STALE_AT_MOST = 60  # while the table cannot be read, a cached profile serves this long at most
 _ROLES = {r.value: r for r in Role}
 
 
@@ -134,7 +135,7 @@ class StaffRecords:
         try:
             member = (self._read or _directory_staff)(username)
         except Exception:
-            if cached:
+            if cached and now - cached[0] < STALE_AT_MOST:
                 return cached[1]
             raise
         with self._lock:
@@ -164,7 +165,9 @@ def authenticate(token: str, records: StaffRecords | None = None) -> Actor:
     still grants. A token issued before their access last changed, or of a deactivated member, is
     refused. An account with no profile yet (the first admin, made in the user pool) keeps its groups."""
     claims = _verified_claims(token)
-    actor = Actor(username=claims["cognito:username"], roles=_roles(claims.get("cognito:groups", [])))
+    # the user pool ignores case, and so does the directory: profiles are stored under the lower-case name
+    username = claims["cognito:username"].lower()
+    actor = Actor(username=username, roles=_roles(claims.get("cognito:groups", [])))
     member = (records or staff_records).get(actor.username)
     if member is None:
         return actor

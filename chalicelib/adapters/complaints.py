@@ -58,7 +58,9 @@ from chalicelib.domain.model import (
 from chalicelib.idempotency import IdempotencyRecord
 
 META = keys.META
-_KEY_ATTRIBUTES = frozenset({"pk", "sk", "outbox_pk", "outbox_sk"})
+# what may quote the complainant, per item type: only these are redacted (times, statuses, kinds and
+# ids are left as they are: a short name must never rewrite a timestamp or a status)
+_FREE_TEXT = {"history": frozenset({"data"}), "outbox": frozenset({"text", "customer_text", "to"})}
 
 
 complaint_pk = keys.complaint
@@ -129,9 +131,8 @@ class ComplaintRepository:
         """
         changed = 0
         for item in self._query_partition(complaint_id, ""):
-            if item["sk"] == META:
-                continue
-            updates = {k: (v, redact(v)) for k, v in item.items() if k not in _KEY_ATTRIBUTES}
+            free_text = _FREE_TEXT.get(item.get("type", ""), frozenset())
+            updates = {k: (v, redact(v)) for k, v in item.items() if k in free_text}
             updates = {k: pair for k, pair in updates.items() if pair[0] != pair[1]}
             if not updates:
                 continue

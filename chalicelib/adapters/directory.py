@@ -16,9 +16,10 @@ from decimal import Decimal
 from typing import Any, overload
 
 from chalicelib.adapters import keys
-from chalicelib.adapters.dynamo import batch_get, from_item, query_all, to_item
+from chalicelib.adapters.dynamo import batch_get, cancellation_codes, from_item, query_all, to_item
 from chalicelib.adapters.outbox import OutboxKey, outbox_items
 from chalicelib.domain.deliveries import StaffSync
+from chalicelib.domain.errors import ConcurrentChange
 from chalicelib.domain.model import DEFAULT_COMPENSATION_LIMIT, Role, StaffMember
 from chalicelib.domain.routing import ANY_CITY, Route, place
 
@@ -40,16 +41,31 @@ class StaffDirectory:
     ) -> OutboxKey | None:
         """Store the profile (the truth about a member) and the role lists that follow it. With `sync`,
         the same transaction leaves an outbox item to make the log-in and subscriptions match it, so a
-        failure part-way is carried on until done; its key is returned (to carry it out at once)."""
+        failure part-way is carried on until done; its key is returned (to carry it out at once).
+        Only over the revision `member` was read at: ConcurrentChange if someone changed it since."""
         old = self.staff(member.username)
         me = keys.staff(member.username)
-        writes = [self._put({"pk": me, "sk": keys.PROFILE, "type": "staff", **_staff_fields(member)})]
+        profile = self._put(
+            {"pk": me, "sk": keys.PROFILE, "type": "staff", **_staff_fields(member), "revision": member.revision + 1}
+        )
+        if member.revision:
+            profile["Put"].update(
+                ConditionExpression="revision = :read", ExpressionAttributeValues=to_item({":read": member.revision})
+            )
+        else:
+            profile["Put"]["ConditionExpression"] = "attribute_not_exists(revision)"
+        writes = [profile]
         listed, was_listed = _lists_of(member), _lists_of(old) if old else set()
         writes += [self._put({"pk": pk, "sk": me, "type": "role"}) for pk in sorted(listed)]
         writes += [self._delete(pk, me) for pk in sorted(was_listed - listed)]
         outbox = outbox_items(me, member.username, [sync], now, 0, tag=secrets.token_hex(4)) if sync and now else []
         writes += [self._put(item) for item in outbox]
-        self._client.transact_write_items(TransactItems=writes)
+        try:
+            self._client.transact_write_items(TransactItems=writes)
+        except self._client.exceptions.TransactionCanceledException as error:
+            if cancellation_codes(error)[:1] == ["ConditionalCheckFailed"]:
+                raise ConcurrentChange(member.username) from error
+            raise
         return (outbox[0]["pk"], outbox[0]["sk"]) if outbox else None
 
     def staff(self, username: str) -> StaffMember | None:
@@ -163,7 +179,7 @@ class StaffDirectory:
 
     # plumbing --------------------------------------------------------------------------------
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
-        response = self._client.get_item(TableName=self._table, Key=to_item({"pk": pk, "sk": sk}))
+        response = self._client.get_item(TableName=self._table, Key=to_item({"pk": pk, "sk": sk}), ConsistentRead=True)
         return from_item(response["Item"]) if "Item" in response else None
 
     def _query(self, pk: str) -> list[dict[str, Any]]:
@@ -218,5 +234,6 @@ def _staff_from_item(item: dict[str, Any]) -> StaffMember:
         territories=list(item.get("territories", [])),
         compensation_limit=Decimal(item.get("compensation_limit", DEFAULT_COMPENSATION_LIMIT)),
         active=bool(item.get("active", True)),
+        revision=int(item.get("revision", 0)),
         tokens_valid_after=int(item.get("tokens_valid_after", 0)),
     )

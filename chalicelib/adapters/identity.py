@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.errors import InvalidCredentials
+from chalicelib.domain.model import Role
 
 
 class StaffIdentity:
@@ -89,6 +90,11 @@ class StaffIdentity:
         except self._client.exceptions.UserNotFoundException:
             return False
         return True
+
+    def groups(self, username: str) -> frozenset[Role]:
+        """The staff roles among the account's groups."""
+        found = self._client.admin_list_groups_for_user(UserPoolId=self._pool, Username=username)["Groups"]
+        return frozenset(Role(g["GroupName"]) for g in found if g["GroupName"] in set(Role))
 
     def set_groups(self, username: str, groups: list[str]) -> None:
         current = {

@@ -20,12 +20,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from chalicelib.domain.model import Complaint, Customer, CustomerType
 
 ERASED = "[已删除]"
 _FREE_TEXT = ("feedback_form", "qc_result", "handling", "approval", "customer_notified", "satisfaction", "callbacks")
+_NOT_TEXT = frozenset({"by", "proposed_by", "at", "type", "via"})  # who and when, never the complainant's words
 _MIN_NAME = 2  # a one-character "name" would blank ordinary words
 _MIN_DIGITS = 6
 _MIN_ACCOUNT = 4  # a shorter card number would blank ordinary codes
@@ -52,7 +54,7 @@ class Redactor:
         self._pattern = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
 
     def __call__(self, value: Any) -> Any:
-        if self._pattern is None:
+        if self._pattern is None or isinstance(value, Enum):  # a status or a kind is never personal text
             return value
         if isinstance(value, str):
             return _replaced(self._pattern, value)
@@ -64,7 +66,8 @@ class Redactor:
             return tuple(self(v) for v in value)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             return dataclasses.replace(
-                value, **{f.name: self(getattr(value, f.name)) for f in dataclasses.fields(value)}
+                value,
+                **{f.name: self(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name not in _NOT_TEXT},
             )
         return value
 

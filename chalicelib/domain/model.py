@@ -374,3 +374,4 @@ class StaffMember:
     compensation_limit: Decimal = DEFAULT_COMPENSATION_LIMIT
     active: bool = True
     tokens_valid_after: int = 0  # epoch seconds: tokens issued before are refused (roles, password, deactivation)
+    revision: int = 0  # of the stored profile: a change is stored only over the revision it was read at

@@ -118,7 +118,7 @@ def _may_touch(complaint: Complaint, actor: Actor, transition: Transition) -> bo
 
 def _assign(c: Complaint, command: Assign, ctx: Context) -> None:
     assignee = command.assignee
-    if ctx.assignee is None or Role.SALES not in ctx.assignee.roles:
+    if ctx.assignee is None or Role.SALES not in ctx.assignee.roles or not ctx.assignee.active:
         raise RuleViolation("assignee", "not_a_salesperson")
     if c.assignee == assignee:
         raise AlreadyDone(f"the complaint is already assigned to {assignee}")

@@ -85,7 +85,8 @@ def _routes(records: _Records) -> None:
     @bp.route(one, methods=["GET"], authorizer=staff_token, name=f"get_{records.plural}")
     @api
     def get_record(**path):
-        return _found(records.get(_service(), _key(records, path), current_actor(bp.current_request)))
+        actor = current_actor(bp.current_request)  # before the key: a token with no role is a 403, not a 400
+        return _found(records.get(_service(), _key(records, path), actor))
 
     @bp.route(one, methods=["PUT"], authorizer=staff_token, name=f"put_{records.plural}")
     @api
@@ -105,8 +106,8 @@ for _kind in (STAFF, TERRITORIES):
 @bp.route("/api/v1/admin/staff/{username}/deactivate", methods=["POST"], authorizer=staff_token)
 @api
 def deactivate_staff(username):
-    key = _key(STAFF, {"username": username})
-    return _found(_service().deactivate_staff(key, current_actor(bp.current_request), adapters(), now()))
+    actor = current_actor(bp.current_request)  # before the key: a token with no role is a 403, not a 400
+    return _found(_service().deactivate_staff(_key(STAFF, {"username": username}), actor, adapters(), now()))
 
 
 @bp.route("/api/v1/admin/complaints/{complaint_id}/erase", methods=["POST"], authorizer=staff_token)

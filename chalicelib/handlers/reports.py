@@ -34,11 +34,12 @@ api = endpoint(lambda: bp.current_request)
 @api
 def export():
     request = bp.current_request
+    actor = current_actor(request)  # before the parameters: a token with no role is a 403, not a 400
     params = models.parse_query(models.ExportParams, request.query_params, lang(request))
     binary_ok = XLSX in (request.headers.get("accept") or "")
     a = adapters()
     result = exports.export_complaints(
-        list_query(params), params.format, current_actor(request), a, a.exports, now(), binary_ok=binary_ok
+        list_query(params), params.format, actor, a, a.exports, now(), binary_ok=binary_ok
     )
     return _download(result.file) if result.file else json_response(result.link)
 

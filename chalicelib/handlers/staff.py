@@ -51,10 +51,9 @@ def act_on_complaint(complaint_id):
 @api
 def list_complaints():
     request = bp.current_request
+    actor = current_actor(request)  # before the parameters: a token with no role is a 403, not a 400
     params = models.parse_query(models.ListParams, request.query_params, lang(request))
-    return json_response(
-        queries.list_complaints(list_query(params), params.cursor, current_actor(request), adapters(), now())
-    )
+    return json_response(queries.list_complaints(list_query(params), params.cursor, actor, adapters(), now()))
 
 
 @bp.route("/api/v1/staff/stats", methods=["GET"], authorizer=staff_token)

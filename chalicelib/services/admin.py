@@ -50,9 +50,12 @@ def put_staff(username: str, body: StaffIn, actor: Actor, a: Adapters, now: date
         list(body.territories),
         money(body.compensation_limit),
         tokens_valid_after=old.tokens_valid_after if old else 0,
+        revision=old.revision if old else 0,
     )
-    _check_staff_change(old, member, actor, a)
     account_exists = a.identity.exists(username)
+    # an account made in the user pool alone (the first admin) is managed by what its groups say it is
+    held = old.roles if old else a.identity.groups(username) if account_exists else frozenset()
+    _check_staff_change(old, held, member, actor, a)
     if not account_exists:
         if not body.password:
             raise RuleViolation("password", "password_required")
@@ -105,8 +108,10 @@ def list_staff(actor: Actor, a: Adapters) -> dict[str, Any]:
     return {"items": [staff_out(m) for m in a.directory.all_staff()]}
 
 
-def _check_staff_change(old: StaffMember | None, new: StaffMember, actor: Actor, a: Adapters) -> None:
-    _check_may_manage(actor, new.roles | (old.roles if old else frozenset()))
+def _check_staff_change(
+    old: StaffMember | None, held: frozenset[Role], new: StaffMember, actor: Actor, a: Adapters
+) -> None:
+    _check_may_manage(actor, new.roles | held)
     if new.username == actor.username and new.roles != (old.roles if old else actor.roles):
         raise NotAllowed("nobody changes their own roles")
     for n, code in enumerate(new.territories):
@@ -153,7 +158,7 @@ def put_territory(code: str, body: TerritoryIn, actor: Actor, a: Adapters) -> di
     """
     if body.salesperson:
         member = a.directory.staff(body.salesperson)
-        if member is None or Role.SALES not in member.roles:
+        if member is None or Role.SALES not in member.roles or not member.active:
             raise RuleViolation("salesperson", "not_a_salesperson")
     places = [p.model_dump() for p in body.places]
     for n, owner in enumerate(a.directory.route_territories(places)):

@@ -12,6 +12,7 @@ import requests
 from openpyxl import load_workbook
 
 from chalicelib import clients
+from tests.real_cases import body
 from chalicelib.services import exports
 from tests.api.test_admin_api import ODOR, erase, ok, partition_texts, record, submit, upload_photo
 
@@ -133,3 +134,16 @@ def test_erasure_deletes_every_version_and_delete_marker_of_the_photos(api, stac
     assert erased["removed"]["photos"] == 1 and erased["removed"]["photo_versions"] == 2
     left = s3.list_object_versions(Bucket=bucket, Prefix=key)
     assert [v["Key"] for v in left.get("Versions", [])] == [f"{key}-other"] and not left.get("DeleteMarkers")
+
+
+@pytest.mark.parametrize("customer", [{"name": "20"}, {"name": "ed"}, {"account_id": "2026", "type": "consumer"}])
+def test_a_short_name_or_card_never_rewrites_times_statuses_or_kinds(api, customer):
+    """What the complainant typed is looked for in what may quote them, never in timestamps or statuses."""
+    cid = api.call("POST", "/api/v1/complaints", body(ODOR, customer={**ODOR["customer"], **customer})).data[
+        "complaint_id"]
+    api.call("POST", f"/api/v1/staff/complaints/{cid}/actions", {"action": "contact", "note": "2026 年 ed 已联系"},
+             user="sales_cs")
+    assert api.call("POST", f"/api/v1/admin/complaints/{cid}/erase", {}, user="admin1").status_code == 200
+    record = api.call("GET", f"/api/v1/staff/complaints/{cid}", user="admin1")
+    assert record.status_code == 200 and record.data["status"] == "investigating"
+    assert [h["action"] for h in record.data["history"]][-1] == "erased"

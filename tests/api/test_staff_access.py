@@ -150,3 +150,62 @@ def test_a_member_without_any_role_reads_nothing(api, stack):
                  f"/api/v1/staff/complaints/{complaint}/feedback-form", "/api/v1/staff/stats",
                  "/api/v1/admin/staff"):
         assert with_token(api, token, "GET", path).status_code == 403, path
+
+
+# --- found in review --------------------------------------------------------------------------------
+
+def test_a_manager_cannot_take_over_a_pool_account_that_has_no_profile_yet(api, stack):
+    from chalicelib.adapters.identity import StaffIdentity
+
+    pool = StaffIdentity(clients.client("cognito-idp"), stack["USER_POOL_ID"], stack["USER_POOL_CLIENT_ID"])
+    pool.create_user("root.admin", "First-Admin-Pass-2026", ["admin"])  # the first admin, made in the pool
+    takeover = {"name": "接管", "roles": ["sales"], "password": "Taken-Over-2026a"}
+    assert put_staff(api, "root.admin", takeover, "manager1").status_code == 403
+    assert groups(stack, "root.admin") == ["admin"]
+    assert login(api, "root.admin", "Taken-Over-2026a").status_code == 401
+
+
+def test_a_staff_change_over_a_profile_changed_since_it_was_read_is_a_conflict(api):
+    from chalicelib.domain.errors import ConcurrentChange
+    from chalicelib.wiring import adapters
+
+    read_before = adapters().directory.staff("quality1")
+    assert api.call("POST", "/api/v1/admin/staff/quality1/deactivate", user="admin1").status_code == 200
+    read_before.name = "改名"
+    try:
+        adapters().directory.put_staff(read_before)
+        raise AssertionError("a stale write was stored")
+    except ConcurrentChange:
+        pass
+    assert adapters().directory.staff("quality1").active is False
+
+
+def test_the_profile_is_found_whatever_the_case_of_the_tokens_username(api):
+    from tests.tokens import forge, moto_signing_key
+
+    token = api.token("quality1")
+    assert api.call("POST", "/api/v1/admin/staff/quality1/deactivate", user="admin1").status_code == 200
+    shouting = forge(token, moto_signing_key(), **{"cognito:username": "Quality1"})
+    assert with_token(api, shouting, "GET", "/api/v1/staff/complaints").status_code == 401
+
+
+def test_a_deactivated_salesperson_can_be_given_no_complaint_and_no_territory(api):
+    member = {"name": "钱进", "roles": ["sales"], "password": "New-Hire-Password-42"}
+    assert put_staff(api, "gone.sales", member, "admin1").status_code == 200
+    assert api.call("POST", "/api/v1/admin/staff/gone.sales/deactivate", user="admin1").status_code == 200
+    cid = api.call("POST", "/api/v1/complaints", ODOR).data["complaint_id"]
+    assigned = api.call("POST", f"/api/v1/staff/complaints/{cid}/actions",
+                        {"action": "assign", "assignee": "gone.sales"}, user="service1")
+    assert assigned.status_code == 400 and assigned.data["error"]["fields"][0]["field"] == "assignee"
+    territory = {"name": "湖南长沙片区", "places": [{"province": "湖南", "city": "长沙"}], "salesperson": "gone.sales"}
+    assert api.call("PUT", "/api/v1/admin/territories/HN-CS", territory, user="admin1").status_code == 400
+
+
+def test_a_member_without_any_role_is_refused_before_any_parameter_is_read(api, stack):
+    cognito = clients.client("cognito-idp")
+    cognito.admin_remove_user_from_group(UserPoolId=stack["USER_POOL_ID"], Username="sales_cs", GroupName="sales")
+    token = login(api, "sales_cs").data["token"]
+    for path in ("/api/v1/staff/complaints?limit=999", "/api/v1/staff/export?format=pdf",
+                 "/api/v1/admin/staff/Bad%20Name", "/api/v1/staff/stats?by=nothing"):
+        assert with_token(api, token, "GET", path).status_code == 403, path
+    assert with_token(api, token, "POST", "/api/v1/admin/staff/Bad%20Name/deactivate").status_code == 403

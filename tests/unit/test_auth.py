@@ -337,3 +337,22 @@ def test_an_unreadable_profile_serves_the_last_known_one_and_refuses_without_one
         auth.authenticate(token, auth.StaffRecords(read=read, clock=clock))
     with pytest.raises(auth.Unauthorized):
         auth.authorize(token, auth.StaffRecords(read=read, clock=clock))
+
+
+def test_an_unreadable_table_serves_a_cached_profile_for_a_minute_at_most(token):
+    stored = {"wang.li": member()}
+    clock = Clock()
+
+    def read(username):
+        if stored.get("down"):
+            raise OSError("table unavailable")
+        return stored.get(username)
+
+    records = auth.StaffRecords(read=read, clock=clock)
+    auth.authenticate(token, records)
+    stored["down"] = True
+    clock.now += auth.STALE_AT_MOST - 1
+    assert auth.authenticate(token, records).username == "wang.li"
+    clock.now += 2
+    with pytest.raises(OSError):
+        auth.authenticate(token, records)
