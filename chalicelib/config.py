@@ -26,7 +26,13 @@ LOCAL_DEFAULTS = {  # the local stage only (a laptop with moto); infra/local_sta
     "AWS_REGION": "us-east-1",
     "ACCESS_CODE_SECRET": "local-only-access-code-key",
     "CURSOR_SECRET": "local-only-cursor-key",
+    "TOKEN_SECRET": "local-only-link-token-key",
+    "PUBLIC_BASE_URL": "http://127.0.0.1:8000",  # infra/local.py sets the port `make run` serves on
+    "MAIL_FROM": "complaints@example.com",  # verified in the local SES by infra/local_stack.py
 }
+DEFAULT_SMS_SIGNATURE = "【XX纸业】"
+MAX_BASE_URL = 40  # with the token, the link must leave room for the text in two SMS segments
+MAX_SIGNATURE = 12
 
 
 class SettingsError(ValueError):
@@ -37,9 +43,12 @@ class SettingsError(ValueError):
 class Settings:
     """What this process talks to and signs with. Built by `settings()`; checked when built.
 
-    The two keys are given only to the function that signs (infra/template.py `SECRET_USERS`):
-    another function holds None, and reading `access_code_secret` or `cursor_secret` there
-    raises SettingsError instead of signing with an empty key.
+    The keys are given only to the functions that sign with them (infra/template.py `SECRET_USERS`):
+    another function holds None, and reading `access_code_secret`, `cursor_secret` or `token_secret`
+    there raises SettingsError instead of signing with an empty key.
+
+    The customer's messages start with `sms_signature`, link to `public_base_url` (the site of the
+    form and status page, no trailing slash) and go by e-mail from `mail_from` (an SES identity).
     """
 
     stage: str
@@ -60,17 +69,33 @@ class Settings:
     endpoint_url: str | None = None  # the local AWS (moto); None in AWS
     cluster_threshold: int = 3
     cluster_window_days: int = 30
+    token_key: str | None = None
+    public_base_url: str = ""
+    mail_from: str = ""
+    sms_signature: str = DEFAULT_SMS_SIGNATURE
 
     def __post_init__(self) -> None:
+        self._check_messages()
         if self.is_local:
             return
         missing = [name for name in _REQUIRED if not getattr(self, name)]
         if missing:
             raise SettingsError(f"stage {self.stage}: no {', '.join(_variable(n) for n in missing)} in the environment")
-        for name, variable in (("access_code_key", "ACCESS_CODE_SECRET"), ("cursor_key", "CURSOR_SECRET")):
+        for name, variable in _KEYS:
             key = getattr(self, name)
             if key is not None and len(key.encode()) < MIN_SECRET_BYTES:
                 raise SettingsError(f"stage {self.stage}: {variable} is shorter than {MIN_SECRET_BYTES} bytes")
+
+    def _check_messages(self) -> None:
+        """A signature and a base URL that keep every SMS within two segments (domain/customer_messages.py)."""
+        url = self.public_base_url
+        if url and (not url.startswith(("https://", "http://")) or url.endswith("/") or len(url) > MAX_BASE_URL):
+            raise SettingsError(
+                f"stage {self.stage}: PUBLIC_BASE_URL must be http(s)://host[:port] without a trailing slash, "
+                f"at most {MAX_BASE_URL} characters"
+            )
+        if not 0 < len(self.sms_signature) <= MAX_SIGNATURE:
+            raise SettingsError(f"stage {self.stage}: SMS_SIGNATURE must be 1-{MAX_SIGNATURE} characters")
 
     @property
     def access_code_secret(self) -> str:
@@ -81,6 +106,11 @@ class Settings:
     def cursor_secret(self) -> str:
         """The key that seals the complaint list's cursors."""
         return _given(self.cursor_key, "CURSOR_SECRET")
+
+    @property
+    def token_secret(self) -> str:
+        """The key of the status and survey links' token hashes."""
+        return _given(self.token_key, "TOKEN_SECRET")
 
     @property
     def cluster_rule(self) -> ClusterRule:
@@ -104,7 +134,10 @@ _REQUIRED = (
     "jwks_url",
     "jwt_issuer",
     "allowed_origin",
+    "public_base_url",
+    "mail_from",
 )
+_KEYS = (("access_code_key", "ACCESS_CODE_SECRET"), ("cursor_key", "CURSOR_SECRET"), ("token_key", "TOKEN_SECRET"))
 
 
 def _variable(field: str) -> str:
@@ -155,4 +188,8 @@ def settings() -> Settings:
         endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
         cluster_threshold=int(env("CLUSTER_THRESHOLD") or 3),
         cluster_window_days=int(env("CLUSTER_WINDOW_DAYS") or 30),
+        token_key=given("TOKEN_SECRET"),
+        public_base_url=env("PUBLIC_BASE_URL"),
+        mail_from=env("MAIL_FROM"),
+        sms_signature=env("SMS_SIGNATURE") or DEFAULT_SMS_SIGNATURE,
     )

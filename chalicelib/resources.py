@@ -16,6 +16,8 @@ chalicelib/adapters/keys.py; tests/adapters/test_keys.py checks that this table 
 | the last version counted in the stats     | table            | COMPLAINT#<id>, STATS                              |
 | idempotent submission or action           | table            | IDEMPOTENCY#<scope>#<key>, IDEMPOTENCY (TTL)       |
 | access-code attempts (status look-ups)    | table            | ATTEMPTS#<id>, WINDOW#<start>#CLIENT#<keyed hash of the address> / WINDOW#<day> (TTL) |
+| new access codes sent (3 a day)           | table            | ATTEMPTS#<id>#new_code, WINDOW#<day> (TTL)         |
+| a status or survey link's token: one GetItem from the link to its complaint | table | LINK#<keyed hash of the token>, TOKEN |
 | staff member                              | table            | STAFF#<u>, PROFILE                                 |
 | a staff change's log-in/subscription sync | table            | STAFF#<u>, OUTBOX#<at>#00000#000#<random>          |
 | who has a role; who is deactivated        | table            | ROLE#<role> / STAFF_INACTIVE, STAFF#<u>            |

@@ -12,10 +12,12 @@ from chalicelib.adapters.complaints import ComplaintRepository
 from chalicelib.adapters.directory import StaffDirectory
 from chalicelib.adapters.exports import ExportStore
 from chalicelib.adapters.identity import StaffIdentity
+from chalicelib.adapters.mail import CustomerMail
 from chalicelib.adapters.notifier import Notifier
 from chalicelib.adapters.outbox import OutboxStore
 from chalicelib.adapters.photos import PhotoStore
 from chalicelib.adapters.search import ComplaintSearch
+from chalicelib.adapters.texts import CustomerTexts
 from chalicelib.adapters.timers import Timers
 from chalicelib.clients import lazy_client as client  # built on first use, not with the adapters
 from chalicelib.config import Settings, settings
@@ -36,6 +38,8 @@ class Adapters:
     clusters: ClusterStore
     attempts: AttemptCounter
     exports: ExportStore
+    texts: CustomerTexts
+    mail: CustomerMail
 
 
 @lru_cache(maxsize=1)
@@ -56,4 +60,6 @@ def adapters() -> Adapters:
         clusters=ClusterStore(dynamodb, s.table_name),
         attempts=AttemptCounter(dynamodb, s.table_name),
         exports=ExportStore(client("s3"), s.bucket_name),
+        texts=CustomerTexts(client("sns")),
+        mail=CustomerMail(client("ses"), s.mail_from),
     )

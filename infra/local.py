@@ -81,6 +81,7 @@ def start(host: str = "127.0.0.1", moto_port: int = 5000, app_port: int = 8000,
         from infra import local_stack
 
         env = local_stack.bootstrap(f"http://{host}:{moto_port}", demo=demo)
+        env["PUBLIC_BASE_URL"] = f"http://{host}:{app_port}"  # the links in the customer's SMS
         os.environ.update(env)
         pump = subprocess.Popen([sys.executable, "-m", "infra.pump"], cwd=ROOT, env=dict(os.environ))
     except BaseException:

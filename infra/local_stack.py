@@ -21,6 +21,7 @@ STAGE = "local"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 DEMO_PASSWORD = "Complaints-Local-2026"  # local stack only; never used in a deployed stage
+MAIL_FROM = "complaints@example.com"  # the SES identity the customer's e-mails come from (verified below)
 
 TERRITORIES = [
     ("HN-CS", "湖南长沙片区", [{"province": "湖南", "city": "长沙"}, {"province": "湖南", "city": None}], "sales_cs"),
@@ -63,6 +64,7 @@ def bootstrap(endpoint_url: str, demo: bool = True) -> dict[str, str]:
     s3.put_public_access_block(Bucket=names["bucket"], PublicAccessBlockConfiguration=resources.PUBLIC_ACCESS_BLOCK)
     s3.put_bucket_cors(Bucket=names["bucket"], CORSConfiguration=resources.bucket_cors("*"))
     client("scheduler").create_schedule_group(Name=names["schedule_group"])
+    client("ses").verify_email_identity(EmailAddress=MAIL_FROM)  # SES sends only from a verified identity
     cognito = client("cognito-idp")
     pool = create_pool(cognito, names["user_pool"], names["user_pool_client"])
     env = {
@@ -76,6 +78,7 @@ def bootstrap(endpoint_url: str, demo: bool = True) -> dict[str, str]:
         "ALLOWED_ORIGIN": "*",  # the bucket's CORS above
         # new keys for each stack, as long as a deployed stage's (its access codes die with it anyway)
         "ACCESS_CODE_SECRET": secrets.token_urlsafe(32), "CURSOR_SECRET": secrets.token_urlsafe(32),
+        "TOKEN_SECRET": secrets.token_urlsafe(32), "MAIL_FROM": MAIL_FROM,
     }
     if demo:
         _demo_data(dynamodb, names["table"], Notifier(client("sns"), topic_arn),

@@ -2,8 +2,9 @@
 
 Each function gets exactly the actions its code paths call (see tests/infra/test_policies.py, which
 runs every entry point on the local stack, records each AWS call and checks this policy allows it)
-on the resources of its own stage. No `*` action; `Resource: "*"` only for the one action that has
-no resource type (scheduler:ListSchedules).
+on the resources of its own stage. No `*` action; `Resource: "*"` only where IAM offers no resource:
+scheduler:ListSchedules, and the customer's SMS (sns:Publish to a phone number, and
+sns:CheckIfPhoneNumberIsOptedOut), which name no topic.
 
 The functions (logical ids as `chalice package` names them):
 
@@ -13,9 +14,11 @@ The functions (logical ids as `chalice package` names them):
 |              |                                               | pool (staff admin), topic (subscriptions)  |
 | StaffToken   | chalicelib.handlers.authorizer.staff_token     | table (staff profiles; JWKS over HTTPS)    |
 | OnStream     | chalicelib.handlers.events.on_stream           | table, its stream, topic, schedules, DLQ,  |
-|              |                                               | user pool and subscriptions (staff sync)   |
+|              |                                               | user pool and subscriptions (staff sync),  |
+|              |                                               | SMS to customers, SES (customer e-mail)    |
 | OnTimer      | chalicelib.handlers.events.on_timer            | table, DLQ                                 |
-| SweepOutbox  | chalicelib.handlers.events.sweep_outbox        | table, topic, schedules, DLQ, user pool    |
+| SweepOutbox  | chalicelib.handlers.events.sweep_outbox        | table, topic, schedules, DLQ, user pool,   |
+|              |                                               | SMS to customers, SES (customer e-mail)    |
 """
 from __future__ import annotations
 
@@ -92,9 +95,14 @@ def _logs(logical_id: str) -> dict[str, Any]:
 
 
 def _deliveries(stage: str) -> list[dict[str, Any]]:
-    """What carrying out outbox items needs: publish to the topic, keep schedules in step."""
+    """What carrying out outbox items needs: publish to the topic, keep schedules in step, text and mail
+    the customer."""
     return [
         _statement("PublishNotifications", ["sns:Publish"], {"Ref": "NotificationsTopic"}),
+        # an SMS published straight to a phone number has no resource type in IAM: SNS authorises it (and
+        # the opt-out check before it) on "*" only; there is no condition key to narrow it to phone numbers
+        _statement("TextCustomers", ["sns:CheckIfPhoneNumberIsOptedOut", "sns:Publish"], "*"),
+        _statement("MailCustomers", ["ses:SendEmail"], {"Fn::Sub": f"{ARN}:ses:{HERE}:identity/${{MailFrom}}"}),
         # the topic is encrypted with its own key: a publisher needs it to encrypt the message, through SNS only
         _statement("NotificationsKey", TOPIC_KEY, {"Fn::GetAtt": ["NotificationsKey", "Arn"]},
                    Condition={"StringEquals": {"kms:ViaService": {"Fn::Sub": "sns.${AWS::Region}.${AWS::URLSuffix}"}}}),

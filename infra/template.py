@@ -26,8 +26,13 @@ ASYNC_FUNCTIONS = ("OnTimer", "SweepOutbox")  # invoked asynchronously: Schedule
 SETTINGS = {  # function logical id -> (memory MB, timeout s)
     "APIHandler": (512, 29), "StaffToken": (256, 10), "OnStream": (512, 120),
     "OnTimer": (256, 60), "SweepOutbox": (256, 240)}
-SECRET_USERS = ("APIHandler",)  # the only function that signs: access codes and list cursors
-SECRETS = {"ACCESS_CODE_SECRET": "AccessCodeSecret", "CURSOR_SECRET": "CursorSecret"}  # variable -> resource
+SECRETS = {"ACCESS_CODE_SECRET": "AccessCodeSecret", "CURSOR_SECRET": "CursorSecret",  # variable -> resource
+           "TOKEN_SECRET": "LinkTokenSecret"}
+SECRET_USERS = {  # variable -> the functions that sign with it (no other function is given the key)
+    "ACCESS_CODE_SECRET": ("APIHandler",),  # access codes (and the status throttle's client tags)
+    "CURSOR_SECRET": ("APIHandler",),  # the list's cursors
+    "TOKEN_SECRET": ("APIHandler", "OnTimer"),  # link tokens: receipts and decisions, and the survey's firing
+}
 PHOTO_INFREQUENT_DAYS = 90  # a complaint is closed within weeks; its photos are rarely looked at after
 PHOTO_NONCURRENT_DAYS = 30
 
@@ -198,6 +203,9 @@ def environment(stage: str) -> dict[str, Any]:
         "JWKS_URL": {"Fn::Sub": "https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${StaffUserPool}"
                                 "/.well-known/jwks.json"},
         "ALLOWED_ORIGIN": {"Ref": "AllowedOrigin"},
+        "PUBLIC_BASE_URL": {"Ref": "PublicBaseUrl"},
+        "MAIL_FROM": {"Ref": "MailFrom"},
+        "SMS_SIGNATURE": {"Ref": "SmsSignature"},
         **{variable: {"Fn::Sub": "{{resolve:secretsmanager:${" + resource + "}:SecretString}}"}
            for variable, resource in SECRETS.items()},
     }
@@ -205,8 +213,8 @@ def environment(stage: str) -> dict[str, Any]:
 
 def function_environment(stage: str, logical_id: str) -> dict[str, Any]:
     env = environment(stage)
-    if logical_id not in SECRET_USERS:
-        for variable in SECRETS:
+    for variable, users in SECRET_USERS.items():
+        if logical_id not in users:
             env.pop(variable)
     return env
 
@@ -313,6 +321,15 @@ def parameters(stage: str) -> dict[str, Any]:
                             "AllowedPattern": "^[A-Za-z0-9 ]{1,11}$",
                             "Description": "name SMS notifications are sent under (topic display name; see "
                                            "docs/deploy.md for countries that need a registered sender)"},
+        "PublicBaseUrl": {"Type": "String", "Default": "https://complaints.example.com", "MaxLength": 40,
+                          "AllowedPattern": "^https://[A-Za-z0-9.-]+(:[0-9]+)?$",
+                          "Description": "the site of the form and status page: the links in the customer's SMS "
+                                         "(/s/<token>, /survey?t=<token>) start with it"},
+        "MailFrom": {"Type": "String", "AllowedPattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+                     "Description": "the verified SES identity the customer's e-mails come from (see docs/deploy.md)"},
+        "SmsSignature": {"Type": "String", "Default": "【XX纸业】", "MinLength": 1, "MaxLength": 12,
+                         "Description": "the sender signature every customer SMS starts with (registered for "
+                                        "mainland China numbers)"},
         "AlarmEmail": {"Type": "String", "AllowedPattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
                        "Description": "e-mail address that receives the alarms (confirm the subscription)"},
     }
@@ -379,6 +396,8 @@ def merge_template(stage: str) -> dict[str, Any]:
             # ends the list pages being read
             "AccessCodeSecret": secret("key of the complaint access-code hashes", retain=True),
             "CursorSecret": secret("key that seals the complaint list's paging cursors", retain=False),
+            # the links of SMS already sent are checked with it: kept like the access codes' key
+            "LinkTokenSecret": secret("key of the status and survey links' token hashes", retain=True),
             "DeadLetterQueue": dead_letter_queue(stage),
             "StreamMapping": stream_mapping(),
             "AlarmTopic": alarm_topic(stage),

@@ -28,11 +28,13 @@ from chalicelib.adapters.dynamo import (
     shard,
     to_item,
 )
-from chalicelib.adapters.outbox import outbox_items
+from chalicelib.adapters.outbox import link_token_items, outbox_items
+from chalicelib.domain.customer_messages import IssuedLink
 from chalicelib.domain.deliveries import Delivery
-from chalicelib.domain.errors import ConcurrentChange, IdempotencyKeyReused, PhotoTaken
+from chalicelib.domain.errors import AlreadyDone, ConcurrentChange, IdempotencyKeyReused, PhotoTaken
 from chalicelib.domain.model import (
     OPEN_STATUSES,
+    STAFF_CLOCKS,
     Approval,
     Category,
     Channel,
@@ -102,15 +104,53 @@ class ComplaintRepository:
         deliveries: Sequence[Delivery],
         now: datetime,
         idempotency: IdempotencyRecord | None = None,
+        answered_link: str | None = None,
     ) -> None:
         """Store a change, only if nobody else saved since `complaint.version` was read (and, with an
-        idempotency record, only if that record's key was never used)."""
+        idempotency record, only if that record's key was never used; with `answered_link`, the hash of a
+        survey token, only if that survey was not answered yet: AlreadyDone if it was)."""
         token = secrets.token_hex(16)
         put = self._put(_meta_item(complaint, version=complaint.version + 1, token=token), "version = :read")
         put["Put"]["ExpressionAttributeValues"] = to_item({":read": complaint.version})
         puts = [put, self._put(_idempotency_item(idempotency), "attribute_not_exists(pk)")] if idempotency else [put]
-        self._write(complaint, puts, deliveries, now, token, idempotent=idempotency is not None)
+        if answered_link:
+            puts.append(self._answer(answered_link, now))
+        try:
+            self._write(complaint, puts, deliveries, now, token, idempotent=idempotency is not None)
+        except self._client.exceptions.TransactionCanceledException as error:
+            if answered_link and cancellation_codes(error)[len(puts) - 1] == "ConditionalCheckFailed":
+                raise AlreadyDone("the survey was already answered") from error
+            raise
         complaint.version += 1
+
+    def link(self, token_hash: str) -> IssuedLink | None:
+        """The complaint a link token (by its keyed hash) opens: one GetItem."""
+        response = self._client.get_item(
+            TableName=self._table,
+            Key=to_item({"pk": keys.link_token(token_hash), "sk": keys.TOKEN}),
+            ConsistentRead=True,
+        )
+        if "Item" not in response:
+            return None
+        item = from_item(response["Item"])
+        return IssuedLink(
+            kind=item["kind"],
+            complaint_id=item["complaint_id"],
+            issued_at=parse_required_time(item["issued_at"]),
+            used_at=parse_time(item.get("used_at")),
+        )
+
+    def _answer(self, token_hash: str, now: datetime) -> dict[str, Any]:
+        """The survey token marked answered, in the answer's transaction: once only."""
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": to_item({"pk": keys.link_token(token_hash), "sk": keys.TOKEN}),
+                "UpdateExpression": "SET used_at = :now",
+                "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(used_at)",
+                "ExpressionAttributeValues": to_item({":now": iso(now)}),
+            }
+        }
 
     def get(self, complaint_id: str) -> Complaint | None:
         response = self._client.get_item(
@@ -192,6 +232,9 @@ class ComplaintRepository:
         history = [self._put(_history_item(complaint.id, entry, n)) for n, entry in enumerate(complaint.new_history)]
         outbox = outbox_items(complaint_pk(complaint.id), complaint.id, deliveries, now, complaint.version + 1)
         effects = [self._put(item) for item in outbox]
+        effects += [
+            self._put(item, "attribute_not_exists(pk)") for item in link_token_items(complaint.id, deliveries, now)
+        ]
         try:
             self._client.transact_write_items(TransactItems=puts + history + effects, ClientRequestToken=token)
         except self._client.exceptions.TransactionCanceledException as error:
@@ -273,8 +316,12 @@ def _index_keys(c: Complaint) -> dict[str, str]:
         found.update(by_sku_pk=keys.SKU_PARTITION + c.product.sku, by_sku_sk=order)
     if c.territory:
         found.update(by_territory_pk=keys.TERRITORY_PARTITION + c.territory, by_territory_sk=order)
-    # the running clocks (not stopped, not paused) that have not breached
-    due = [d.due_at for d in c.deadlines.values() if d.stopped_at is None and d.due_at is not None and not d.breached]
+    # the running staff clocks (not stopped, not paused) that have not breached: a survey is no deadline
+    due = [
+        d.due_at
+        for clock, d in c.deadlines.items()
+        if clock in STAFF_CLOCKS and d.stopped_at is None and d.due_at is not None and not d.breached
+    ]
     if due and c.status in OPEN_STATUSES:
         found.update(by_due_pk=keys.due_partition(n), by_due_sk=f"{iso(min(due))}#{c.id}")
     return found
@@ -326,6 +373,7 @@ def complaint_from_item(item: dict[str, Any]) -> Complaint:
         recorded_at=parse_required_time(item["recorded_at"]),
         recorded_by=item["recorded_by"],
         access_code_hash=item["access_code_hash"],
+        consent=bool(item.get("consent", False)),
         desired_resolution=_maybe(DesiredResolution, item.get("desired_resolution")),
         service_dimension=_maybe(ServiceDimension, item.get("service_dimension")),
         photos=list(item.get("photos", [])),

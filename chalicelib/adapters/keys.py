@@ -27,6 +27,7 @@ LOT = "LOT#"
 ALERTS = "ALERTS"  # one partition of every cluster alert, sk = the lot
 STATS_DAY = "STATS#D#"
 STATS_MONTH = "STATS#M#"
+LINK_TOKEN = "LINK#"  # a status or survey link's token, by its keyed hash
 
 # sort keys and their prefixes
 META = "META"
@@ -40,6 +41,7 @@ ROUTE_SK = "ROUTE"
 MEMBER = "MEMBER#"
 WINDOW = "WINDOW#"
 CLIENT = "CLIENT#"
+TOKEN = "TOKEN"
 
 # partitions of the global secondary indexes (index name -> its key attributes: resources.GLOBAL_INDEXES)
 STATUS_PARTITION = "STATUS#"
@@ -94,6 +96,10 @@ def upload(photo_key: str) -> str:
 
 def lot(name: str) -> str:
     return LOT + name
+
+
+def link_token(token_hash: str) -> str:
+    return LINK_TOKEN + token_hash
 
 
 def stats_day(day: date, n: int) -> str:

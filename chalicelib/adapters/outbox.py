@@ -5,6 +5,9 @@ carried out, then marked done and dropped from the sparse `outbox_pending` index
 item is never carried out again; a failed one is released and retried by the stream or the
 sweeper. Marking done and releasing take the claim's token: once a lease has run out and
 another delivery holds the item, the first one can change nothing on it.
+
+A message to the customer keeps its text (which may hold the access code) in `customer_text`,
+removed when the item is done; an erasure withdraws the ones not yet sent.
 """
 
 from __future__ import annotations
@@ -16,14 +19,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.adapters import keys
-from chalicelib.adapters.dynamo import from_item, iso, parse_required_time, to_item
-from chalicelib.domain.deliveries import Delivery, Notification, StaffSync, TimerSync
-from chalicelib.domain.model import Clock
+from chalicelib.adapters.dynamo import from_item, iso, parse_required_time, parse_time, query_all, to_item
+from chalicelib.domain.customer_messages import SentMessage
+from chalicelib.domain.deliveries import CustomerMessage, Delivery, Notification, StaffSync, TimerSync
+from chalicelib.domain.model import Clock, MessageKind
 from chalicelib.resources import SHARDS
 
 OutboxKey = tuple[str, str]  # (pk, sk): opaque outside the adapters
 
 LEASE = timedelta(seconds=60)
+CUSTOMER = "customer"  # the kind of a message to the customer
+WITHDRAWN = "withdrawn"  # the result of one an erasure stopped
+OPTED_OUT = "opted_out"  # the result of an SMS to a number that replied 退订
 
 
 class OutboxStore:
@@ -68,7 +75,7 @@ class OutboxStore:
                 TableName=self._table,
                 Key=_key(key),
                 UpdateExpression="SET #s = :done, done_at = :now, #r = :result "
-                "REMOVE lease_until, outbox_pk, outbox_sk",
+                "REMOVE lease_until, outbox_pk, outbox_sk, customer_text",
                 ConditionExpression="lease_token = :token",
                 ExpressionAttributeNames={"#s": "status", "#r": "result"},
                 ExpressionAttributeValues=to_item(
@@ -91,6 +98,49 @@ class OutboxStore:
             )
         except self._client.exceptions.ConditionalCheckFailedException:
             pass  # another delivery holds it now, or has done it
+
+    def customer_messages(self, complaint_id: str) -> list[SentMessage]:
+        """What was sent (or is to be sent) to the complaint's customer, oldest first."""
+        return [_sent_message(i) for i in self._customer_items(complaint_id)]
+
+    def withdraw_customer_messages(self, complaint_id: str, now: datetime) -> int:
+        """Stop the customer's messages not yet sent (an erasure): done, their text and address removed.
+        One being sent right now is left to its delivery, which removes the text when done. Returns how
+        many were withdrawn."""
+        withdrawn = 0
+        for item in self._customer_items(complaint_id):
+            if item.get("status") != "pending":
+                continue
+            try:
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=_key((item["pk"], item["sk"])),
+                    UpdateExpression="SET #s = :done, done_at = :now, #r = :withdrawn "
+                    "REMOVE lease_until, outbox_pk, outbox_sk, customer_text, #to",
+                    ConditionExpression="#s = :pending AND (attribute_not_exists(lease_until) OR lease_until < :now)",
+                    ExpressionAttributeNames={"#s": "status", "#r": "result", "#to": "to"},
+                    ExpressionAttributeValues=to_item(
+                        {":done": "done", ":now": iso(now), ":withdrawn": WITHDRAWN, ":pending": "pending"}
+                    ),
+                )
+                withdrawn += 1
+            except self._client.exceptions.ConditionalCheckFailedException:
+                pass  # being sent now, or sent meanwhile
+        return withdrawn
+
+    def _customer_items(self, complaint_id: str) -> list[dict[str, Any]]:
+        items = query_all(
+            self._client,
+            TableName=self._table,
+            ConsistentRead=True,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :p)",
+            FilterExpression="#k = :customer",
+            ExpressionAttributeNames={"#k": "kind"},
+            ExpressionAttributeValues=to_item(
+                {":pk": keys.complaint(complaint_id), ":p": keys.OUTBOX, ":customer": CUSTOMER}
+            ),
+        )
+        return sorted(items, key=lambda i: i["sk"])
 
     def pending(self, older_than: datetime, limit: int = 100) -> list[OutboxKey]:
         """Keys of items still pending since before `older_than` (the sweeper's work)."""
@@ -158,7 +208,34 @@ def outbox_items(
     return items
 
 
+def link_token_items(complaint_id: str, deliveries: Sequence[Delivery], now: datetime) -> list[dict[str, Any]]:
+    """The look-up items of the link tokens the deliveries carry (`LINK#<hash>`, one GetItem from a link
+    to its complaint), stored in the same transaction as the messages that carry them."""
+    return [
+        {
+            "pk": keys.link_token(d.link.hash),
+            "sk": keys.TOKEN,
+            "type": "link_token",
+            "kind": d.link.kind,
+            "complaint_id": complaint_id,
+            "issued_at": now,
+        }
+        for d in deliveries
+        if isinstance(d, CustomerMessage) and d.link is not None
+    ]
+
+
 def _fields(delivery: Delivery) -> dict[str, Any]:
+    if isinstance(delivery, CustomerMessage):
+        return {
+            "kind": CUSTOMER,
+            "message": delivery.kind.value,
+            "channel": delivery.channel,
+            "to": delivery.to,
+            "subject": delivery.subject,
+            "customer_text": delivery.text,
+            "link_kind": delivery.link.kind if delivery.link else None,
+        }
     if isinstance(delivery, Notification):
         return {"kind": "notify", "event": delivery.event, "recipient": delivery.recipient, "text": delivery.text}
     if isinstance(delivery, TimerSync):
@@ -168,8 +245,16 @@ def _fields(delivery: Delivery) -> dict[str, Any]:
 
 def _claimed(item: dict[str, Any]) -> Claimed:
     kind = item["kind"]
-    if kind == "notify":
-        delivery: Delivery = Notification(item["recipient"], item["event"], item["text"])
+    if kind == CUSTOMER:
+        delivery: Delivery = CustomerMessage(
+            kind=MessageKind(item["message"]),
+            channel=item["channel"],
+            to=item.get("to") or "",
+            text=item.get("customer_text") or "",
+            subject=item.get("subject"),
+        )
+    elif kind == "notify":
+        delivery = Notification(item["recipient"], item["event"], item["text"])
     elif kind == "timer":
         delivery = TimerSync(Clock(item["clock"]))
     else:
@@ -180,4 +265,19 @@ def _claimed(item: dict[str, Any]) -> Claimed:
         delivery=delivery,
         token=item["lease_token"],
         lease_until=parse_required_time(item["lease_until"]),
+    )
+
+
+def _sent_message(item: dict[str, Any]) -> SentMessage:
+    done = item.get("status") == "done"
+    if done:
+        state = {OPTED_OUT: "opted_out", WITHDRAWN: "failed"}.get(item.get("result") or "", "sent")
+    else:
+        state = "failed" if item.get("last_error") else "pending"
+    at = parse_time(item.get("done_at")) if done else None
+    return SentMessage(
+        kind=MessageKind(item["message"]),
+        at=at or parse_required_time(item["created_at"]),
+        channel=item["channel"],
+        state=state,
     )

@@ -78,6 +78,12 @@ class InvalidTransition(ApiError):
     status, code, message = 409, "invalid_transition", ("当前状态下不能执行此操作", "Not allowed in the current status")
 
 
+class Gone(ApiError):
+    """410: it was here, and may no longer be used (a survey link past its time)."""
+
+    status, code, message = 410, "gone", ("链接已过期", "This link has expired")
+
+
 class TooLarge(ApiError):
     """413: the body is too large."""
 
@@ -260,6 +266,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "still_territory_salesperson": (
         "此人仍是片区业务员, 请先更换片区业务员",
         "the person is still a territory's salesperson; change that first",
+    ),
+    "customer_unreachable": (
+        "顾客没有手机号或电子邮箱, 或未同意接收消息: 请电话告知",
+        "the customer has no mobile or e-mail, or did not consent: tell them by phone",
     ),
     "admin_only": ("只有管理员可以授予或修改管理员", "only an admin may grant the admin role or edit an admin"),
 }

@@ -39,6 +39,20 @@ class UploadIn(Model):
     size: Annotated[int, Field(ge=1, le=PHOTO_MAX_BYTES)]
 
 
+class SurveyIn(Model):
+    """The customer's answer to the survey link: the token of the link, one to five stars, a comment."""
+
+    token: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
+    rating: Annotated[int, Field(ge=1, le=5)]
+    comment: Annotated[str, Field(min_length=1, max_length=500), Shown] | None = None
+
+
+class AccessCodeIn(Model):
+    """A new access code, asked for with the last four digits of the phone on file."""
+
+    phone_last4: Annotated[str, Field(pattern=r"^[0-9]{4}$")]
+
+
 class LoginIn(Model):
     username: Annotated[str, Field(min_length=1, max_length=128), Shown]
     password: Annotated[str, Field(min_length=1, max_length=256)]

@@ -60,6 +60,15 @@ class StatusOut(BaseModel):
     handling: dict[str, Any] | None
 
 
+class SurveyOut(BaseModel):
+    complaint_id: str
+    status: str
+
+
+class AcceptedOut(BaseModel):
+    status: Literal["accepted"]
+
+
 class FieldError(BaseModel):
     field: str
     message: str
@@ -81,6 +90,7 @@ ERRORS = {
     "403": "not allowed",
     "404": "not found",
     "409": "conflict or invalid transition",
+    "410": "gone: the link has expired",
     "413": "body too large",
     "415": "not JSON",
     "429": "too many attempts, retry after the given seconds",
@@ -95,6 +105,10 @@ SCHEMA_MODELS = (
     m.LoginIn,
     LoginOut,
     StatusOut,
+    m.SurveyIn,
+    SurveyOut,
+    m.AccessCodeIn,
+    AcceptedOut,
     m.FireIn,
     ErrorBody,
     m.StaffIn,
@@ -190,6 +204,20 @@ RECORD = {
             },
         },
         "allowed_actions": {"type": "array", "items": {"type": "string"}},
+        "customer_messages": {
+            "type": "array",
+            "description": "what was sent to the customer (never its text, code or link)",
+            "items": {
+                "type": "object",
+                "required": ["kind", "at", "channel", "state"],
+                "properties": {
+                    "kind": {"enum": ["received", "handling_told", "survey"]},
+                    "at": {"type": "string"},
+                    "channel": {"enum": ["sms", "email"]},
+                    "state": {"enum": ["pending", "sent", "failed", "opted_out"]},
+                },
+            },
+        },
     },
 }
 FIGURES = {"type": "object", "required": ["count"], "properties": {"count": {"type": "integer", "minimum": 0}}}
@@ -415,10 +443,39 @@ def openapi_document() -> dict[str, Any]:
         },
         "/api/v1/complaints/{complaint_id}/status": {
             "get": _operation(
-                "progress of one complaint (429 after a few wrong access codes)",
+                "progress of one complaint (429 after a few wrong access codes or status tokens)",
                 response=_ref(StatusOut),
                 errors=("404", "429"),
-                params=[cid, _header("X-Access-Code", "the code from the receipt")],
+                params=[
+                    _path_param(
+                        "complaint_id",
+                        {
+                            "type": "string",
+                            "description": "the complaint id, or `-` with "
+                            "X-Status-Token: the complaint the token names",
+                        },
+                    ),
+                    _header("X-Access-Code", "the code from the receipt"),
+                    _header("X-Status-Token", "the token of the status link (/s/<token>), in place of the code"),
+                ],
+            )
+        },
+        "/api/v1/complaints/{complaint_id}/access-code": {
+            "post": _operation(
+                "a new access code by SMS when the digits are those of the phone on file (always 202; 3 a day)",
+                "202",
+                _ref(m.AccessCodeIn),
+                _ref(AcceptedOut),
+                params=[cid],
+                errors=(),
+            )
+        },
+        "/api/v1/survey": {
+            "post": _operation(
+                "the customer's answer to the survey link (409 answered already, 410 older than 14 days)",
+                body=_ref(m.SurveyIn),
+                response=_ref(SurveyOut),
+                errors=("404", "409", "410", "429"),
             )
         },
         "/api/v1/auth/login": {

@@ -190,6 +190,12 @@ class Escalate(Action):
     note: Text | None = None
 
 
+class ResendReceipt(Action):
+    """A new access code and the receipt SMS again: nothing to fill in."""
+
+    action: Literal["resend_receipt"]
+
+
 ACTION_MODELS = (
     Assign,
     Contact,
@@ -204,6 +210,7 @@ ACTION_MODELS = (
     Close,
     Reopen,
     Escalate,
+    ResendReceipt,
 )
 ActionIn = Annotated[Union[ACTION_MODELS], Field(discriminator="action")]  # type: ignore[valid-type]  # noqa: UP007 - a union of a tuple
 ACTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(ActionIn, config=ConfigDict(defer_build=True))

@@ -4,6 +4,9 @@ Ids carry the day (Asia/Shanghai) and a random part, so they reveal no count. Th
 access code is a secret shown once; only a keyed hash of it is stored. With an
 Idempotency-Key the code is derived from the key, so a retried submission gets the
 same code back without the code ever being stored.
+
+The links of the customer's messages carry a token instead of the code (`/s/<token>`,
+`/survey?t=<token>`): 128 random bits, URL-safe base64, stored only as a keyed hash.
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
 from chalicelib.domain.model import SHANGHAI
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+_LINK_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,35 @@ class GuessLimit:
             Quota(subject, window, self.max_failures, window_end, client),
             Quota(subject, day, self.max_daily_failures, day_end),
         )
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    """A new access code and the hash that is stored of it."""
+
+    code: str = field(repr=False)
+    hash: str
+
+
+def issue_code(secret: str, complaint_id: str) -> IssuedCode:
+    """A new random access code for a complaint (the old one stops working once the hash is stored)."""
+    code = new_access_code(secret, complaint_id, None)
+    return IssuedCode(code, hash_access_code(secret, complaint_id, code))
+
+
+def new_link_token() -> str:
+    """The token of a status or survey link: 128 random bits as URL-safe base64 (22 characters)."""
+    return secrets.token_urlsafe(16)
+
+
+def hash_link_token(secret: str, token: str) -> str:
+    """What is stored of a link token: its keyed hash, so the table alone opens no complaint."""
+    return hmac.new(secret.encode(), f"link|{token.strip()}".encode(), hashlib.sha256).hexdigest()
+
+
+def plausible_link_token(token: str | None) -> bool:
+    """Whether a token could be one we issued (anything else is not looked up)."""
+    return bool(token and _LINK_TOKEN.fullmatch(token))
 
 
 def client_tag(secret: str, address: str | None) -> str:

@@ -121,6 +121,13 @@ class Escalate(Command):
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class ResendReceipt(Command):
+    """A new access code (the old one stops working) and the receipt message again."""
+
+    action: ClassVar[str] = "resend_receipt"
+
+
 COMMANDS: dict[str, type[Command]] = {
     c.action: c
     for c in (
@@ -137,6 +144,7 @@ COMMANDS: dict[str, type[Command]] = {
         Close,
         Reopen,
         Escalate,
+        ResendReceipt,
     )
 }
 """Every command by its action name."""

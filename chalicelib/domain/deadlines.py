@@ -17,11 +17,13 @@ from chalicelib.domain.model import (
     Clock,
     Complaint,
     Deadline,
+    MessageKind,
     NotificationEvent,
     Notify,
     Role,
     Schedule,
     Severity,
+    TellCustomer,
     Unschedule,
 )
 
@@ -39,6 +41,7 @@ class DeadlinePolicy:
     first_contact: dict[Severity, timedelta] = field(default_factory=lambda: _by_severity(24 * HOUR, 2 * HOUR))
     resolution: dict[Severity, timedelta] = field(default_factory=lambda: _by_severity(7 * DAY, 3 * DAY))
     callback: dict[Severity, timedelta] = field(default_factory=lambda: _by_severity(3 * DAY, 2 * DAY))
+    survey: dict[Severity, timedelta] = field(default_factory=lambda: _by_severity(DAY, DAY))  # whole working days
     warn_before: float = 0.25  # warn when this fraction of the clock's time is left
     timezone: str = "Asia/Shanghai"
     business_start: time = time(9)
@@ -54,9 +57,9 @@ DEFAULT_POLICY = DeadlinePolicy()
 
 def start_clock(complaint: Complaint, clock: Clock, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY) -> Deadline:
     now = _utc(now)
-    if clock is Clock.CALLBACK:
-        due = callback_time(now, complaint.severity, policy)
-        deadline = Deadline(clock, due_at=due, warned=True)  # a callback is a reminder, not a race
+    if clock in (Clock.CALLBACK, Clock.SURVEY):
+        due = (callback_time if clock is Clock.CALLBACK else survey_time)(now, complaint.severity, policy)
+        deadline = Deadline(clock, due_at=due, warned=True)  # a reminder, not a race
     else:
         deadline = Deadline(clock, due_at=now + policy.duration(clock, complaint.severity))
     complaint.deadlines[clock] = deadline
@@ -113,8 +116,25 @@ def callback_time(notified_at: datetime, severity: Severity, policy: DeadlinePol
     return local.astimezone(UTC)
 
 
+def survey_time(told_at: datetime, severity: Severity, policy: DeadlinePolicy = DEFAULT_POLICY) -> datetime:
+    """The survey SMS goes out working days after the customer was told (one, by default), at the time of
+    day they were told, moved into business hours: before opening to the opening, after closing to the
+    next working day's opening."""
+    zone = ZoneInfo(policy.timezone)
+    local = _utc(told_at).astimezone(zone)
+    day = local.date()
+    for _ in range(max(1, policy.survey[severity].days)):
+        day += DAY
+        while not _working_day(day, policy):
+            day += DAY
+    moment = datetime.combine(day, max(local.time(), policy.business_start), zone)
+    while moment.time() >= policy.business_end or not _working_day(moment.date(), policy):
+        moment = datetime.combine(moment.date() + DAY, policy.business_start, zone)
+    return moment.astimezone(UTC)
+
+
 def on_timer(complaint: Complaint, clock: Clock, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY) -> list[str]:
-    """The clock's schedule fired: warn, escalate, ask for the callback, or do nothing."""
+    """The clock's schedule fired: warn, escalate, ask for the callback, send the survey, or do nothing."""
     now = _utc(now)
     deadline = complaint.deadlines.get(clock)
     if deadline is None or deadline.stopped_at is not None or deadline.due_at is None or deadline.breached:
@@ -128,6 +148,12 @@ def on_timer(complaint: Complaint, clock: Clock, now: datetime, policy: Deadline
             Unschedule(clock), _to_assignee(complaint, NotificationEvent.CALLBACK_DUE, _callback_text(complaint))
         )
         return _outcome(complaint, clock, now, "callback_due")
+    if clock is Clock.SURVEY:
+        if now < due - CALLBACK_LEEWAY:
+            return _fired_early(complaint, deadline, policy)
+        deadline.stopped_at = now
+        complaint.cause(Unschedule(clock), TellCustomer(MessageKind.SURVEY))
+        return _outcome(complaint, clock, now, "survey_sent")
     if now < due:
         if deadline.warned or now < _warn_point(due, policy.duration(deadline.clock, complaint.severity), policy):
             return _fired_early(complaint, deadline, policy)
@@ -187,7 +213,12 @@ def _to_assignee(complaint: Complaint, event: NotificationEvent, text: str) -> N
     return Notify(event, text, role=Role.SERVICE)
 
 
-_CLOCK_NAMES = {Clock.FIRST_CONTACT: "首次联系", Clock.RESOLUTION: "处理", Clock.CALLBACK: "回访"}
+_CLOCK_NAMES = {
+    Clock.FIRST_CONTACT: "首次联系",
+    Clock.RESOLUTION: "处理",
+    Clock.CALLBACK: "回访",
+    Clock.SURVEY: "满意度短信",
+}
 _ASK = {Clock.FIRST_CONTACT: "请尽快联系顾客", Clock.RESOLUTION: "请尽快确定处理方案并告知顾客"}
 
 

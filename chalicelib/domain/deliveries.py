@@ -1,15 +1,16 @@
 """What a change leaves to be carried out after it is stored: the outbox's work, in domain words.
 
-A complaint records effects (`Notify` a role or a person, `Schedule` a clock); the effects
-service resolves them into these deliveries (one per recipient, one per clock that moved), the
-repository stores them with the change, and the delivery service carries each out exactly once.
+A complaint records effects (`Notify` a role or a person, `Schedule` a clock, `TellCustomer`); the
+effects service resolves them into these deliveries (one per recipient, one per clock that moved, one
+per message to the customer), the repository stores them with the change, and the delivery service
+carries each out exactly once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from chalicelib.domain.model import Clock
+from chalicelib.domain.model import Clock, MessageKind
 
 
 @dataclass(frozen=True)
@@ -37,4 +38,28 @@ class StaffSync:
     subscriptions: bool
 
 
-Delivery = Notification | TimerSync | StaffSync
+@dataclass(frozen=True)
+class LinkToken:
+    """The token of a link in a customer's message, as it is stored: its keyed hash. `kind` is `status`
+    (opens the status page) or `survey` (answers the survey once)."""
+
+    kind: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class CustomerMessage:
+    """One SMS (`channel` sms, `to` an E.164 mobile) or e-mail (`to` an address) to the complainant.
+
+    The text may hold the access code: it is kept only until the message is sent. `link` is the token
+    its link carries, stored with the change that issues it."""
+
+    kind: MessageKind
+    channel: str
+    to: str
+    text: str = field(repr=False)
+    subject: str | None = None
+    link: LinkToken | None = None
+
+
+Delivery = Notification | TimerSync | StaffSync | CustomerMessage

@@ -65,3 +65,7 @@ class Unauthenticated(DomainError):
 
 class InvalidCredentials(DomainError):
     """Wrong username or password (or the account cannot log in yet)."""
+
+
+class LinkExpired(DomainError):
+    """The survey link is older than it may be answered."""

@@ -15,6 +15,7 @@ from chalicelib.domain.model import (
     Complaint,
     Customer,
     DesiredResolution,
+    MessageKind,
     NotificationEvent,
     Notify,
     Product,
@@ -22,6 +23,7 @@ from chalicelib.domain.model import (
     ServiceDimension,
     Severity,
     Status,
+    TellCustomer,
 )
 from chalicelib.domain.routing import Route
 from chalicelib.domain.severity import judge
@@ -40,6 +42,7 @@ class RecordComplaint:
     service_dimension: ServiceDimension | None = None
     received_at: datetime | None = None
     photos: list[str] = field(default_factory=list)
+    consent: bool = False  # to the use of their details for handling it, which includes hearing from us
 
 
 def open_complaint(
@@ -50,7 +53,11 @@ def open_complaint(
     recorded_by: str,
     now: datetime,
     policy: deadlines.DeadlinePolicy = deadlines.DEFAULT_POLICY,
+    access_code: str | None = None,
 ) -> Complaint:
+    """The new complaint, routed, its first-contact clock running, the salesperson (or the queue) told;
+    with its `access_code`, the receipt goes to the customer too (any channel: it is how a hotline or
+    letter customer gets their number)."""
     complaint = Complaint(
         id=complaint_id,
         channel=cmd.channel,
@@ -64,6 +71,7 @@ def open_complaint(
         recorded_at=now,
         recorded_by=recorded_by,
         access_code_hash=access_code_hash,
+        consent=cmd.consent,
         desired_resolution=cmd.desired_resolution,
         service_dimension=cmd.service_dimension,
         photos=list(cmd.photos),
@@ -90,6 +98,8 @@ def open_complaint(
         complaint.escalated = True
         complaint.record(now, "system", "escalate", reason="critical on intake")
         complaint.cause(Notify(NotificationEvent.ESCALATED, _critical_text(complaint), role=Role.MANAGER))
+    if access_code is not None:
+        complaint.cause(TellCustomer(MessageKind.RECEIVED, access_code=access_code))
     return complaint
 
 

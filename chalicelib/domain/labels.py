@@ -186,6 +186,7 @@ CLOCK: Words = {
     "first_contact": ("首次联系", "First contact"),
     "resolution": ("处理完成", "Resolution"),
     "callback": ("回访", "Callback"),
+    "survey": ("满意度短信", "Survey SMS"),
 }
 PUBLIC_STEP_ON_PAGES: Words = {
     "received": ("已受理", "Received"),
@@ -215,6 +216,9 @@ ACTION: Words = {  # the workflow's actions, then what else a complaint's histor
     "sla_warning": ("期限预警", "Deadline warning"),
     "sla_breached": ("期限已超", "Deadline breached"),
     "callback_due": ("回访到期", "Callback due"),
+    "survey_sent": ("已发满意度短信", "Survey sent to the customer"),
+    "survey_answered": ("顾客评价了处理结果", "Customer answered the survey"),
+    "new_access_code": ("顾客申请了新查询码", "Customer asked for a new access code"),
 }
 ACTION_FIELD: Words = {
     "assignee": ("分派给 (用户名)", "Assign to (user name)"),

@@ -115,6 +115,19 @@ class Clock(StrEnum):
     FIRST_CONTACT = "first_contact"
     RESOLUTION = "resolution"
     CALLBACK = "callback"
+    SURVEY = "survey"  # the customer's survey SMS: a reminder of the customer's, never a staff deadline
+
+
+STAFF_CLOCKS = frozenset(Clock) - {Clock.SURVEY}
+"""The clocks staff work against: only these make a complaint overdue."""
+
+
+class MessageKind(StrEnum):
+    """What the customer hears from us (SMS, or e-mail where only an e-mail was given)."""
+
+    RECEIVED = "received"  # complaint number, access code, status link
+    HANDLING_TOLD = "handling_told"  # the decision in plain words, status link
+    SURVEY = "survey"  # the survey link
 
 
 class NotificationEvent(StrEnum):
@@ -163,6 +176,7 @@ class Actor:
 
 PUBLIC = Actor(username="public")
 SYSTEM = Actor(username="system")
+CUSTOMER = Actor(username="customer")  # the complainant, answering the survey or asking for a new code
 
 
 @dataclass
@@ -217,7 +231,16 @@ class Unschedule:
     clock: Clock
 
 
-Effect = Notify | Schedule | Unschedule
+@dataclass(frozen=True)
+class TellCustomer:
+    """Effect: send the customer a message of `kind`, if they can be reached (consent, a mobile or an
+    e-mail). `access_code` is the new code a receipt carries; it is never stored but in the message."""
+
+    kind: MessageKind
+    access_code: str | None = field(default=None, repr=False)
+
+
+Effect = Notify | Schedule | Unschedule | TellCustomer
 
 
 # --- the records of a complaint's handling: value objects, stored as maps of these fields -------
@@ -322,6 +345,7 @@ class Complaint:
     recorded_at: datetime
     recorded_by: str
     access_code_hash: str
+    consent: bool = False  # the customer agreed to their details being used to handle it (and to hear from us)
     desired_resolution: DesiredResolution | None = None
     service_dimension: ServiceDimension | None = None
     photos: list[str] = field(default_factory=list)

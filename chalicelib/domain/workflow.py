@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain import deadlines
+from chalicelib.domain.access import IssuedCode
 from chalicelib.domain.commands import (
     Approve,
     Assign,
@@ -29,11 +30,13 @@ from chalicelib.domain.commands import (
     RecordQcResult,
     RecordSatisfaction,
     Reopen,
+    ResendReceipt,
     SubmitFeedbackForm,
 )
 from chalicelib.domain.errors import AlreadyDone, InvalidTransition, NotAllowed, RuleViolation
 from chalicelib.domain.labels import HANDLING, zh
 from chalicelib.domain.model import (
+    CUSTOMER,
     DEFAULT_COMPENSATION_LIMIT,
     OPEN_STATUSES,
     Actor,
@@ -46,6 +49,7 @@ from chalicelib.domain.model import (
     FeedbackForm,
     Handling,
     HandlingType,
+    MessageKind,
     NotificationEvent,
     Notify,
     QcResult,
@@ -53,6 +57,7 @@ from chalicelib.domain.model import (
     Satisfaction,
     StaffMember,
     Status,
+    TellCustomer,
 )
 
 S = Status
@@ -62,12 +67,15 @@ REPEAT_WINDOW = timedelta(minutes=10)  # the same escalation by the same person 
 
 @dataclass(frozen=True)
 class Context:
-    """What a rule may need besides the complaint: who acts, when, and the assignee's profile."""
+    """What a rule may need besides the complaint: who acts, when, and the assignee's profile; for a new
+    receipt the new access code and whether the customer can be reached (consent, a mobile or an e-mail)."""
 
     actor: Actor
     now: datetime
     assignee: StaffMember | None = None
     policy: deadlines.DeadlinePolicy = deadlines.DEFAULT_POLICY
+    new_code: IssuedCode | None = None
+    reachable: bool = False
 
 
 Rule = Callable[[Complaint, Any, Context], None]  # takes the command of its own action
@@ -253,19 +261,29 @@ def _notify_customer(c: Complaint, command: NotifyCustomer, ctx: Context) -> Non
 
 
 def _tell_customer(c: Complaint, ctx: Context, action: str, **details: Any) -> None:
-    """The customer heard the outcome: the resolution clock stops, the callback clock starts."""
+    """The customer heard the outcome: the resolution clock stops, the survey and callback clocks start,
+    and the customer gets the decision in writing too (SMS or e-mail, if they can be reached)."""
     c.customer_notified = CustomerNotified(at=ctx.now, by=ctx.actor.username, **details)
     deadlines.stop_clock(c, Clock.RESOLUTION, ctx.now)
+    deadlines.start_clock(c, Clock.SURVEY, ctx.now, ctx.policy)
     deadlines.start_clock(c, Clock.CALLBACK, ctx.now, ctx.policy)
     c.record(ctx.now, ctx.actor.username, action, S.CUSTOMER_NOTIFIED, **details)
+    c.cause(TellCustomer(MessageKind.HANDLING_TOLD))
 
 
 def _record_satisfaction(c: Complaint, command: RecordSatisfaction, ctx: Context) -> None:
+    _satisfaction(c, command, ctx.actor.username, ctx.now, "record_satisfaction")
+
+
+def _satisfaction(c: Complaint, command: RecordSatisfaction, by: str, now: datetime, action: str) -> None:
+    """A rating was given (on a callback, or by the customer in the survey): the survey and the callback
+    are no longer needed, and an unhappy customer is the manager's concern."""
     rating = command.rating
-    c.satisfaction = Satisfaction(rating=rating, comment=command.comment, by=ctx.actor.username, at=ctx.now)
+    c.satisfaction = Satisfaction(rating=rating, comment=command.comment, by=by, at=now)
     c.callbacks.append(c.satisfaction)
-    deadlines.stop_clock(c, Clock.CALLBACK, ctx.now)
-    c.record(ctx.now, ctx.actor.username, "record_satisfaction", S.FOLLOWED_UP, rating=rating)
+    deadlines.stop_clock(c, Clock.SURVEY, now)
+    deadlines.stop_clock(c, Clock.CALLBACK, now)
+    c.record(now, by, action, S.FOLLOWED_UP, rating=rating)
     if rating <= LOW_RATING:
         c.cause(
             Notify(
@@ -276,6 +294,21 @@ def _record_satisfaction(c: Complaint, command: RecordSatisfaction, ctx: Context
         )
 
 
+def answer_survey(c: Complaint, answer: RecordSatisfaction, now: datetime) -> None:
+    """The customer rated the handling through the survey link: satisfaction by `customer`, as a callback
+    would record it; only while the complaint waits for it (told, not yet followed up or closed)."""
+    if c.status not in TRANSITIONS[RecordSatisfaction.action].sources:
+        raise InvalidTransition(f"the survey is not open while the complaint is {c.status}")
+    _satisfaction(c, answer, CUSTOMER.username, now, "survey_answered")
+
+
+def new_receipt(c: Complaint, code: IssuedCode, by: str, now: datetime, action: str) -> None:
+    """A new access code replaces the old one, and the receipt goes to the customer again."""
+    c.access_code_hash = code.hash
+    c.record(now, by, action)
+    c.cause(TellCustomer(MessageKind.RECEIVED, access_code=code.code))
+
+
 def _close(c: Complaint, command: Close, ctx: Context) -> None:
     for clock in list(c.deadlines):
         deadlines.stop_clock(c, clock, ctx.now)
@@ -284,6 +317,7 @@ def _close(c: Complaint, command: Close, ctx: Context) -> None:
 
 
 def _reopen(c: Complaint, command: Reopen, ctx: Context) -> None:
+    deadlines.stop_clock(c, Clock.SURVEY, ctx.now)
     deadlines.stop_clock(c, Clock.CALLBACK, ctx.now)
     c.deadlines.pop(Clock.RESOLUTION, None)
     deadlines.start_clock(c, Clock.RESOLUTION, ctx.now, ctx.policy)
@@ -305,6 +339,14 @@ def _escalate(c: Complaint, command: Escalate, ctx: Context) -> None:
             role=Role.MANAGER,
         )
     )
+
+
+def _resend_receipt(c: Complaint, command: ResendReceipt, ctx: Context) -> None:
+    if not ctx.reachable:
+        raise RuleViolation("action", "customer_unreachable")
+    if ctx.new_code is None:
+        raise ValueError("resend_receipt needs a new access code in its context")
+    new_receipt(c, ctx.new_code, ctx.actor.username, ctx.now, "resend_receipt")
 
 
 # --- the table -----------------------------------------------------------------------------------
@@ -330,4 +372,5 @@ TRANSITIONS: dict[str, Transition] = {
     Close.action: _t({R.SERVICE, R.MANAGER}, {S.CUSTOMER_NOTIFIED, S.FOLLOWED_UP}, _close),
     Reopen.action: _t({R.SERVICE, R.MANAGER}, {S.CUSTOMER_NOTIFIED, S.FOLLOWED_UP, S.CLOSED}, _reopen),
     Escalate.action: _t(set(Role), set(OPEN_STATUSES), _escalate),
+    ResendReceipt.action: _t({R.SERVICE, R.MANAGER}, set(Status), _resend_receipt),
 }

@@ -62,6 +62,8 @@ def to_api_error(error: Exception, language: str = "zh") -> api.ApiError:
         return error
     if isinstance(error, domain.ComplaintNotFound):
         return api.NotFound()
+    if isinstance(error, domain.LinkExpired):
+        return api.Gone()
     if isinstance(error, domain.TooManyAttempts):
         return api.TooManyAttempts(retry_after=error.retry_after_seconds)
     if isinstance(error, domain.Unauthenticated):

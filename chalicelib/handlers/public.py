@@ -1,14 +1,15 @@
-"""Public endpoints: the complaint form's API, photo uploads, status look-up, health, OpenAPI."""
+"""Public endpoints: the complaint form's API, photo uploads, status look-up (by access code or the token
+of a status link), the survey answer, a new access code, health, OpenAPI."""
 
 from __future__ import annotations
 
 from chalice import Blueprint
 
 from chalicelib.api.errors import parse_body
-from chalicelib.api.models import PublicComplaintIn, UploadIn
+from chalicelib.api.models import AccessCodeIn, PublicComplaintIn, SurveyIn, UploadIn
 from chalicelib.handlers.http import endpoint, json_response, lang, now
 from chalicelib.handlers.submissions import submission
-from chalicelib.services import intake, public
+from chalicelib.services import access_code, intake, public, survey
 from chalicelib.wiring import adapters
 
 bp = Blueprint(__name__)
@@ -48,6 +49,27 @@ def submit_complaint():
 @api
 def complaint_status(complaint_id):
     request = bp.current_request
-    code = request.headers.get("x-access-code")
-    client = (request.context.get("identity") or {}).get("sourceIp")  # API Gateway's, not a header
-    return json_response(public.status(complaint_id, code, lang(request), adapters(), now(), client))
+    code, token = request.headers.get("x-access-code"), request.headers.get("x-status-token")
+    answer = public.status(complaint_id, code, lang(request), adapters(), now(), _client(request), token=token)
+    return json_response(answer)
+
+
+@bp.route("/api/v1/survey", methods=["POST"], content_types=["application/json"])
+@api
+def answer_survey():
+    request = bp.current_request
+    body = parse_body(SurveyIn, request.raw_body, lang(request))
+    answer = survey.answer(body.token, body.rating, body.comment, adapters(), now(), _client(request))
+    return json_response(answer)
+
+
+@bp.route("/api/v1/complaints/{complaint_id}/access-code", methods=["POST"], content_types=["application/json"])
+@api
+def new_access_code(complaint_id):
+    body = parse_body(AccessCodeIn, bp.current_request.raw_body, lang(bp.current_request))
+    return json_response(access_code.request(complaint_id, body.phone_last4, adapters(), now()), 202)
+
+
+def _client(request) -> str | None:
+    """The caller's address as API Gateway saw it (not a header a client could set)."""
+    return (request.context.get("identity") or {}).get("sourceIp")

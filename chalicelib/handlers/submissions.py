@@ -24,6 +24,7 @@ def submission(body: models.ComplaintIn, request: Request, recorded_by: str, sco
         desired_resolution=body.desired_resolution,
         service_dimension=body.service_dimension,
         received_at=getattr(body, "received_at", None),
+        consent=body.consent,
     )
     return Submission(command=command, upload_ids=list(body.upload_ids), recorded_by=recorded_by, retry=retry)
 

@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.adapters import outbox
-from chalicelib.adapters.outbox import Claimed, OutboxKey, new_outbox_keys
-from chalicelib.domain.deliveries import Notification, StaffSync
+from chalicelib.adapters.outbox import OPTED_OUT, Claimed, OutboxKey, new_outbox_keys
+from chalicelib.domain.deliveries import CustomerMessage, Notification, StaffSync
 from chalicelib.services.ports import DeliveryNeeds
 
 log = logging.getLogger(__name__)
@@ -119,6 +119,8 @@ def deliver_pending(a: DeliveryNeeds, now: datetime, older_than: datetime | None
 
 def _carry_out(item: Claimed, a: DeliveryNeeds) -> str:
     delivery = item.delivery
+    if isinstance(delivery, CustomerMessage):
+        return _tell_customer(delivery, a)
     if isinstance(delivery, Notification):
         return a.notifier.publish(delivery.recipient, delivery.event, item.owner, delivery.text)
     if isinstance(delivery, StaffSync):
@@ -130,3 +132,12 @@ def _carry_out(item: Claimed, a: DeliveryNeeds) -> str:
     at = deadline.timer_at if deadline else None
     a.timers.sync(item.owner, delivery.clock.value, at)
     return at.isoformat() if at else "cleared"
+
+
+def _tell_customer(message: CustomerMessage, a: DeliveryNeeds) -> str:
+    """An SMS (unless the number opted out: the result says so) or an e-mail to the customer."""
+    if message.channel == "email":
+        return a.mail.send(message.to, message.subject or "", message.text)
+    if a.texts.opted_out(message.to):
+        return OPTED_OUT
+    return a.texts.send(message.to, message.text)

@@ -6,14 +6,17 @@ from typing import Protocol
 
 from chalicelib.domain.deliveries import Delivery, Notification, TimerSync
 from chalicelib.domain.model import Clock, Complaint, Notify, Role, Schedule, Unschedule
+from chalicelib.services.customer_messages import messages_for
+from chalicelib.services.ports import MessageSettings
 
 
 class RoleMembers(Protocol):
     def usernames_with_role(self, role: Role) -> list[str]: ...
 
 
-def deliveries_for(complaint: Complaint, directory: RoleMembers) -> list[Delivery]:
-    """One notification per recipient and one timer sync per clock that moved.
+def deliveries_for(complaint: Complaint, directory: RoleMembers, settings: MessageSettings) -> list[Delivery]:
+    """One notification per recipient, one timer sync per clock that moved, one message per word to the
+    customer (with its link's token: `settings` sign it and say the signature and the site).
 
     Notifications addressed to a role go to every staff member with that role now.
     A clock's wanted firing time is kept on the complaint (`timer_at`), so the timer
@@ -29,7 +32,7 @@ def deliveries_for(complaint: Complaint, directory: RoleMembers) -> list[Deliver
             if effect.clock not in clocks:
                 clocks.append(effect.clock)
     found: list[Delivery] = list(notifications([e for e in complaint.effects if isinstance(e, Notify)], directory))
-    return found + [TimerSync(c) for c in clocks]
+    return found + [TimerSync(c) for c in clocks] + list(messages_for(complaint, settings))
 
 
 def notifications(notes: list[Notify], directory: RoleMembers) -> list[Notification]:

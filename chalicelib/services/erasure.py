@@ -42,6 +42,7 @@ class Removed:
     photos: int = 0
     photo_versions: int = 0
     export_files: int = 0
+    customer_messages: int = 0  # not yet sent, withdrawn
 
 
 def erase(
@@ -49,11 +50,12 @@ def erase(
 ) -> dict[str, Any]:
     """Erase the complainant's personal data from the complaint and its copies; erasing again changes nothing.
 
-    Photos are deleted and the other items of the complaint (history, outbox texts) are
-    cleaned first, while the data to look for is still known; the complaint itself is
-    saved with the version it was read at, so a concurrent change means: read, clean and
-    save again. Export files go last, so none made before the save is left. Calling again
-    after a failure part-way finishes the job.
+    Photos are deleted, the customer's messages not yet sent are withdrawn (their texts hold the
+    access code, their address the phone) and the other items of the complaint (history, outbox
+    texts, the addresses of sent messages) are cleaned first, while the data to look for is still
+    known; the complaint itself is saved with the version it was read at, so a concurrent change
+    means: read, clean and save again. Export files go last, so none made before the save is left.
+    Calling again after a failure part-way finishes the job.
 
     Returns
     -------
@@ -83,6 +85,7 @@ def _erase_once(
         versions = a.photos.delete_every_version(key)
         removed.photos += 1 if versions else 0
         removed.photo_versions += versions
+    removed.customer_messages += a.outbox.withdraw_customer_messages(complaint.id, now)
     removed.items_rewritten += a.complaints.redact_partition(complaint.id, Redactor(complaint.customer))
     erase_personal_data(complaint, actor.username, now, reason)
     a.complaints.save(complaint, [], now)

@@ -53,6 +53,7 @@ def _record(sub: Submission, a: IntakeNeeds, now: datetime) -> dict[str, Any]:
         route,
         sub.recorded_by,
         now,
+        access_code=code,
     )
     receipt = _receipt(complaint, code)
     record = (
@@ -61,7 +62,7 @@ def _record(sub: Submission, a: IntakeNeeds, now: datetime) -> dict[str, Any]:
         else None
     )
     try:
-        a.complaints.add(complaint, deliveries_for(complaint, a.directory), now, record)
+        a.complaints.add(complaint, deliveries_for(complaint, a.directory, a.settings), now, record)
     except PhotoTaken as taken:
         raise RuleViolation(f"upload_ids.{taken.index}", "photo_in_use") from taken
     return receipt

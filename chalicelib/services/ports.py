@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from chalicelib.adapters.outbox import Claimed, OutboxKey
+from chalicelib.domain.customer_messages import IssuedLink, SentMessage
 from chalicelib.domain.deliveries import Delivery
 from chalicelib.domain.model import Complaint, HistoryEntry, Role, StaffMember
 from chalicelib.domain.routing import Route
@@ -34,9 +35,12 @@ class ComplaintStore(Protocol):
         deliveries: Sequence[Delivery],
         now: datetime,
         idempotency: IdempotencyRecord | None = None,
+        answered_link: str | None = None,
     ) -> None: ...
 
     def get(self, complaint_id: str) -> Complaint | None: ...
+
+    def link(self, token_hash: str) -> IssuedLink | None: ...
 
     def history(self, complaint_id: str) -> list[HistoryEntry]: ...
 
@@ -81,6 +85,18 @@ class Accounts(Protocol):
     def set_enabled(self, username: str, enabled: bool) -> None: ...
 
 
+class CustomerChannels(Protocol):
+    """SMS to the customer's mobile, and whether its owner opted out."""
+
+    def opted_out(self, phone: str) -> bool: ...
+
+    def send(self, phone: str, text: str) -> str: ...
+
+
+class Mail(Protocol):
+    def send(self, to: str, subject: str, text: str) -> str: ...
+
+
 class Schedules(Protocol):
     def sync(self, complaint_id: str, clock: str, at: datetime | None) -> None: ...
 
@@ -95,16 +111,35 @@ class Outbox(Protocol):
     def pending(self, older_than: datetime, limit: int = 100) -> list[OutboxKey]: ...
 
 
+class CustomerMessages(Protocol):
+    def customer_messages(self, complaint_id: str) -> list[SentMessage]: ...
+
+
 class Secrets(Protocol):
     @property
     def access_code_secret(self) -> str: ...
+
+
+class MessageSettings(Protocol):
+    """What the customer's messages are signed and linked with."""
+
+    @property
+    def sms_signature(self) -> str: ...
+    @property
+    def public_base_url(self) -> str: ...
+    @property
+    def token_secret(self) -> str: ...
+
+
+class Settings(Secrets, MessageSettings, Protocol):
+    pass
 
 
 class IntakeNeeds(Protocol):
     """What recording a complaint needs."""
 
     @property
-    def settings(self) -> Secrets: ...
+    def settings(self) -> Settings: ...
     @property
     def complaints(self) -> ComplaintStore: ...
     @property
@@ -117,16 +152,22 @@ class WorkflowNeeds(Protocol):
     """What acting on a complaint (and showing it to staff) needs."""
 
     @property
+    def settings(self) -> Settings: ...
+    @property
     def complaints(self) -> ComplaintStore: ...
     @property
     def directory(self) -> Directory: ...
     @property
     def photos(self) -> Photos: ...
+    @property
+    def outbox(self) -> CustomerMessages: ...
 
 
 class TimerNeeds(Protocol):
     """What a clock's firing needs."""
 
+    @property
+    def settings(self) -> MessageSettings: ...
     @property
     def complaints(self) -> ComplaintStore: ...
     @property
@@ -153,6 +194,10 @@ class DeliveryNeeds(Protocol):
     def outbox(self) -> Outbox: ...
     @property
     def notifier(self) -> Notifications: ...
+    @property
+    def texts(self) -> CustomerChannels: ...
+    @property
+    def mail(self) -> Mail: ...
     @property
     def timers(self) -> Schedules: ...
     @property

@@ -17,6 +17,7 @@ from chalicelib.wiring import Adapters
 UPLOAD_TTL = timedelta(minutes=15)
 
 DEFAULT_LIMIT = access.GuessLimit()
+ANY_COMPLAINT = "-"  # with a status token: the complaint the token names (the page of /s/<token> knows no id)
 
 
 def new_upload(content_type: str, a: Adapters, now: datetime) -> dict[str, Any]:
@@ -40,21 +41,23 @@ def status(
     now: datetime,
     client: str | None = None,
     limit: access.GuessLimit = DEFAULT_LIMIT,
+    token: str | None = None,
 ) -> dict[str, Any]:
-    """Progress in plain words; an unknown id and a wrong code are the same 'not found'.
+    """Progress in plain words; an unknown id and a wrong code (or status token) are the same 'not found'.
 
-    `client` is the caller's address. Each look-up takes an attempt from the complaint's quota for that
-    address and from its daily quota before the code is checked (see `access.GuessLimit`); with none
-    left it is refused until the quota starts afresh. A right code gives its attempts back.
+    With the `token` of a status link (it takes the code's place) the id may be `ANY_COMPLAINT` ("-"):
+    the complaint the token names. `client` is the caller's address. Each look-up takes an attempt from
+    the complaint's quota for that address and from its daily quota before the code or token is checked
+    (see `access.GuessLimit`; a look-up by "-" has no complaint to count against, so only its address's
+    quota); with none left it is refused until the quota starts afresh. A right one gives its attempts back.
     """
-    quotas = limit.quotas(complaint_id[:40], access.client_tag(a.settings.access_code_secret, client), now)
+    both = limit.quotas(complaint_id[:40], access.client_tag(a.settings.access_code_secret, client), now)
+    quotas = both[:1] if complaint_id == ANY_COMPLAINT else both
     exhausted = a.attempts.take(quotas)
     if exhausted is not None:
         raise TooManyAttempts(exhausted.seconds_left(now))
-    complaint = a.complaints.get(complaint_id) if _plausible_id(complaint_id) else None
-    if complaint is None or not access.access_code_matches(
-        a.settings.access_code_secret, complaint.id, code, complaint.access_code_hash
-    ):
+    complaint = _by_token(complaint_id, token, a) if token is not None else _by_code(complaint_id, code, a)
+    if complaint is None:
         raise ComplaintNotFound(complaint_id)  # the attempt stays taken
     a.attempts.give_back(quotas)
     return {
@@ -64,6 +67,27 @@ def status(
         "timeline": _timeline(complaint, a, lang),
         "handling": _handling(complaint, lang),
     }
+
+
+def _by_code(complaint_id: str, code: str | None, a: Adapters) -> Complaint | None:
+    complaint = a.complaints.get(complaint_id) if _plausible_id(complaint_id) else None
+    if complaint is None or not access.access_code_matches(
+        a.settings.access_code_secret, complaint.id, code, complaint.access_code_hash
+    ):
+        return None
+    return complaint
+
+
+def _by_token(complaint_id: str, token: str, a: Adapters) -> Complaint | None:
+    """The complaint a status link's token opens (one GetItem by its hash), if it is the one asked for."""
+    if not access.plausible_link_token(token):
+        return None
+    found = a.complaints.link(access.hash_link_token(a.settings.token_secret, token))
+    if found is None or found.kind != "status":
+        return None
+    if complaint_id not in (ANY_COMPLAINT, found.complaint_id):
+        return None
+    return a.complaints.get(found.complaint_id)
 
 
 def _timeline(complaint: Complaint, a: Adapters, lang: str) -> list[dict[str, str]]:

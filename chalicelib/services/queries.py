@@ -13,7 +13,7 @@ from chalicelib.adapters.complaints import complaint_from_item
 from chalicelib.adapters.dynamo import iso
 from chalicelib.domain.errors import RuleViolation
 from chalicelib.domain.listing import ListQuery, plan
-from chalicelib.domain.model import Actor, Complaint, Role
+from chalicelib.domain.model import STAFF_CLOCKS, Actor, Clock, Complaint, Role
 from chalicelib.services.views import jsonable
 from chalicelib.wiring import Adapters
 
@@ -41,7 +41,8 @@ def summary(c: Complaint, now: datetime) -> dict[str, Any]:
     running = {  # the running clocks: not stopped, not paused
         clock.value: d.due_at for clock, d in c.deadlines.items() if d.stopped_at is None and d.due_at is not None
     }
-    overdue = any(due <= now for due in running.values()) or any(d.breached for d in c.deadlines.values())
+    staff_due = [due for clock, due in running.items() if Clock(clock) in STAFF_CLOCKS]  # a survey is no deadline
+    overdue = any(due <= now for due in staff_due) or any(d.breached for d in c.deadlines.values())
     return jsonable(
         {
             "complaint_id": c.id,

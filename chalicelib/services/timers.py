@@ -26,7 +26,7 @@ def on_timer(payload: dict[str, Any], a: TimerNeeds) -> list[str]:
         if not outcomes and not complaint.effects:
             return []
         try:
-            a.complaints.save(complaint, deliveries_for(complaint, a.directory), now)
+            a.complaints.save(complaint, deliveries_for(complaint, a.directory, a.settings), now)
             return outcomes
         except ConcurrentChange:
             continue  # a staff action landed in between: decide again on the fresh state

@@ -4,20 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.adapters.dynamo import plain
+from chalicelib.adapters.dynamo import iso, plain
+from chalicelib.domain.customer_messages import SentMessage
 from chalicelib.domain.model import Actor, Complaint, HistoryEntry
 from chalicelib.domain.workflow import allowed_actions
 from chalicelib.services.ports import WorkflowNeeds
 
 
 def staff_view(
-    complaint: Complaint, actor: Actor, a: WorkflowNeeds, history: list[HistoryEntry] | None = None
+    complaint: Complaint,
+    actor: Actor,
+    a: WorkflowNeeds,
+    history: list[HistoryEntry] | None = None,
+    messages: list[SentMessage] | None = None,
 ) -> dict[str, Any]:
-    """Everything about one complaint, its history (read now unless given), photo links valid for
-    15 minutes, and what `actor` may do."""
+    """Everything about one complaint, its history and the messages to its customer (read now unless
+    given; of a message only its kind, time, channel and state: never its text, code or link), photo
+    links valid for 15 minutes, and what `actor` may do."""
     view = jsonable(plain(complaint))
     view.pop("access_code_hash", None)
     history = a.complaints.history(complaint.id) if history is None else history
+    messages = a.outbox.customer_messages(complaint.id) if messages is None else messages
+    view["customer_messages"] = [
+        {"kind": m.kind.value, "at": iso(m.at), "channel": m.channel, "state": m.state} for m in messages
+    ]
     view["history"] = [
         jsonable(
             {"at": h.at, "actor": h.actor, "action": h.action, "from": h.from_status, "to": h.to_status, "data": h.data}

@@ -6,11 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import idempotency
-from chalicelib.domain.commands import Assign, Command
+from chalicelib.domain import access
+from chalicelib.domain.commands import Assign, Command, ResendReceipt
+from chalicelib.domain.customer_messages import SentMessage
+from chalicelib.domain.deliveries import CustomerMessage
 from chalicelib.domain.errors import ComplaintNotFound, DomainError
 from chalicelib.domain.model import Actor, Complaint, Role
 from chalicelib.domain.workflow import Context, perform
 from chalicelib.idempotency import Retry
+from chalicelib.services.customer_messages import reach_of
 from chalicelib.services.effects import deliveries_for
 from chalicelib.services.ports import WorkflowNeeds
 from chalicelib.services.views import staff_view
@@ -38,12 +42,18 @@ def _act(
     complaint = load_visible(complaint_id, actor, a)  # another salesperson's complaint is as unknown as a wrong id
     assignee = command.assignee if isinstance(command, Assign) else complaint.assignee
     ctx = Context(actor=actor, now=now, assignee=a.directory.staff(assignee) if assignee else None)
+    if isinstance(command, ResendReceipt):  # a new code, for a customer the receipt can reach
+        new_code = access.issue_code(a.settings.access_code_secret, complaint.id)
+        ctx = Context(actor, now, ctx.assignee, new_code=new_code, reachable=reach_of(complaint) is not None)
     perform(complaint, command, ctx)
-    deliveries = deliveries_for(complaint, a.directory)
+    deliveries = deliveries_for(complaint, a.directory, a.settings)
     # read before saving: once the change is stored, a failed read must not tell the client to retry it
     history = a.complaints.history(complaint_id) + list(complaint.new_history)
+    messages = a.outbox.customer_messages(complaint_id) + [
+        SentMessage(d.kind, now, d.channel, "pending") for d in deliveries if isinstance(d, CustomerMessage)
+    ]
     a.complaints.save(complaint, deliveries, now, retry.record(complaint_id, now) if retry else None)
-    return staff_view(complaint, actor, a, history)
+    return staff_view(complaint, actor, a, history, messages)
 
 
 def load(complaint_id: str, a: WorkflowNeeds) -> Complaint:

@@ -23,6 +23,7 @@ IDENTITIES = ["anonymous", "forged", "expired", "other_pool", "no_role", "demote
 
 # endpoint | anonymous forged expired other_pool | no_role demoted | service sales quality manager leader admin | other sales
 # (assign: each caller assigns to the salesperson it is not assigned to now, so sales_cs meets it as sales_gz's)
+# (resend_receipt comes after the assignments: sales_cs meets it as another salesperson's complaint, hence 404)
 TABLE = """
 POST staff/complaints              | 401 401 401 401 | 403 401 | 201 201 403 201 403 201 | 201
 GET  staff/complaints              | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 200
@@ -30,6 +31,7 @@ GET  staff/complaints/{id}         | 401 401 401 401 | 403 401 | 200 200 200 200
 GET  staff/complaints/{id}/feedback-form | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 404
 POST staff/complaints/{id}/actions escalate | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 404
 POST staff/complaints/{id}/actions assign   | 401 401 401 401 | 403 401 | 200 404 403 200 403 200 | 404
+POST staff/complaints/{id}/actions resend_receipt | 401 401 401 401 | 403 401 | 200 404 403 200 403 200 | 404
 GET  staff/stats                   | 401 401 401 401 | 403 401 | 200 403 200 200 200 200 | 403
 GET  staff/alerts                  | 401 401 401 401 | 403 401 | 200 403 200 200 200 200 | 403
 GET  staff/export                  | 401 401 401 401 | 403 401 | 403 403 403 200 200 200 | 403
@@ -99,7 +101,8 @@ def request(endpoint: str, complaint: str, assigned_to: str) -> tuple[str, str, 
         body = {**BLADE, "channel": "hotline"}
     if action:
         other = "sales_gz" if assigned_to == "sales_cs" else "sales_cs"
-        body = {"action": action[0], **({"assignee": other} if action[0] == "assign" else {"note": "矩阵"})}
+        data = {"assign": {"assignee": other}, "resend_receipt": {}}.get(action[0], {"note": "矩阵"})
+        body = {"action": action[0], **data}
     if path.endswith("/export"):
         path += "?format=csv"
     return method, path, body

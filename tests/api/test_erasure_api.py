@@ -113,7 +113,8 @@ def test_the_erasure_answer_keeps_the_staff_view_and_says_what_was_removed(api):
     assert (removed["fields"], removed["photos"], removed["photo_versions"], removed["export_files"]) == (4, 1, 1, 0)
     assert removed["items_rewritten"] >= 2  # the contact's history entry and the SMS naming the customer
     again = ok(erase(api, cid))["removed"]
-    assert again == {"fields": 0, "items_rewritten": 0, "photos": 0, "photo_versions": 0, "export_files": 0}
+    assert again == {"fields": 0, "items_rewritten": 0, "photos": 0, "photo_versions": 0, "export_files": 0,
+                     "customer_messages": 0}
 
 
 def test_a_distributors_account_id_stays_after_erasure(api):

@@ -103,7 +103,19 @@ def assert_delivered_exactly_once(api, complaint_ids) -> list[dict]:
         sent = Counter((m["event"], m["recipient"]) for m in messages if m["complaint_id"] == cid
                        and m["channel"] == "sms")
         assert sent == Counter((i["event"], i["recipient"]) for i in notify)
+        texted = [i for i in items if i["kind"] == "customer" and i["channel"] == "sms" and i["result"] != "opted_out"]
+        assert all("customer_text" not in i for i in items), "a sent message keeps its text (the access code)"
+        ids = Counter(m["message_id"] for m in customer_sms())
+        assert [ids[i["result"]] for i in texted] == [1] * len(texted), (cid, texted)
     return messages
+
+
+def customer_sms() -> list[dict]:
+    """Every SMS published straight to a phone number, as moto recorded it (message_id, phone_number, message)."""
+    import requests
+
+    data = requests.get(f"{adapters().settings.endpoint_url}/moto-api/data.json", timeout=10).json()
+    return data["sns"].get("SMS", [])
 
 
 def _whole_second_after(moment: datetime) -> datetime:

@@ -8,7 +8,7 @@ import pytest
 from chalicelib.services import delivery
 from chalicelib.wiring import adapters
 from tests.faults.checks import (
-    FAILED_CALL, LATER, assert_all_well, outbox_items, settle, submit, utcnow,
+    FAILED_CALL, LATER, assert_all_well, customer_sms, outbox_items, settle, submit, utcnow,
 )
 from tests.real_cases import BLADE, ODOR
 
@@ -69,7 +69,7 @@ def test_a_stream_that_gave_up_leaves_the_notifications_to_the_sweeper(api, faul
         api.pump.drain_stream()  # the batch is retried, then skipped (as to an on-failure destination)
     faults.heal()
     assert _sent(api, cid) == []  # the stream has moved on
-    assert delivery.sweep(adapters(), utcnow() + LATER) == 2
+    assert delivery.sweep(adapters(), utcnow() + LATER) == 3  # the salesperson's, the manager's, the customer's
     assert_all_well(api, [cid])
 
 
@@ -81,3 +81,33 @@ def test_a_publish_whose_answer_was_lost_is_sent_again_at_most_once_more(api, fa
     settle(api)
     assert _sent(api, cid) == [("assigned", "sales_cs")] * 2
     assert delivery.sweep(adapters(), utcnow() + LATER * 2) == 0
+
+
+def _to_customer(params) -> bool:
+    return "PhoneNumber" in params or "phoneNumber" in params
+
+
+@pytest.mark.parametrize("operation", ["Publish", "CheckIfPhoneNumberIsOptedOut"])
+def test_a_customer_sms_held_up_by_sns_holds_up_no_staff_notification_and_goes_once_when_sns_is_back(
+        api, faults, operation):
+    fault = faults.inject("sns", operation, "unavailable", times=None, stage="send", match=_to_customer)
+    cid = submit(api, BLADE, f"blade-sms-{operation}").data["complaint_id"]
+    for _ in range(3):  # the stream retries the batch: the staff's notifications go, the customer's SMS waits
+        assert sorted(_sent(api, cid)) == [("assigned", "sales_cs"), ("escalated", "manager1")]
+    assert fault.hits >= 3 * FAILED_CALL
+    [waiting] = [i for i in outbox_items(cid) if i["kind"] == "customer"]
+    assert waiting["status"] == "pending" and waiting["last_error"] and cid in waiting["customer_text"]
+    assert [m for m in customer_sms() if cid in m["message"]] == []
+    faults.heal()
+    settle(api)
+    [sms] = [m for m in customer_sms() if cid in m["message"]]
+    assert sms["phone_number"] == "+8613800138000" and sms["message"].startswith("【XX纸业】")
+    assert_all_well(api, [cid])
+
+
+def test_a_customer_sms_whose_answer_was_lost_is_sent_at_most_once_more_and_the_staff_once(api, faults):
+    faults.inject("sns", "Publish", "timeout", times=1, stage="lost", match=_to_customer)
+    cid = submit(api, BLADE, "blade-sms-lost").data["complaint_id"]
+    settle(api)
+    assert sorted(_sent(api, cid)) == [("assigned", "sales_cs"), ("escalated", "manager1")]
+    assert 1 <= len([m for m in customer_sms() if cid in m["message"]]) <= 2

@@ -18,10 +18,10 @@ import requests
 
 from chalicelib import clients
 from infra import policies
-from tests.real_cases import BLADE
+from tests.real_cases import BLADE, HOTEL_NAPKINS
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
-SERVICES = ("dynamodb", "sns", "s3", "scheduler", "cognito-idp")
+SERVICES = ("dynamodb", "sns", "s3", "scheduler", "cognito-idp", "ses")
 UNSIGNED = {("cognito-idp", "InitiateAuth")}  # public Cognito API: no IAM permission involved
 # granted for AWS to use on the function's behalf, not called by the code
 USED_BY_AWS = {
@@ -81,6 +81,10 @@ def required(service: str, operation: str, params: dict) -> list[tuple]:
             return [(f"dynamodb:{operation}", table + name) for name in params["RequestItems"]]
         arn = table + params["TableName"] + (f"/index/{params['IndexName']}" if params.get("IndexName") else "")
         return [(f"dynamodb:{operation}", arn)]
+    if service == "sns" and (operation == "CheckIfPhoneNumberIsOptedOut" or params.get("PhoneNumber")):
+        return [(f"sns:{operation}", "*")]  # an SMS straight to a phone number names no topic
+    if service == "ses":  # authorised on the sender's identity
+        return [(f"ses:{operation}", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{params['Source']}")]
     if service == "sns":  # a subscription is authorised on its topic
         topic = params.get("TopicArn") or params["SubscriptionArn"].rsplit(":", 1)[0]
         return [(f"sns:{operation}", topic)]
@@ -127,7 +131,7 @@ def resolve(value, stack):
     if kind == "Fn::GetAtt":
         return atts[".".join(arg)]
     text = arg.replace("${AWS::Partition}", "aws").replace("${AWS::Region}", REGION)
-    text = text.replace("${AWS::AccountId}", ACCOUNT)
+    text = text.replace("${AWS::AccountId}", ACCOUNT).replace("${MailFrom}", stack["MAIL_FROM"])
     for name, arn in atts.items():
         text = text.replace("${" + name + "}", arn)
     assert "${" not in text, text
@@ -186,7 +190,17 @@ def recorded(stack, monkeypatch):
                        headers={"Idempotency-Key": "policy-test"})
         cid = receipt["complaint_id"]
         second = http("POST", "/api/v1/complaints", BLADE)["complaint_id"]  # its clocks warn and escalate
+        by_mail = {**HOTEL_NAPKINS, "customer": {**HOTEL_NAPKINS["customer"], "email": "wang@hotel.example"}}
+        http("POST", "/api/v1/staff/complaints", {**by_mail, "channel": "letter"}, user="service1")  # e-mail only
+        told = http("POST", "/api/v1/complaints", BLADE)["complaint_id"]  # told the decision: its survey fires
         http("GET", receipt["status_url"], headers={"X-Access-Code": receipt["access_code"]})
+        pump.drain_stream()
+        http("GET", "/api/v1/complaints/-/status", headers={"X-Status-Token": sms_token(told, "/s/")})
+        http("POST", f"/api/v1/complaints/{cid}/access-code", {"phone_last4": "8000"})
+        http("POST", f"/api/v1/staff/complaints/{cid}/actions", {"action": "resend_receipt"}, user="service1")
+        http("POST", f"/api/v1/staff/complaints/{told}/actions", {"action": "contact"}, user="sales_cs")
+        http("POST", f"/api/v1/staff/complaints/{told}/actions",
+             {"action": "close_unsubstantiated", "explanation": "已说明"}, user="sales_cs")
         http("GET", "/api/v1/staff/complaints?limit=5", user="sales_cs")
         http("GET", f"/api/v1/staff/complaints/{cid}", user="sales_cs")
         pump.drain_stream()
@@ -221,9 +235,13 @@ def recorded(stack, monkeypatch):
                 adapters().timers.remove(schedule["name"])  # Scheduler deletes a one-time schedule after firing
                 as_function("OnTimer", events.on_timer, schedule["input"], None)
 
-        # the stream is not drained: the sweeper finds these outbox items (notifications, a clock) pending
+        http("POST", "/api/v1/survey", {"token": sms_token(told, "/survey?t="), "rating": 4})
+        # the stream is not drained: the sweeper finds these outbox items (notifications, a clock, the customer's
+        # SMS and e-mail) pending
         http("POST", f"/api/v1/staff/complaints/{second}/actions", {"action": "contact", "note": "已联系"},
              user="sales_cs")
+        http("POST", f"/api/v1/staff/complaints/{second}/actions", {"action": "resend_receipt"}, user="service1")
+        http("POST", "/api/v1/staff/complaints", {**by_mail, "channel": "letter"}, user="service1")
         later = horizon + timedelta(days=1)
         monkeypatch.setattr(events, "now", lambda: later)
         scheduled = {"version": "0", "id": "1", "detail-type": "Scheduled Event", "source": "aws.events",
@@ -238,6 +256,16 @@ def recorded(stack, monkeypatch):
         http("POST", f"/api/v1/admin/complaints/{cid}/erase", {"reason": "顾客要求删除"}, user="admin1")
         pump.drain_stream()
     return recorder.calls
+
+
+def sms_token(complaint_id: str, link: str) -> str:
+    """The token of the newest SMS whose link is `link` (a receipt: of this complaint), as moto keeps them."""
+    from chalicelib.wiring import adapters
+
+    data = requests.get(f"{adapters().settings.endpoint_url}/moto-api/data.json", timeout=10).json()
+    texts = [m["message"] for m in data["sns"]["SMS"] if link in m["message"]
+             and (complaint_id in m["message"] or link != "/s/")]
+    return texts[-1].split(link)[1].split()[0]
 
 
 def test_each_functions_policy_allows_what_it_calls_and_grants_nothing_it_does_not(recorded, stack):

@@ -22,7 +22,8 @@ def rendered(value, stage):
     if isinstance(value, dict) and len(value) == 1:
         (kind, arg), = value.items()
         if kind == "Ref":
-            return {"Stage": stage, "AllowedOrigin": "https://form.example"}.get(arg, f"<{arg}>")
+            return {"Stage": stage, "AllowedOrigin": "https://form.example", "PublicBaseUrl": "https://ts.example",
+                    "SmsSignature": "【某纸业】"}.get(arg, f"<{arg}>")
         if kind == "Fn::GetAtt":
             return f"<{arg[0]}.{arg[1]}>"
         if kind == "Fn::Sub":
@@ -58,15 +59,15 @@ def test_each_function_gets_every_setting_that_points_at_a_resource(stage, funct
     chalice_stage = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"][stage]
     assert chalice_stage["environment_variables"]["STAGE"] == variables["STAGE"] == stage
     given, default = settings_of(variables, monkeypatch), defaults(monkeypatch)
-    keys = {"access_code_key": "AccessCodeSecret", "cursor_key": "CursorSecret"}
-    assert set(keys.values()) == set(SECRETS.values())
+    keys = {"access_code_key": "ACCESS_CODE_SECRET", "cursor_key": "CURSOR_SECRET", "token_key": "TOKEN_SECRET"}
+    assert set(keys.values()) == set(SECRETS) == set(SECRET_USERS)
     for field in config.Settings.__dataclass_fields__:
         value = getattr(given, field)
         if field in keys:
-            if function in SECRET_USERS:
-                assert value == f"{{{{resolve:secretsmanager:<{keys[field]}>:SecretString>>", field
+            if function in SECRET_USERS[keys[field]]:
+                assert value == f"{{{{resolve:secretsmanager:<{SECRETS[keys[field]]}>:SecretString>>", field
             else:
-                assert value is None, f"only the API handler gets the keys, not {function}"
+                assert value is None, f"{function} is given {keys[field]}, which it does not sign with"
             continue
         if value == getattr(default, field):  # left at its default: must be a harmless tuning default
             assert value not in ("", "*") and "local" not in str(value), \
@@ -81,6 +82,8 @@ def test_each_function_gets_every_setting_that_points_at_a_resource(stage, funct
     assert given.jwt_issuer == f"https://cognito-idp.{REGION}.amazonaws.com/<StaffUserPool>"
     assert given.jwks_url == given.jwt_issuer + "/.well-known/jwks.json"
     assert given.allowed_origin == "https://form.example"
+    assert given.public_base_url == "https://ts.example" and given.mail_from == "<MailFrom>"
+    assert given.sms_signature == "【某纸业】"
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])

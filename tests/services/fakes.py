@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import copy
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from chalicelib.adapters.outbox import LEASE, Claimed, OutboxKey
-from chalicelib.domain.deliveries import Delivery
-from chalicelib.domain.errors import ConcurrentChange, IdempotencyKeyReused, PhotoTaken
+from chalicelib.adapters.outbox import LEASE, OPTED_OUT, Claimed, OutboxKey
+from chalicelib.domain.access import Quota
+from chalicelib.domain.customer_messages import IssuedLink, SentMessage
+from chalicelib.domain.deliveries import CustomerMessage, Delivery
+from chalicelib.domain.errors import AlreadyDone, ConcurrentChange, IdempotencyKeyReused, PhotoTaken
 from chalicelib.domain.model import Complaint, HistoryEntry, Role, StaffMember
 from chalicelib.domain.routing import Route
 from chalicelib.idempotency import IdempotencyRecord
@@ -23,6 +25,7 @@ class FakeComplaintRepository:
         self.histories: dict[str, list[HistoryEntry]] = {}
         self.records: dict[str, IdempotencyRecord] = {}
         self.photo_owners: dict[str, str] = {}
+        self.links: dict[str, IssuedLink] = {}  # by the token's hash, as the table keys them
         self.outbox = outbox or FakeOutbox()
         self.writes = 0
 
@@ -39,12 +42,20 @@ class FakeComplaintRepository:
         self._store(complaint, deliveries, now, idempotency)
 
     def save(self, complaint: Complaint, deliveries: Sequence[Delivery], now: datetime,
-             idempotency: IdempotencyRecord | None = None) -> None:
+             idempotency: IdempotencyRecord | None = None, answered_link: str | None = None) -> None:
         stored = self.complaints.get(complaint.id)
         if stored is None or stored.version != complaint.version:
             raise ConcurrentChange(complaint.id)
         self._check_key(idempotency)
+        if answered_link:
+            link = self.links.get(answered_link)
+            if link is None or link.used_at is not None:
+                raise AlreadyDone("the survey was already answered")
+            self.links[answered_link] = IssuedLink(link.kind, link.complaint_id, link.issued_at, now)
         self._store(complaint, deliveries, now, idempotency)
+
+    def link(self, token_hash: str) -> IssuedLink | None:
+        return self.links.get(token_hash)
 
     def get(self, complaint_id: str) -> Complaint | None:
         stored = self.complaints.get(complaint_id)
@@ -69,7 +80,10 @@ class FakeComplaintRepository:
         self.complaints[complaint.id] = copy.deepcopy(complaint)
         if record:
             self.records[record.key] = record
-        self.outbox.put(complaint.id, deliveries)
+        for d in deliveries:
+            if isinstance(d, CustomerMessage) and d.link:
+                self.links[d.link.hash] = IssuedLink(d.link.kind, complaint.id, now)
+        self.outbox.put(complaint.id, deliveries, now)
         self.writes += 1
 
 
@@ -117,6 +131,55 @@ class FakeNotifier:
 
 
 @dataclass
+class FakeTexts:
+    """SMS to customers' phones; numbers in `opted_out_numbers` replied 退订."""
+
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    opted_out_numbers: set[str] = field(default_factory=set)
+    failing: int = 0
+
+    def opted_out(self, phone: str) -> bool:
+        return phone in self.opted_out_numbers
+
+    def send(self, phone: str, text: str) -> str:
+        if self.failing:
+            self.failing -= 1
+            raise ConnectionError("SNS unavailable")
+        self.sent.append((phone, text))
+        return f"sms-{len(self.sent)}"
+
+
+@dataclass
+class FakeMail:
+    sent: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def send(self, to: str, subject: str, text: str) -> str:
+        self.sent.append((to, subject, text))
+        return f"mail-{len(self.sent)}"
+
+
+@dataclass
+class FakeAttempts:
+    """Attempts per quota (subject, period, client), as the table counts them."""
+
+    taken: dict[tuple[str, str, str | None], int] = field(default_factory=dict)
+
+    def take(self, quotas: Sequence[Quota]) -> Quota | None:
+        for n, quota in enumerate(quotas):
+            key = (quota.subject, quota.period, quota.client)
+            if self.taken.get(key, 0) >= quota.limit:
+                self.give_back(quotas[:n])
+                return quota
+            self.taken[key] = self.taken.get(key, 0) + 1
+        return None
+
+    def give_back(self, quotas: Sequence[Quota]) -> None:
+        for quota in quotas:
+            key = (quota.subject, quota.period, quota.client)
+            self.taken[key] -= 1
+
+
+@dataclass
 class FakeTimers:
     schedules: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
@@ -131,9 +194,13 @@ class FakeTimers:
 class _Item:
     owner: str
     delivery: Delivery
+    created_at: datetime | None = None
     status: str = "pending"
     token: str | None = None
     lease_until: datetime | None = None
+    result: str | None = None
+    done_at: datetime | None = None
+    last_error: str | None = None
 
 
 class FakeOutbox:
@@ -141,10 +208,10 @@ class FakeOutbox:
         self.items: dict[OutboxKey, _Item] = {}
         self.inserted: list[OutboxKey] = []  # what the stream would bring, in order
 
-    def put(self, owner: str, deliveries: Sequence[Delivery]) -> None:
+    def put(self, owner: str, deliveries: Sequence[Delivery], now: datetime | None = None) -> None:
         for delivery in deliveries:
             key = (f"fake#{owner}", f"OUTBOX#{len(self.items):06d}")
-            self.items[key] = _Item(owner, delivery)
+            self.items[key] = _Item(owner, delivery, now)
             self.inserted.append(key)
 
     def claim(self, key: OutboxKey, now: datetime) -> Claimed | None:
@@ -158,13 +225,29 @@ class FakeOutbox:
         item = self.items[key]
         if item.token != token:
             return False
-        item.status = "done"
+        item.status, item.result, item.done_at = "done", result, now
+        if isinstance(item.delivery, CustomerMessage):  # its text (the access code) is kept until it is sent
+            item.delivery = replace(item.delivery, text="")
         return True
 
     def release(self, key: OutboxKey, token: str, error: str) -> None:
         item = self.items[key]
         if item.token == token:
-            item.lease_until = None
+            item.lease_until, item.last_error = None, error
+
+    def customer_messages(self, complaint_id: str) -> list[SentMessage]:
+        found = []
+        for item in self.items.values():
+            if item.owner != complaint_id or not isinstance(item.delivery, CustomerMessage):
+                continue
+            if item.status == "done":
+                state = {OPTED_OUT: "opted_out", "withdrawn": "failed"}.get(item.result or "", "sent")
+            else:
+                state = "failed" if item.last_error else "pending"
+            at = item.done_at or item.created_at
+            assert at is not None
+            found.append(SentMessage(item.delivery.kind, at, item.delivery.channel, state))
+        return found
 
     def pending(self, older_than: datetime, limit: int = 100) -> list[OutboxKey]:
         return [k for k, i in self.items.items() if i.status == "pending"][:limit]
@@ -172,10 +255,18 @@ class FakeOutbox:
     def done(self) -> list[Delivery]:
         return [i.delivery for i in self.items.values() if i.status == "done"]
 
+    def to_customer(self, complaint_id: str | None = None) -> list[CustomerMessage]:
+        """The customer messages stored, oldest first (their texts as stored: gone once sent)."""
+        return [i.delivery for i in self.items.values() if isinstance(i.delivery, CustomerMessage)
+                and complaint_id in (None, i.owner)]
+
 
 @dataclass
 class FakeSettings:
     access_code_secret: str = "s" * 32
+    token_secret: str = "t" * 32
+    sms_signature: str = "【XX纸业】"
+    public_base_url: str = "https://ts.example.cn"
 
 
 @dataclass
@@ -187,6 +278,9 @@ class FakeAdapters:
     photos: FakePhotos = field(default_factory=FakePhotos)
     notifier: FakeNotifier = field(default_factory=FakeNotifier)
     timers: FakeTimers = field(default_factory=FakeTimers)
+    texts: FakeTexts = field(default_factory=FakeTexts)
+    mail: FakeMail = field(default_factory=FakeMail)
+    attempts: FakeAttempts = field(default_factory=FakeAttempts)
     settings: FakeSettings = field(default_factory=FakeSettings)
     complaints: FakeComplaintRepository = field(init=False)
 

@@ -8,8 +8,9 @@ import pytest
 
 from chalicelib.domain.commands import (
     Approve, Assign, Close, CloseUnsubstantiated, Contact, Decline, Escalate, NotifyCustomer, ProposeHandling,
-    RecordQcResult, RecordSatisfaction, Reopen, SubmitFeedbackForm,
+    RecordQcResult, RecordSatisfaction, Reopen, ResendReceipt, SubmitFeedbackForm,
 )
+from chalicelib.domain.access import issue_code
 from chalicelib.domain.errors import InvalidTransition, NotAllowed, RuleViolation
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.model import (
@@ -31,7 +32,7 @@ VALID = {command.action: command for command in (
                    corrective_actions="逐箱检查", preventive_actions="培训", company_at_fault=True),
     ProposeHandling(type=HandlingType.EXCHANGE, note="补发一箱"), Approve(note="同意"), Decline(note="金额过高"),
     NotifyCustomer(via="phone", note="已告知"), RecordSatisfaction(rating=5, comment="满意"), Close(note="结案"),
-    Reopen(reason="顾客不满意"), Escalate(note="顾客情绪激动"),
+    Reopen(reason="顾客不满意"), Escalate(note="顾客情绪激动"), ResendReceipt(),
 )}
 # What the contract allows: action -> (roles, statuses it starts from, status it ends in or None if unchanged)
 CONTRACT = {
@@ -48,6 +49,7 @@ CONTRACT = {
     "close": ({"service", "manager", "admin"}, {"customer_notified", "followed_up"}, "closed"),
     "reopen": ({"service", "manager", "admin"}, {"customer_notified", "followed_up", "closed"}, "investigating"),
     "escalate": ({r.value for r in Role}, {s.value for s in Status} - {"closed"}, None),
+    "resend_receipt": ({"service", "manager", "admin"}, {s.value for s in Status}, None),
 }
 
 
@@ -74,7 +76,8 @@ def complaint_in(status: Status, customer_type=CustomerType.CONSUMER):
 
 
 def ctx(role: Role, assignee=SALES, now=NOW) -> Context:
-    return Context(actor=ACTORS[role], now=now, assignee=assignee)
+    return Context(actor=ACTORS[role], now=now, assignee=assignee, new_code=issue_code("k" * 32, "C-20090610-AAAAAA"),
+                   reachable=True)
 
 
 def test_the_table_is_the_contract():
