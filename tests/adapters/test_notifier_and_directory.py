@@ -18,7 +18,8 @@ def test_role_membership_follows_the_staff_record(stack):
     directory = adapters().directory
     directory.put_staff(StaffMember("mgr2", "新经理", frozenset({Role.MANAGER, Role.LEADER})))
     assert directory.usernames_with_role(Role.LEADER) == ["leader1", "mgr2"]
-    directory.put_staff(StaffMember("mgr2", "新经理", frozenset({Role.MANAGER})))
+    read = directory.staff("mgr2")  # a change is stored over the revision it was read at
+    directory.put_staff(StaffMember("mgr2", "新经理", frozenset({Role.MANAGER}), revision=read.revision))
     assert directory.usernames_with_role(Role.LEADER) == ["leader1"]
     assert directory.staff("mgr2").roles == {Role.MANAGER}
 
