@@ -133,6 +133,7 @@ def page(staff: list[dict[str, Any]], customers: list[dict[str, Any]]) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>发件箱 (本地) · outbox</title>
+<link rel="icon" href="../static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="../static/site.css">
 </head>
 <body class="public">

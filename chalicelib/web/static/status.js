@@ -138,10 +138,18 @@
   var forgot = document.getElementById("forgot"), forgotForm = document.getElementById("forgot-form");
   var forgotId = document.getElementById("forgot-id"), last4 = document.getElementById("forgot-last4");
   var forgotMessage = document.getElementById("forgot-message"), forgotButton = document.getElementById("forgot-submit");
-  var sending = false;
+  var sending = false, ownId = false;
+  /* The number the page was opened with (?id=) or typed in the lookup form is already in the forgot-code
+     form, before it is opened (the toggle event comes a moment after the click); a number typed there stays. */
+  function carryOver() {
+    if (!ownId) { forgotId.value = idInput.value.trim().toUpperCase(); }
+  }
+  carryOver();
+  idInput.addEventListener("input", carryOver);
+  forgotId.addEventListener("input", function () { ownId = forgotId.value.trim() !== ""; });
   forgot.addEventListener("toggle", function () {
     if (!forgot.open) { return; }
-    if (!forgotId.value && idInput.value) { forgotId.value = idInput.value.trim().toUpperCase(); }
+    carryOver();
     (forgotId.value ? last4 : forgotId).focus();
   });
   forgotForm.addEventListener("submit", function (event) {

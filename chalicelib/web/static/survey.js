@@ -28,7 +28,20 @@
     App.clearFieldErrors(form.querySelector("[data-field=rating]"));
   });
 
-  function counted() { count.textContent = t("survey_chars_left", {n: MAX_COMMENT - comment.value.length}); }
+  /* Counted as the API counts: characters (code points, so an emoji is one, not two UTF-16 units) of the
+     comment without the spaces around it. Past the limit the comment is cut there (no maxlength attribute:
+     it counts UTF-16 units). */
+  function characters(text) { return Array.from(text); }
+  function counted() {
+    var chars = characters(comment.value);
+    if (chars.length > MAX_COMMENT) {
+      var lead = comment.value.length - comment.value.replace(/^\s+/, "").length;
+      var kept = lead + MAX_COMMENT;  // what is over the limit without the leading spaces is cut
+      if (characters(comment.value.trim()).length > MAX_COMMENT) { comment.value = chars.slice(0, kept).join(""); }
+    }
+    var left = MAX_COMMENT - characters(comment.value.trim()).length;
+    count.textContent = t("survey_chars_left", {n: Math.max(left, 0)});
+  }
   comment.addEventListener("input", counted);
   counted();
 
