@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import random
+import re
 import string
 import subprocess
 import sys
@@ -67,7 +68,7 @@ class Replay:
         return f"C-{time.strftime('%Y%m%d')}-" + "".join(random.choice(_ALPHABET) for _ in range(6))
 
     def params_for_new(self) -> list[dict]:
-        text = self.text.replace(self.complaint_id, self.new_id()).replace(self.key, uuid.uuid4().hex)
+        text = renew_links(self.text.replace(self.complaint_id, self.new_id()).replace(self.key, uuid.uuid4().hex))
         params = json.loads(text)
         for p in params:
             if "ClientRequestToken" in p:
@@ -81,6 +82,11 @@ class Replay:
 
     def describe(self) -> str:
         return ", ".join(f"{op}" for _, op, _ in self.calls)
+
+
+def renew_links(text: str) -> str:
+    """A new status-link token item for each replay (its key is the token's keyed hash, one per complaint)."""
+    return re.sub(r"LINK#[0-9a-f]{64}", lambda _: "LINK#" + uuid.uuid4().hex * 2, text)
 
 
 def _snake(operation: str) -> str:
@@ -100,7 +106,7 @@ def cold_start(sample_write: dict, complaint_id: str, key: str) -> dict[str, Any
     template = json.dumps(sample_write, ensure_ascii=False)
     for n in range(COLD_RUNS + 1):  # the first pair only warms the OS page cache and .pyc files
         event = api_gateway_event("POST", SUBMISSION_PATH, WEB_BODY, {"idempotency-key": f"cold-{uuid.uuid4().hex}"})
-        write = json.loads(template.replace(complaint_id, Replay.new_id()).replace(key, uuid.uuid4().hex))
+        write = json.loads(renew_links(template.replace(complaint_id, Replay.new_id()).replace(key, uuid.uuid4().hex)))
         write["ClientRequestToken"] = uuid.uuid4().hex
         for which in (("app", "boto") if n % 2 else ("boto", "app")):
             if which == "app":
