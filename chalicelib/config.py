@@ -150,6 +150,12 @@ def _given(key: str | None, variable: str) -> str:
     return key
 
 
+def stage() -> str:
+    """The stage this process runs in, read without the rest of the settings (which a deployed stage
+    validates, and which the local-only routes must not need in order to refuse)."""
+    return os.environ.get("STAGE", LOCAL)
+
+
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     """The process's settings, read on first use (nothing reads the environment at import)."""

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from chalice import Blueprint, Response
 
+from chalicelib import config
 from chalicelib.api import models
 from chalicelib.api.errors import NotFound, parse_body
 from chalicelib.handlers import events
@@ -36,7 +37,7 @@ def local_app():
 
 
 def _local_only() -> None:
-    if not adapters().settings.is_local:
+    if config.stage() != config.LOCAL:  # before any adapter: a deployed stage's settings are not needed to refuse
         raise NotFound()
 
 
