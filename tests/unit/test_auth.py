@@ -319,38 +319,36 @@ def test_a_change_reaches_a_cached_profile_within_the_cache_time(token):
     assert auth.STAFF_TTL <= 60
 
 
-def test_an_unreadable_profile_serves_the_last_known_one_and_refuses_without_one(token):
-    stored = {"wang.li": member()}
-    clock = Clock()
+class FlakyTable:
+    """Profiles that can be read until the table goes down."""
 
-    def read(username):
-        if stored.get("down"):
+    def __init__(self) -> None:
+        self.down = False
+
+    def __call__(self, username):
+        if self.down:
             raise OSError("table unavailable")
-        return stored.get(username)
+        return member() if username == "wang.li" else None
 
-    records = auth.StaffRecords(read=read, clock=clock)
+
+def test_an_unreadable_profile_serves_the_last_known_one_and_refuses_without_one(token):
+    table, clock = FlakyTable(), Clock()
+    records = auth.StaffRecords(read=table, clock=clock)
     auth.authenticate(token, records)
-    stored["down"] = True
+    table.down = True
     clock.now += auth.STAFF_TTL + 1
     assert auth.authenticate(token, records).username == "wang.li"
     with pytest.raises(OSError):  # the log-in answers 503 (try again), the authorizer 401
-        auth.authenticate(token, auth.StaffRecords(read=read, clock=clock))
+        auth.authenticate(token, auth.StaffRecords(read=table, clock=clock))
     with pytest.raises(auth.Unauthorized):
-        auth.authorize(token, auth.StaffRecords(read=read, clock=clock))
+        auth.authorize(token, auth.StaffRecords(read=table, clock=clock))
 
 
 def test_an_unreadable_table_serves_a_cached_profile_for_a_minute_at_most(token):
-    stored = {"wang.li": member()}
-    clock = Clock()
-
-    def read(username):
-        if stored.get("down"):
-            raise OSError("table unavailable")
-        return stored.get(username)
-
-    records = auth.StaffRecords(read=read, clock=clock)
+    table, clock = FlakyTable(), Clock()
+    records = auth.StaffRecords(read=table, clock=clock)
     auth.authenticate(token, records)
-    stored["down"] = True
+    table.down = True
     clock.now += auth.STALE_AT_MOST - 1
     assert auth.authenticate(token, records).username == "wang.li"
     clock.now += 2
