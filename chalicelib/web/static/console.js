@@ -1,5 +1,5 @@
-/* The staff console: log-in, queue, hotline entry, complaint page with its actions, dashboard.
-   Hash routes (#/queue, #/new, #/c/<id>, #/dashboard); the token lives in sessionStorage only. */
+/* The staff console: log-in, queue, search, hotline entry, complaint page with its actions, dashboard.
+   Hash routes (#/queue, #/search?q=<text>, #/new, #/c/<id>, #/dashboard); the token lives in sessionStorage only. */
 (function () {
   "use strict";
   var App = window.App, t = App.t, el = App.el;
@@ -8,6 +8,8 @@
   var VOCABULARY = App.vocabulary, LISTS = VOCABULARY.lists;  // the values and their lists: chalicelib/domain/labels.py
   var session = load();
   var queueState = {filters: {}, items: [], cursor: null};
+  var SEARCH_LIMIT = 50;
+  var searchForm = document.getElementById("search-form"), searchInput = document.getElementById("search-q");
 
   /* ---------- session ---------- */
   function load() {
@@ -43,7 +45,7 @@
   /* ---------- chrome ---------- */
   function renderChrome(active) {
     var nav = document.getElementById("nav"), who = document.getElementById("who"), logout = document.getElementById("logout");
-    nav.hidden = !session; logout.hidden = !session;
+    nav.hidden = !session; logout.hidden = !session; searchForm.hidden = !session;
     who.textContent = session ? t("who", {user: session.username, roles: session.roles.join(", ")}) : "";
     Array.prototype.forEach.call(nav.querySelectorAll("a"), function (a) {
       var roles = a.getAttribute("data-roles");
@@ -52,10 +54,17 @@
     });
   }
   document.getElementById("logout").addEventListener("click", function () { save(null); location.hash = ""; route(); });
+  searchForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var target = searchHash(searchInput.value.trim());
+    if (target === location.hash) { route(); } else { location.hash = target; }
+  });
+  function searchHash(q) { return "#/search?q=" + encodeURIComponent(q); }
 
   document.addEventListener("keydown", function (event) {
     if (!session || !event.altKey || event.ctrlKey || event.metaKey) { return; }
     var key = event.key.toLowerCase(), target = {q: "#/queue", n: "#/new", d: "#/dashboard"}[key];
+    if (key === "s") { event.preventDefault(); searchInput.focus(); searchInput.select(); return; }
     if (!target) { return; }
     event.preventDefault();
     if (target === location.hash) { route(); } else { location.hash = target; }
@@ -67,11 +76,15 @@
     var hash = location.hash || "#/queue";
     var match = /^#\/c\/([A-Za-z0-9-]+)$/.exec(hash);
     if (match) { renderChrome("queue"); return renderComplaint(match[1]); }
+    var searched = /^#\/search\?q=(.*)$/.exec(hash);
+    if (searched) { renderChrome(null); return renderSearch(decoded(searched[1])); }
     if (hash === "#/new" && hasRole("service", "sales", "manager")) { renderChrome("new"); return renderNew(); }
     if (hash === "#/dashboard") { renderChrome("dashboard"); return renderDashboard(); }
     renderChrome("queue");
     return renderQueue();
   }
+
+  function decoded(text) { try { return decodeURIComponent(text); } catch (e) { return text; } }
 
   function page(title, children) {
     App.clear(view);
@@ -262,6 +275,11 @@
       return a.received_at < b.received_at ? 1 : -1;
     });
     if (!items.length) { table.appendChild(el("p", {class: "empty", text: t("no_items")})); return; }
+    table.appendChild(complaintTable(items, t("queue_title")));
+  }
+
+  /* The rows of the queue, also the rows of a search's results. */
+  function complaintTable(items, caption) {
     var head = el("tr", {}, ["col_severity", "col_id", "col_status", "col_deadline", "col_category", "col_product", "col_customer", "col_assignee", "col_received"]
       .map(function (k) { return el("th", {scope: "col", text: t(k)}); }));
     var rows = items.map(function (item) {
@@ -274,13 +292,55 @@
         el("td", {"data-label": t("col_status")}, [el("span", {}, [t("st_" + item.status) + " "].concat(flags))]),
         el("td", {"data-label": t("col_deadline")}, [due ? deadlineNode(due[0], due[1]) : "—"]),
         el("td", {"data-label": t("col_category"), text: t("cat_" + item.category)}),
-        el("td", {"data-label": t("col_product"), text: [item.product.sku, item.product.name].filter(Boolean).join(" ") || "—"}),
-        el("td", {"data-label": t("col_customer"), text: [item.customer.name, item.customer.city].filter(Boolean).join(" · ")}),
+        el("td", {"data-label": t("col_product"), text: productText(item.product)}),
+        el("td", {"data-label": t("col_customer"), text: [(item.customer || {}).name, (item.customer || {}).city].filter(Boolean).join(" · ")}),
         el("td", {"data-label": t("col_assignee"), text: item.assignee || "—"}),
         el("td", {"data-label": t("col_received"), text: App.formatTime(item.received_at)})]);
     });
-    table.appendChild(el("table", {class: "queue-table"}, [el("caption", {class: "visually-hidden", text: t("queue_title")}),
-      el("thead", {}, [head]), el("tbody", {}, rows)]));
+    return el("table", {class: "queue-table"}, [el("caption", {class: "visually-hidden", text: caption}),
+      el("thead", {}, [head]), el("tbody", {}, rows)]);
+  }
+
+  function productText(product) { return [(product || {}).sku, (product || {}).name].filter(Boolean).join(" ") || "—"; }
+
+  /* ---------- search (the header's box) ---------- */
+  /* A complaint number that finds exactly that complaint opens it; anything else lists what was found and
+     says by what (number, phone, name, account). */
+  function renderSearch(q) {
+    var mine = location.hash;
+    if (document.activeElement !== searchInput) { searchInput.value = q; }
+    var message = el("p", {class: "form-message", role: "status", id: "search-message"});
+    var matched = el("p", {class: "search-matched", id: "search-matched", hidden: true});
+    var results = el("div", {id: "search-results", class: "queue", "aria-busy": "true"});
+    page(q ? t("search_title", {q: q}) : t("search_label"), [matched, message, results]);
+    if (!q) { message.textContent = t("search_empty_query"); results.setAttribute("aria-busy", "false"); searchInput.focus(); return; }
+    message.textContent = t("loading");
+    message.classList.add("loading");
+    call("GET", "api/v1/staff/search?" + query({q: q, limit: String(SEARCH_LIMIT)})).then(function (result) {
+      if (location.hash !== mine) { return; }  // another search or page meanwhile
+      message.classList.remove("loading");
+      results.setAttribute("aria-busy", "false");
+      if (!result.ok) { message.textContent = result.status === 400 ? fieldMessages(result) : errorText(result); return; }
+      var items = result.data.items || [], by = result.data.matched_by;
+      if (by === "complaint_id" && items.length === 1) { location.replace("#/c/" + items[0].complaint_id); return; }
+      if (!items.length) {
+        message.classList.add("none");
+        message.textContent = t("search_none", {q: q});
+        return;
+      }
+      message.textContent = "";
+      matched.hidden = false;
+      matched.textContent = t("search_matched", {by: STRINGS_HAS("search_by_" + by) ? t("search_by_" + by) : by || "—", n: items.length}) +
+        (items.length >= SEARCH_LIMIT ? " " + t("search_more", {n: SEARCH_LIMIT}) : "");
+      results.appendChild(complaintTable(items, t("search_title", {q: q})));
+      announce(matched.textContent);
+    }, function (e) { if (e.message !== "unauthenticated") { message.classList.remove("loading"); message.textContent = t("err_network"); } });
+  }
+  /* A 400's own words: what is wrong with each field (q too short), else its message. */
+  function fieldMessages(result) {
+    var e = (result.data && result.data.error) || {};
+    var fields = e.fields || e.details || [];
+    return fields.length ? fields.map(function (f) { return f.message; }).filter(Boolean).join(" ") || e.message : e.message || String(result.status);
   }
 
   var XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -322,7 +382,9 @@
         field({name: "channel", label: t("f_channel_entry"), type: "select", options: options(LISTS.entry_channel), value: "hotline"}),
         field({name: "received_at", label: t("f_received_at"), type: "date"}),
         field({name: "customer.phone", label: t("k_phone"), type: "tel", required: true, attrs: {autocomplete: "off"}}),
-        field({name: "customer.name", label: t("k_customer_name"), required: true, attrs: {autocomplete: "off"}}),
+        field({name: "customer.name", label: t("k_customer_name"), required: true, attrs: {autocomplete: "off"}})]),
+      el("section", {class: "earlier", id: "entry-earlier", hidden: true, "aria-labelledby": "entry-earlier-title"}),
+      el("div", {class: "entry-grid"}, [
         field({name: "customer.type", label: t("k_customer_type"), type: "select", options: options(LISTS.customer_type), value: "consumer"}),
         field({name: "customer.account_id", label: t("f_account"), attrs: {autocomplete: "off"}}),
         field({name: "customer.province", label: t("f_province")}),
@@ -346,6 +408,7 @@
     function letterOnly() { receivedField.hidden = channel.value !== "letter"; }
     channel.addEventListener("change", letterOnly); letterOnly();
     landlineHint(form.querySelector("[name='customer.phone']"));
+    earlierComplaints(form, form.querySelector("#entry-earlier"), added);
     form.querySelector("[name='customer.phone']").focus();
     var key = null, busy = false;
     form.addEventListener("input", function () { key = null; });
@@ -386,6 +449,101 @@
       form.hidden = true; receipt.hidden = false; receipt.focus();
       announce(t("saved_title") + " " + r.complaint_id);
     }
+    /* The call was about an open complaint: its note is added there and nothing new is recorded. */
+    function added(id) {
+      App.clearFieldErrors(form);
+      form.reset();
+      App.clear(receipt).appendChild(el("h2", {id: "entry-receipt-title"}, [t("earlier_added_before"),
+        el("a", {href: "#/c/" + id, class: "mono", id: "entry-added", text: id}), t("earlier_added_after")]));
+      receipt.appendChild(el("p", {class: "buttons"}, [
+        el("a", {class: "button primary", href: "#/c/" + id, text: t("saved_open")}),
+        el("a", {class: "button", href: "#/new", id: "entry-next", text: t("saved_next")})]));
+      receipt.querySelector("#entry-next").addEventListener("click", function (e) { e.preventDefault(); renderNew(); });
+      form.hidden = true; receipt.hidden = false; receipt.focus();
+      announce(t("earlier_added", {id: id}));
+    }
+  }
+
+  /* As soon as the phone is typed (7 digits or more; a moment after the last key, or on leaving the field),
+     the number's earlier complaints, open ones first: the caller may be calling about one of them again.
+     "The same matter" adds what the caller says as a note there instead of recording a new complaint. */
+  function earlierComplaints(form, panel, added) {
+    var input = form.querySelector("[name='customer.phone']");
+    var timer = null, asked = "", asking = 0;
+    function digits() { return input.value.replace(/\D/g, ""); }
+    function reset() { asking++; asked = ""; App.clear(panel); panel.hidden = true; }
+    function lookup() {
+      clearTimeout(timer);
+      var phone = input.value.trim(), number = digits();
+      if (number.length < 7) { if (asked) { reset(); } return; }
+      if (number === asked) { return; }
+      asked = number;
+      var mine = ++asking;
+      App.clear(panel).appendChild(el("p", {class: "muted loading", text: t("earlier_loading")}));
+      panel.hidden = false;
+      panel.setAttribute("aria-busy", "true");
+      call("GET", "api/v1/staff/search?" + query({q: phone, limit: "20"})).then(function (result) {
+        if (mine !== asking || !panel.isConnected) { return; }
+        panel.setAttribute("aria-busy", "false");
+        App.clear(panel);
+        if (!result.ok) { asked = ""; panel.appendChild(el("p", {class: "form-message", text: t("earlier_failed", {message: result.status === 400 ? fieldMessages(result) : errorText(result)})})); return; }
+        var items = result.data.matched_by === "phone" ? (result.data.items || []) : [];
+        if (!items.length) { panel.appendChild(el("p", {class: "muted", id: "entry-earlier-title", text: t("earlier_none")})); return; }
+        var open = items.filter(function (i) { return i.status !== "closed"; }), closed = items.filter(function (i) { return i.status === "closed"; });
+        panel.appendChild(el("h2", {id: "entry-earlier-title", text: t("earlier_title", {n: items.length, open: open.length})}));
+        panel.appendChild(el("ul", {class: "plain earlier-list"}, open.concat(closed).map(function (item) { return earlierItem(item, form, added); })));
+        announce(t("earlier_title", {n: items.length, open: open.length}));
+      }, function (e) { if (mine === asking && e.message !== "unauthenticated") { asked = ""; App.clear(panel).appendChild(el("p", {class: "form-message", text: t("err_network")})); } });
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      if (digits().length >= 7) { timer = setTimeout(lookup, 300); } else if (asked) { reset(); }
+    });
+    input.addEventListener("blur", lookup);
+  }
+
+  function earlierItem(item, form, added) {
+    var id = item.complaint_id, isOpen = item.status !== "closed";
+    var li = el("li", {class: "earlier-item" + (isOpen ? " is-open" : ""), "data-id": id, "data-status": item.status}, [
+      el("p", {class: "earlier-line"}, [el("a", {href: "#/c/" + id, class: "mono", text: id}), " ",
+        el("span", {class: "badge status" + (isOpen ? " open" : ""), text: t("st_" + item.status)}), " ",
+        el("span", {class: "when", text: t("earlier_received", {time: App.formatTime(item.received_at)})}), " · ",
+        el("span", {class: "product", text: productText(item.product)})])]);
+    if (!isOpen) { return li; }
+    var noteId = "same-note-" + id, message = el("p", {class: "form-message", role: "alert"});
+    var note = el("div", {class: "field same-note", hidden: true, "data-field": "note"}, [
+      el("label", {for: noteId, text: t("earlier_note_label", {id: id})}),
+      el("textarea", {id: noteId, rows: "2", "aria-describedby": noteId + "-error"}),
+      el("p", {class: "field-error", id: noteId + "-error", hidden: true})]);
+    var same = el("button", {type: "button", class: "small same-matter", text: t("earlier_same")});
+    li.appendChild(el("div", {class: "earlier-actions"}, [same]));
+    li.appendChild(note);
+    li.appendChild(message);
+    var busy = false, key = null;
+    same.addEventListener("click", function () {
+      if (busy) { return; }
+      var description = form.querySelector("[name=description]").value.trim();
+      var text = note.hidden ? description : note.querySelector("textarea").value.trim();
+      App.clearFieldErrors(li);
+      message.textContent = "";
+      if (!text) {
+        if (!note.hidden) { App.showFieldErrors(li, [{field: "note", message: t("earlier_note_missing")}]); }
+        note.hidden = false;
+        same.textContent = t("earlier_add_note");
+        note.querySelector("textarea").focus();
+        return;
+      }
+      busy = true; same.disabled = true;
+      key = key || App.randomKey();
+      call("POST", "api/v1/staff/complaints/" + encodeURIComponent(id) + "/actions", {body: {action: "note", note: text}, headers: {"Idempotency-Key": key}}).then(function (result) {
+        if (result.ok) { key = null; return added(id); }
+        if (result.status === 400) { key = null; return showErrors(li, result.data.error.fields || [], message); }
+        key = null;
+        message.textContent = t("action_failed", {message: errorText(result)});
+      }, function (e) { if (e.message !== "unauthenticated") { message.textContent = t("err_network"); } })
+        .then(function () { busy = false; same.disabled = false; });
+    });
+    return li;
   }
 
   /* A Chinese number that is not a mobile (a landline) gets no SMS: the specialist tells the customer the
@@ -461,6 +619,12 @@
       el("button", {type: "button", id: "to-actions", class: "small link-button", text: t("to_actions")}),
       el("a", {href: "#/queue", class: "back", text: t("back_to_queue")})]);
     var notice = el("p", {class: "form-message ok", role: "status", id: "detail-notice", text: done || ""});
+    var links = function (ids) { return ids.map(function (other, i) { return [i ? ", " : "", el("a", {href: "#/c/" + other, class: "mono", text: other})]; })
+      .reduce(function (a, b) { return a.concat(b); }, []); };
+    var duplicates = (c.possible_duplicate_of || []).length
+      ? el("p", {class: "dup-warning", id: "detail-duplicates"}, [el("strong", {text: t("detail_possible_duplicate")})].concat(links(c.possible_duplicate_of))) : null;
+    var mergedInto = c.merged_into
+      ? el("p", {class: "merged-into", id: "detail-merged-into"}, [el("strong", {text: t("detail_merged_into")})].concat(links([c.merged_into]))) : null;
     var deadlines = Object.keys(c.deadlines || {}).map(function (clock) {
       var d = c.deadlines[clock];
       if (d.stopped_at) { return el("li", {class: "deadline done"}, [t("clock_" + clock) + " · ✓ " + App.formatTime(d.stopped_at)]); }
@@ -497,8 +661,8 @@
     }))], "sec-history");
     var actions = section("detail_actions", (c.allowed_actions || []).length ? c.allowed_actions.map(function (name) { return actionForm(c, name); })
       : [el("p", {text: t("detail_no_actions")})], "sec-actions");
-    var heading = page(c.complaint_id || c.id, [header, notice, el("div", {class: "detail-layout"}, [
-      el("div", {class: "detail-main"}, [facts, photos].concat(records).concat([customerMessages(c), history])),
+    var heading = page(c.complaint_id || c.id, [header, mergedInto, duplicates, notice, el("div", {class: "detail-layout"}, [
+      el("div", {class: "detail-main"}, [facts, photos].concat(records).concat([mergedComplaints(c), customerMessages(c), history])),
       el("div", {class: "detail-side"}, [actions])])]);
     view.querySelector("#print-form").addEventListener("click", function () { printForm(c.id || c.complaint_id, notice); });
     view.querySelector("#to-actions").addEventListener("click", function () {
@@ -508,6 +672,24 @@
     });
     if (done) { heading.focus(); }
   }
+  /* On the complaint that others were merged into: each of them as it came in (its words, photos, feedback form). */
+  function mergedComplaints(c) {
+    var merged = c.merged || [];
+    if (!merged.length) { return null; }
+    return section("detail_merged", [el("ul", {class: "plain merged-list"}, merged.map(function (m) {
+      var ff = m.feedback_form, titleId = "merged-" + m.complaint_id;
+      return el("li", {class: "merged-item", "data-id": m.complaint_id}, [
+        el("h3", {id: titleId}, [el("a", {href: "#/c/" + m.complaint_id, class: "mono", text: m.complaint_id})]),
+        pairs([["k_received", App.formatTime(m.received_at)], ["k_channel", m.channel ? t("ch_" + m.channel) : null]]),
+        m.description ? el("p", {class: "description", text: m.description}) : null,
+        (m.photos || []).length ? el("ul", {class: "photo-grid", "aria-labelledby": titleId}, m.photos.map(function (p, i) {
+          return el("li", {}, [el("a", {href: p.url, target: "_blank", rel: "noopener"}, [
+            el("img", {src: p.url, alt: t("merged_photo", {id: m.complaint_id, n: i + 1}), loading: "lazy"})])]);
+        })) : null,
+        ff ? el("div", {class: "merged-feedback"}, [el("h4", {text: t("detail_feedback_form")}), pairs([["a_investigation", ff.investigation], ["a_sample_provided", boolText(ff.sample_provided)], ["a_certificate_provided", boolText(ff.certificate_provided)], ["a_customer_request", ff.customer_request], ["a_requested_amount", ff.requested_amount]])]) : null]);
+    }))], "sec-merged");
+  }
+
   /* What was sent to the customer (kind, when, how, whether it went: never a link or a code), and the
      customer's own answer to the survey. */
   function customerMessages(c) {
@@ -539,11 +721,18 @@
   }
   function STRINGS_HAS(key) { return Object.prototype.hasOwnProperty.call(App.strings, key); }
 
+  /* Values an action's form starts with: a merge goes, most likely, into the first possible original. */
+  function prefilled(c, name) {
+    var duplicates = c.possible_duplicate_of || [];
+    return name === "merge" && duplicates.length ? {into: duplicates[0]} : {};
+  }
+
   function actionForm(c, name) {
-    var specs = actionFields(name);
+    var specs = actionFields(name), start = prefilled(c, name);
     var message = el("p", {class: "form-message", role: "alert"});
     var form = el("form", {class: "action-form", novalidate: true, "data-action": name}, specs.map(function (s) {
       var spec = Object.assign({}, s, {label: t(s.label)});
+      if (start[s.name] !== undefined) { spec.value = start[s.name]; }
       if (s.options) { spec.options = s.options.map(function (o) { return [o[0], t(o[1])]; }); }
       return field(spec);
     }).concat([STRINGS_HAS("hint_" + name) ? el("p", {class: "hint", text: t("hint_" + name)}) : null,
