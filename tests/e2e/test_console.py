@@ -109,7 +109,7 @@ def test_a_real_case_from_the_hotline_to_closed_by_clicking(system, open_page, p
     sales = login(open_page, system, "sales_wh", phone=True)
     assert set(sales.locator("#queue td[data-label='负责人']").all_inner_texts()) == {"sales_wh"}
     open_complaint(sales, complaint_id)
-    assert [a.get_attribute("id") for a in sales.locator("details.action").all()] == ["action-contact", "action-escalate"]
+    assert [a.get_attribute("id") for a in sales.locator("details.action").all()] == ["action-contact", "action-escalate", "action-note"]
     act(sales, "contact", {"note": "已电话联系刘店长, 下午上门查看"})
     assert status_of(sales) == "调查中"
     act(sales, "submit_feedback_form", {"investigation": "整箱封箱完好, 开箱后 V2047 少两包", "customer_request": "赔偿一箱 V2047",
