@@ -98,6 +98,7 @@ def test_a_phone_in_another_spelling_lists_that_customers_complaints(system, ope
     search(page, f"{phone[:3]}-{phone[3:7]}-{phone[7:]}")
     page.locator("#search-results tbody tr").first.wait_for()
     assert "电话" in page.inner_text("#search-matched")
+    assert phone[3:7] not in page.url and phone[3:7] not in page.title(), "the phone stays out of the browser's history"
     ids = [row.get_attribute("data-id") for row in page.locator("#search-results tbody tr").all()]
     assert ids == [customer["odor"], customer["blade"]], "that customer's complaints, newest first"
     row = page.locator(f"#search-results tr[data-id='{customer['blade']}']")

@@ -1,5 +1,5 @@
 /* The staff console: log-in, queue, search, hotline entry, complaint page with its actions, dashboard.
-   Hash routes (#/queue, #/search?q=<text>, #/new, #/c/<id>, #/dashboard); the token lives in sessionStorage only. */
+   Hash routes (#/queue, #/search, #/new, #/c/<id>, #/dashboard); the token lives in sessionStorage only. */
 (function () {
   "use strict";
   var App = window.App, t = App.t, el = App.el;
@@ -9,6 +9,7 @@
   var session = load();
   var queueState = {filters: {}, items: [], cursor: null};
   var SEARCH_LIMIT = 50;
+  var searchState = {q: "", asked: 0};  // in memory, not in the address: a phone or a name stays out of the browser's history
   var searchForm = document.getElementById("search-form"), searchInput = document.getElementById("search-q");
 
   /* ---------- session ---------- */
@@ -18,7 +19,12 @@
       return s && s.expires_at > Date.now() ? s : null;
     } catch (e) { return null; }
   }
-  function save(s) { session = s; if (s) { sessionStorage.setItem(SESSION_KEY, JSON.stringify(s)); } else { sessionStorage.removeItem(SESSION_KEY); } }
+  function save(s) {
+    session = s;
+    if (s) { sessionStorage.setItem(SESSION_KEY, JSON.stringify(s)); return; }
+    sessionStorage.removeItem(SESSION_KEY);
+    searchState.q = ""; searchInput.value = "";  // the next person at this screen does not see what was looked for
+  }
   function hasRole() {
     if (!session) { return false; }
     var roles = Array.prototype.slice.call(arguments);
@@ -56,10 +62,9 @@
   document.getElementById("logout").addEventListener("click", function () { save(null); location.hash = ""; route(); });
   searchForm.addEventListener("submit", function (event) {
     event.preventDefault();
-    var target = searchHash(searchInput.value.trim());
-    if (target === location.hash) { route(); } else { location.hash = target; }
+    searchState.q = searchInput.value.trim();
+    if (location.hash === "#/search") { route(); } else { location.hash = "#/search"; }
   });
-  function searchHash(q) { return "#/search?q=" + encodeURIComponent(q); }
 
   document.addEventListener("keydown", function (event) {
     if (!session || !event.altKey || event.ctrlKey || event.metaKey) { return; }
@@ -76,15 +81,12 @@
     var hash = location.hash || "#/queue";
     var match = /^#\/c\/([A-Za-z0-9-]+)$/.exec(hash);
     if (match) { renderChrome("queue"); return renderComplaint(match[1]); }
-    var searched = /^#\/search\?q=(.*)$/.exec(hash);
-    if (searched) { renderChrome(null); return renderSearch(decoded(searched[1])); }
+    if (hash === "#/search") { renderChrome(null); return renderSearch(searchState.q); }
     if (hash === "#/new" && hasRole("service", "sales", "manager")) { renderChrome("new"); return renderNew(); }
     if (hash === "#/dashboard") { renderChrome("dashboard"); return renderDashboard(); }
     renderChrome("queue");
     return renderQueue();
   }
-
-  function decoded(text) { try { return decodeURIComponent(text); } catch (e) { return text; } }
 
   function page(title, children) {
     App.clear(view);
@@ -307,17 +309,18 @@
   /* A complaint number that finds exactly that complaint opens it; anything else lists what was found and
      says by what (number, phone, name, account). */
   function renderSearch(q) {
-    var mine = location.hash;
+    var mine = ++searchState.asked;
     if (document.activeElement !== searchInput) { searchInput.value = q; }
     var message = el("p", {class: "form-message", role: "status", id: "search-message"});
     var matched = el("p", {class: "search-matched", id: "search-matched", hidden: true});
     var results = el("div", {id: "search-results", class: "queue", "aria-busy": "true"});
     page(q ? t("search_title", {q: q}) : t("search_label"), [matched, message, results]);
+    document.title = t("search_label") + " · " + t("console_title");  // the window's title is kept in the history too
     if (!q) { message.textContent = t("search_empty_query"); results.setAttribute("aria-busy", "false"); searchInput.focus(); return; }
     message.textContent = t("loading");
     message.classList.add("loading");
     call("GET", "api/v1/staff/search?" + query({q: q, limit: String(SEARCH_LIMIT)})).then(function (result) {
-      if (location.hash !== mine) { return; }  // another search or page meanwhile
+      if (mine !== searchState.asked || location.hash !== "#/search") { return; }  // another search or page meanwhile
       message.classList.remove("loading");
       results.setAttribute("aria-busy", "false");
       if (!result.ok) { message.textContent = result.status === 400 ? fieldMessages(result) : errorText(result); return; }
@@ -505,7 +508,7 @@
   function earlierItem(item, form, added) {
     var id = item.complaint_id, isOpen = item.status !== "closed";
     var li = el("li", {class: "earlier-item" + (isOpen ? " is-open" : ""), "data-id": id, "data-status": item.status}, [
-      el("p", {class: "earlier-line"}, [el("a", {href: "#/c/" + id, class: "mono", text: id}), " ",
+      el("p", {class: "earlier-line", id: "earlier-line-" + id}, [el("a", {href: "#/c/" + id, class: "mono", text: id}), " ",
         el("span", {class: "badge status" + (isOpen ? " open" : ""), text: t("st_" + item.status)}), " ",
         el("span", {class: "when", text: t("earlier_received", {time: App.formatTime(item.received_at)})}), " · ",
         el("span", {class: "product", text: productText(item.product)})])]);
@@ -515,7 +518,7 @@
       el("label", {for: noteId, text: t("earlier_note_label", {id: id})}),
       el("textarea", {id: noteId, rows: "2", "aria-describedby": noteId + "-error"}),
       el("p", {class: "field-error", id: noteId + "-error", hidden: true})]);
-    var same = el("button", {type: "button", class: "small same-matter", text: t("earlier_same")});
+    var same = el("button", {type: "button", class: "small same-matter", "aria-describedby": "earlier-line-" + id, text: t("earlier_same")});
     li.appendChild(el("div", {class: "earlier-actions"}, [same]));
     li.appendChild(note);
     li.appendChild(message);
