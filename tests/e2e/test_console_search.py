@@ -215,6 +215,10 @@ def test_a_possible_duplicate_is_shown_and_merged_into_its_original(system, open
     assert form.locator("[name=into]").input_value() == first
     check_accessibility(page, "a possible duplicate")
     shoot(page, "23-console-possible-duplicate")
+    page.set_viewport_size(PHONE)
+    assert warning.is_visible() and warning.bounding_box()["width"] <= PHONE["width"]
+    shoot(page, "23-console-possible-duplicate")
+    page.set_viewport_size(DESKTOP)
     form.locator("[name=note]").fill("同一箱货, 顾客打了两次电话")
     form.locator("button[type=submit]").click()
     page.locator("#detail-merged-into").wait_for()
@@ -223,4 +227,6 @@ def test_a_possible_duplicate_is_shown_and_merged_into_its_original(system, open
     page.locator(f"#sec-merged li[data-id='{second}']").wait_for()
     assert SEAL_OPEN["description"] in page.inner_text(f"#sec-merged li[data-id='{second}']")
     check_accessibility(page, "the complaint another was merged into")
+    shoot(page, "24-console-merged")
+    page.set_viewport_size(PHONE)
     shoot(page, "24-console-merged")
