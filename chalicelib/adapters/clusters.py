@@ -1,15 +1,19 @@
 """ClusterStore: which complaints name which production lot, and the alerts raised.
 
-Rows: pk `LOT#<lot>`, sk `MEMBER#<received>#<id>` (one per complaint naming the lot; a
-lot's partition only grows with complaints about that lot); pk `ALERTS`, sk `<lot>` (one
-per alerted lot; few, so one partition lists them all). An alert is opened in one
-transaction with its outbox items, on the condition that nobody opened it first, so
-quality and the manager hear about a cluster exactly once.
+Rows: pk `LOT#<lot>`, sk `MEMBER#<received>#<id>` (one per complaint naming the lot, with every lot the
+complaint names; a lot's partition only grows with complaints about that lot); pk `ALERTS`, sk `<lot>`
+(one per alerted lot; few, so one partition lists them all). An alert raised for several lots at once
+(their complaints are one set) is kept at its first lot; the row of each other lot points to it
+(`cluster_alert_pointer`: the first lot and the alert's opening), so a complaint about any of them
+finds the one alert. An alert is opened in one transaction with its pointers and its outbox items, on
+the condition that every row it writes is still what was read, so quality and the manager hear about a
+cluster exactly once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +25,28 @@ from chalicelib.domain.deliveries import Notification
 
 ALERTS = keys.ALERTS
 _LAST = "\uffff"
+_ALERT, _POINTER = "cluster_alert", "cluster_alert_pointer"
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """The row of a lot alerted together with another: the alert kept at `to`, opened at `opened_at`."""
+
+    to: str
+    opened_at: datetime
+
+
+Stored = Alert | Pointer | None  # what one lot's row in ALERTS holds
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One lot's row as read (`stored`, to overwrite it on the condition it is unchanged) and the alert
+    that covers the lot: its own, or the one its pointer names (None if there is none, or no longer)."""
+
+    lot: str
+    stored: Stored
+    alert: Alert | None
 
 
 class ClusterStore:
@@ -38,6 +64,7 @@ class ClusterStore:
                     "type": "lot_member",
                     "complaint_id": member.complaint_id,
                     "received_at": member.received_at,
+                    "lots": sorted(member.lots),
                 }
             ),
         )
@@ -45,6 +72,7 @@ class ClusterStore:
     def members(self, lot: str, start: datetime, end: datetime) -> list[Member]:
         items = self._query(
             {
+                "ConsistentRead": True,  # a complaint written a moment ago by another stream batch counts
                 "KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
                 "ExpressionAttributeValues": to_item(
                     {
@@ -55,60 +83,93 @@ class ClusterStore:
                 ),
             }
         )
-        return [Member(i["complaint_id"], parse_required_time(i["received_at"])) for i in items]
+        return [
+            Member(i["complaint_id"], parse_required_time(i["received_at"]), frozenset(i.get("lots") or ()))
+            for i in items
+        ]
 
-    def alert(self, lot: str) -> Alert | None:
-        response = self._client.get_item(
-            TableName=self._table, Key=to_item({"pk": ALERTS, "sk": lot}), ConsistentRead=True
-        )
-        return _alert(from_item(response["Item"])) if "Item" in response else None
+    def slot(self, lot: str) -> Slot:
+        stored = self._stored(lot)
+        if not isinstance(stored, Pointer):
+            return Slot(lot, stored, stored)
+        target = self._stored(stored.to)
+        live = isinstance(target, Alert) and target.opened_at == stored.opened_at and lot in target.also
+        return Slot(lot, stored, target if live and isinstance(target, Alert) else None)
 
     def alerts(self) -> list[Alert]:
-        return [
-            _alert(i)
-            for i in self._query(
-                {"KeyConditionExpression": "pk = :pk", "ExpressionAttributeValues": to_item({":pk": ALERTS})}
-            )
-        ]
+        """Every alert once (the rows pointing to an alert kept at another lot are left out)."""
+        items = self._query(
+            {"KeyConditionExpression": "pk = :pk", "ExpressionAttributeValues": to_item({":pk": ALERTS})}
+        )
+        return [_alert(i) for i in items if i.get("type", _ALERT) == _ALERT]
 
     def save_alert(
         self,
         alert: Alert,
-        replacing: Alert | None,
+        read: Mapping[str, Stored],
         notifications: Sequence[Notification] = (),
         now: datetime | None = None,
         notified_from: str = "",
     ) -> bool:
-        """Store a new or grown alert unless someone changed it since `replacing` was read; False then.
+        """Store a new, grown or widened alert unless a row it writes changed since it was read; False then.
+
+        `read`: what was read at each lot whose row is written: the alert's own lot, and each other lot
+        of it that gets its pointer now (the others of `alert.also` point to it already).
         `notifications` go into the outbox of the complaint `notified_from` (the one that made the cluster),
         tagged with the lot so that two lots alerting at one moment never share an outbox key."""
-        put = {"TableName": self._table, "Item": to_item(_item(alert))}
-        if replacing is None:
-            put["ConditionExpression"] = "attribute_not_exists(pk)"
-        else:
-            put["ConditionExpression"] = "opened_at = :opened AND complaint_count = :count"
-            put["ExpressionAttributeValues"] = to_item({":opened": iso(replacing.opened_at), ":count": replacing.count})
+        writes = [{"Put": self._put(_item(alert), read[alert.lot])}]
+        writes += [{"Put": self._put(_pointer(lot, alert), read[lot])} for lot in alert.also if lot in read]
         outbox = (
             outbox_items(keys.complaint(notified_from), notified_from, notifications, now, 0, tag=alert.lot)
             if notifications and now
             else []
         )
-        writes = [{"Put": put}] + [{"Put": {"TableName": self._table, "Item": to_item(i)}} for i in outbox]
+        writes += [{"Put": {"TableName": self._table, "Item": to_item(i)}} for i in outbox]
         try:
             self._client.transact_write_items(TransactItems=writes)
         except self._client.exceptions.TransactionCanceledException:
             return False
         return True
 
+    def _put(self, item: dict[str, Any], read: Stored) -> dict[str, Any]:
+        put: dict[str, Any] = {"TableName": self._table, "Item": to_item(item)}
+        if read is None:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        elif isinstance(read, Pointer):
+            put["ConditionExpression"] = "#type = :pointer AND alert_lot = :to AND opened_at = :opened"
+            put["ExpressionAttributeNames"] = {"#type": "type"}
+            put["ExpressionAttributeValues"] = to_item(
+                {":pointer": _POINTER, ":to": read.to, ":opened": iso(read.opened_at)}
+            )
+        else:
+            also = "size(also_lots) = :also" if read.also else "attribute_not_exists(also_lots)"
+            put["ConditionExpression"] = f"opened_at = :opened AND complaint_count = :count AND {also}"
+            values: dict[str, Any] = {":opened": iso(read.opened_at), ":count": read.count}
+            if read.also:
+                values[":also"] = len(read.also)
+            put["ExpressionAttributeValues"] = to_item(values)
+        return put
+
+    def _stored(self, lot: str) -> Stored:
+        response = self._client.get_item(
+            TableName=self._table, Key=to_item({"pk": ALERTS, "sk": lot}), ConsistentRead=True
+        )
+        if "Item" not in response:
+            return None
+        item = from_item(response["Item"])
+        if item.get("type") == _POINTER:
+            return Pointer(item["alert_lot"], parse_required_time(item["opened_at"]))
+        return _alert(item)
+
     def _query(self, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
         return query_all(self._client, TableName=self._table, **kwargs)
 
 
 def _item(alert: Alert) -> dict[str, Any]:
-    return {
+    item = {
         "pk": ALERTS,
         "sk": alert.lot,
-        "type": "cluster_alert",
+        "type": _ALERT,
         "lot": alert.lot,
         "first_received_at": alert.first_received_at,
         "last_received_at": alert.last_received_at,
@@ -116,6 +177,11 @@ def _item(alert: Alert) -> dict[str, Any]:
         "complaint_count": alert.count,
         "opened_at": alert.opened_at,
     }
+    return {**item, "also_lots": list(alert.also)} if alert.also else item
+
+
+def _pointer(lot: str, alert: Alert) -> dict[str, Any]:
+    return {"pk": ALERTS, "sk": lot, "type": _POINTER, "alert_lot": alert.lot, "opened_at": alert.opened_at}
 
 
 def _alert(item: dict[str, Any]) -> Alert:
@@ -126,4 +192,5 @@ def _alert(item: dict[str, Any]) -> Alert:
         tuple(item["complaint_ids"]),
         parse_required_time(item["opened_at"]),
         int(item["complaint_count"]),
+        tuple(item.get("also_lots") or ()),
     )

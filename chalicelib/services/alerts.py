@@ -8,13 +8,13 @@ from typing import Any
 
 from chalicelib.adapters.changes import complaint_changes
 from chalicelib.domain import clusters, policy
-from chalicelib.domain.clusters import Decision, Member
+from chalicelib.domain.clusters import ClusterRule, Member
 from chalicelib.domain.model import Actor, Complaint
 from chalicelib.services.effects import notifications
 from chalicelib.services.views import jsonable
 from chalicelib.wiring import Adapters
 
-ATTEMPTS = 3  # a lost race re-reads the alert and decides again
+ATTEMPTS = 3  # a lost race re-reads the alerts and decides again
 
 
 def observe_stream(records: Iterable[dict[str, Any]], a: Adapters, now: datetime) -> int:
@@ -23,44 +23,77 @@ def observe_stream(records: Iterable[dict[str, Any]], a: Adapters, now: datetime
     for change in complaint_changes(records):
         if change.new is None:
             continue
+        named = clusters.lots(change.new)
         before = set(clusters.lots(change.old)) if change.old else set()
-        for lot in clusters.lots(change.new):
-            if lot not in before:
-                raised += observe(lot, Member(change.new.id, change.new.received_at), a, now)
+        new = [lot for lot in named if lot not in before]
+        if new:
+            raised += observe(Member(change.new.id, change.new.received_at, frozenset(named)), new, a, now)
     return raised
 
 
-def observe(lot: str, member: Member, a: Adapters, now: datetime) -> bool:
-    """Record one complaint about a lot; True if it made a new cluster (and the alert went out)."""
+def observe(member: Member, new: list[str], a: Adapters, now: datetime) -> int:
+    """Record one complaint about the lots `new` (of those it names: `member.lots`); returns how many new
+    clusters it made (each alert went out once, however many lots it covers)."""
     rule = a.settings.cluster_rule
-    a.clusters.add_member(lot, member)
+    for lot in new:
+        a.clusters.add_member(lot, member)
+    raised = 0
     for _ in range(ATTEMPTS):
-        alert = a.clusters.alert(lot)
-        if alert is not None and alert.takes(member, rule):  # joining needs no look at the other members
-            grown = clusters.joined(alert, member)
-            if grown is alert or a.clusters.save_alert(grown, alert, []):
-                return False
+        made, settled = _observe_once(member, new, a, now, rule)
+        raised += made
+        if settled:
+            return raised
+    raise RuntimeError(f"cluster alerts for {', '.join(new)} kept changing")  # the stream retries the batch
+
+
+def _observe_once(member: Member, new: list[str], a: Adapters, now: datetime, rule: ClusterRule) -> tuple[int, bool]:
+    """One look at the alerts of every lot the complaint names: (alerts raised, False if a write lost a race)."""
+    slots = {lot: a.clusters.slot(lot) for lot in dict.fromkeys([*new, *sorted(member.lots)])}
+    live = {lot: s.alert for lot, s in slots.items()}
+    undecided = []
+    for lot in new:
+        alert = live[lot]
+        if alert is None or not alert.takes(member, rule):
+            undecided.append(lot)
             continue
-        nearby = a.clusters.members(lot, member.received_at - rule.window, member.received_at + rule.window)
-        if clusters.decide(member, nearby, alert, rule) is Decision.NONE:
-            return False
-        new = clusters.opened(lot, clusters.cluster_around(member, nearby, rule), now)
-        told = notifications(clusters.notifications(new, rule), a.directory)
-        if a.clusters.save_alert(new, alert, told, now, notified_from=member.complaint_id):
-            return True
-    raise RuntimeError(f"cluster alert for {lot} kept changing")  # the stream retries the batch
+        grown = clusters.joined(alert, member)  # joining needs no look at the other members
+        if grown is alert:
+            continue
+        if not a.clusters.save_alert(grown, {grown.lot: alert}):
+            return 0, False
+        live = {k: grown if v is not None and v.same_as(alert) else v for k, v in live.items()}
+    if not undecided:
+        return 0, True
+    span = (member.received_at - rule.window, member.received_at + rule.window)
+    nearby = {lot: a.clusters.members(lot, *span) for lot in slots}
+    raised = 0
+    for step in clusters.plan(member, undecided, nearby, live, rule, now):
+        if isinstance(step, clusters.Cover):
+            read = {step.alert.lot: step.replacing, step.lot: slots[step.lot].stored}
+            if not a.clusters.save_alert(step.alert, read):
+                return raised, False
+            continue
+        new_alert = step.alert
+        told = notifications(clusters.notifications(new_alert, rule), a.directory)
+        read = {lot: slots[lot].stored for lot in new_alert.lots}
+        if not a.clusters.save_alert(new_alert, read, told, now, notified_from=member.complaint_id):
+            return raised, False
+        raised += 1
+    return raised, True
 
 
 def open_alerts(actor: Actor, a: Adapters, now: datetime) -> dict[str, Any]:
-    """The clusters still open (a complaint within the window), newest first, with their complaints
-    (NotAllowed for a salesperson only: the alerts span every territory)."""
+    """The clusters still open (a complaint within the window), newest first, each once with what its
+    complaints share (batch, production date or both) and its complaints (NotAllowed for a salesperson
+    only: the alerts span every territory)."""
     policy.require_overview(actor, "cluster alerts")
     rule = a.settings.cluster_rule
     items = []
     for alert in a.clusters.alerts():
         if not alert.is_open(now, rule):
             continue
-        sku, kind, value = clusters.describe(alert.lot)
+        sku = clusters.describe(alert.lot)[0]
+        what = clusters.shared(alert)
         complaints = [_summary(c) for c in a.complaints.get_many(list(alert.complaint_ids))]
         items.append(
             {
@@ -76,12 +109,17 @@ def open_alerts(actor: Actor, a: Adapters, now: datetime) -> dict[str, Any]:
                         "complaints": complaints,
                     }
                 ),
-                "batch": value if kind == "batch" else None,
-                "production_date": value if kind == "date" else None,
+                "batch": what.get(clusters.BATCH),
+                "production_date": what.get(clusters.DATE),
+                # what every complaint of the alert shares, batch first: ["batch"], ["production_date"] or both
+                "shared": [_SHARED[kind] for kind in what],
             }
         )
     items.sort(key=lambda i: i["last_received_at"], reverse=True)
     return {"items": items, "threshold": rule.threshold, "window_days": rule.window.days}
+
+
+_SHARED = {clusters.BATCH: "batch", clusters.DATE: "production_date"}
 
 
 def _summary(c: Complaint) -> dict[str, Any]:

@@ -118,6 +118,7 @@ def test_three_complaints_on_one_production_date_alert_quality_and_the_manager_o
     assert len(listed) == 1
     alert = listed[0]
     assert (alert["sku"], alert["production_date"], alert["batch"]) == ("V2047", "2008-11-29", None)
+    assert alert["shared"] == ["production_date"] and "批次" not in text  # a date is never called a batch
     assert alert["count"] == 4 and sorted(alert["complaint_ids"]) == sorted(cases["odors"])
     assert {c["complaint_id"] for c in alert["complaints"]} == set(cases["odors"])
     assert "customer" not in alert["complaints"][0]
