@@ -34,7 +34,13 @@ chalicelib/adapters/keys.py; tests/adapters/test_keys.py checks that this table 
 | by SKU (and batch/production date)        | by_sku           | SKU#<sku>, received#id                             |
 | by territory                              | by_territory     | TERRITORY#<code>, received#id                      |
 | overdue (a running clock past due)        | by_due           | DUE#<shard>, due < now (sparse: only running clocks) |
+| a complainant's complaints, by phone      | by_phone         | PHONE#<keyed hash of the E.164 phone>, received#id |
+| a complainant's complaints, by account id | by_account       | ACCOUNT_OF#<keyed hash of the account id>, received#id |
+| by name: its first two characters, then the rest filtered | by_name | NAME#<keyed hash of the first two>, received#id |
 | outbox items not yet delivered (sweeper)  | outbox_pending   | OUTBOX#<shard>, created < cutoff (sparse)          |
+
+The phone, account and name partitions hold keyed hashes only (no personal data in a key); an
+erasure drops a complaint's entries with its personal data.
 
 Status, month, due and outbox partitions are sharded by a hash of the complaint id so
 that no single "open" or "this month" partition takes every write (writes at any
@@ -57,6 +63,9 @@ GLOBAL_INDEXES: dict[str, tuple[str, str]] = {
     "by_sku": ("by_sku_pk", "by_sku_sk"),
     "by_territory": ("by_territory_pk", "by_territory_sk"),
     "by_due": ("by_due_pk", "by_due_sk"),
+    "by_phone": ("by_phone_pk", "by_phone_sk"),
+    "by_account": ("by_account_pk", "by_account_sk"),
+    "by_name": ("by_name_pk", "by_name_sk"),
     "outbox_pending": ("outbox_pk", "outbox_sk"),
 }
 

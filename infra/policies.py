@@ -45,7 +45,7 @@ TABLE_ACTIONS = {
                    "dynamodb:Query", "dynamodb:UpdateItem"],
     "OnStream": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
     "OnTimer": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
-    "SweepOutbox": ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+    "SweepOutbox": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
 }
 STAFF_SYNC = [  # a staff member's Cognito account made to match their profile (services/staff_sync.py)
     "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUserAttributes",

@@ -47,6 +47,7 @@ from chalicelib.domain.model import (
     DesiredResolution,
     Escalation,
     FeedbackForm,
+    FindKeys,
     Handling,
     HandlingType,
     HistoryEntry,
@@ -105,23 +106,41 @@ class ComplaintRepository:
         now: datetime,
         idempotency: IdempotencyRecord | None = None,
         answered_link: str | None = None,
+        together: Complaint | None = None,
     ) -> None:
         """Store a change, only if nobody else saved since `complaint.version` was read (and, with an
         idempotency record, only if that record's key was never used; with `answered_link`, the hash of a
-        survey token, only if that survey was not answered yet: AlreadyDone if it was)."""
+        survey token, only if that survey was not answered yet: AlreadyDone if it was). `together` is
+        another complaint the change touched (a merge's survivor): stored in the same transaction, over the
+        version it was read at too (ConcurrentChange if it changed since)."""
         token = secrets.token_hex(16)
-        put = self._put(_meta_item(complaint, version=complaint.version + 1, token=token), "version = :read")
-        put["Put"]["ExpressionAttributeValues"] = to_item({":read": complaint.version})
-        puts = [put, self._put(_idempotency_item(idempotency), "attribute_not_exists(pk)")] if idempotency else [put]
+        puts = [self._over_version(complaint, token)]
+        if idempotency:
+            puts.append(self._put(_idempotency_item(idempotency), "attribute_not_exists(pk)"))
         if answered_link:
             puts.append(self._answer(answered_link, now))
+        if together:
+            puts.append(self._over_version(together, secrets.token_hex(16)))
+            puts += [self._put(_history_item(together.id, e, n)) for n, e in enumerate(together.new_history, 50)]
         try:
             self._write(complaint, puts, deliveries, now, token, idempotent=idempotency is not None)
         except self._client.exceptions.TransactionCanceledException as error:
-            if answered_link and cancellation_codes(error)[len(puts) - 1] == "ConditionalCheckFailed":
+            codes = cancellation_codes(error)
+            if answered_link and codes[len(puts) - 1] == "ConditionalCheckFailed":
                 raise AlreadyDone("the survey was already answered") from error
+            if together and "ConditionalCheckFailed" in codes[1:]:
+                raise ConcurrentChange(together.id) from error
             raise
         complaint.version += 1
+        if together:
+            together.version += 1
+            together.new_history.clear()
+
+    def _over_version(self, complaint: Complaint, token: str) -> dict[str, Any]:
+        """The Put of a complaint's new state, only over the version it was read at."""
+        put = self._put(_meta_item(complaint, version=complaint.version + 1, token=token), "version = :read")
+        put["Put"]["ExpressionAttributeValues"] = to_item({":read": complaint.version})
+        return put
 
     def link(self, token_hash: str) -> IssuedLink | None:
         """The complaint a link token (by its keyed hash) opens: one GetItem."""
@@ -316,6 +335,13 @@ def _index_keys(c: Complaint) -> dict[str, str]:
         found.update(by_sku_pk=keys.SKU_PARTITION + c.product.sku, by_sku_sk=order)
     if c.territory:
         found.update(by_territory_pk=keys.TERRITORY_PARTITION + c.territory, by_territory_sk=order)
+    find = c.find_keys
+    if find and find.phone:
+        found.update(by_phone_pk=keys.PHONE_PARTITION + find.phone, by_phone_sk=order)
+    if find and find.account:
+        found.update(by_account_pk=keys.ACCOUNT_PARTITION + find.account, by_account_sk=order)
+    if find and find.name_prefix:
+        found.update(by_name_pk=keys.NAME_PARTITION + find.name_prefix, by_name_sk=order)
     # the running staff clocks (not stopped, not paused) that have not breached: a survey is no deadline
     due = [
         d.due_at
@@ -391,6 +417,9 @@ def complaint_from_item(item: dict[str, Any]) -> Complaint:
         callbacks=[_record(Satisfaction, c) for c in item.get("callbacks", [])],
         closed_at=parse_time(item.get("closed_at")),
         erased=item.get("erased"),
+        find_keys=FindKeys(**item["find_keys"]) if item.get("find_keys") else None,
+        possible_duplicate_of=list(item.get("possible_duplicate_of", [])),
+        merged_into=item.get("merged_into"),
         version=int(item["version"]),
     )
 

@@ -50,6 +50,9 @@ ASSIGNEE_PARTITION = "ASSIGNEE#"
 SKU_PARTITION = "SKU#"
 TERRITORY_PARTITION = TERRITORY
 DUE_PARTITION = "DUE#"
+PHONE_PARTITION = "PHONE#"  # + the keyed hash of the complainant's phone (domain/finding.py)
+ACCOUNT_PARTITION = "ACCOUNT_OF#"  # + the keyed hash of the complainant's account id
+NAME_PARTITION = "NAME#"  # + the keyed hash of the first two characters of the complainant's name
 OUTBOX_PARTITION = OUTBOX
 
 

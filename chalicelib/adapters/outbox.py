@@ -21,7 +21,7 @@ from typing import Any
 from chalicelib.adapters import keys
 from chalicelib.adapters.dynamo import from_item, iso, parse_required_time, parse_time, query_all, to_item
 from chalicelib.domain.customer_messages import SentMessage
-from chalicelib.domain.deliveries import CustomerMessage, Delivery, Notification, StaffSync, TimerSync
+from chalicelib.domain.deliveries import CustomerMessage, Delivery, DuplicateMark, Notification, StaffSync, TimerSync
 from chalicelib.domain.model import Clock, MessageKind
 from chalicelib.resources import SHARDS
 
@@ -240,6 +240,8 @@ def _fields(delivery: Delivery) -> dict[str, Any]:
         return {"kind": "notify", "event": delivery.event, "recipient": delivery.recipient, "text": delivery.text}
     if isinstance(delivery, TimerSync):
         return {"kind": "timer", "clock": delivery.clock.value}
+    if isinstance(delivery, DuplicateMark):
+        return {"kind": "duplicate_mark", "other": delivery.other, "linked": delivery.linked}
     return {"kind": "staff_sync", "subscriptions": delivery.subscriptions}
 
 
@@ -257,6 +259,8 @@ def _claimed(item: dict[str, Any]) -> Claimed:
         delivery = Notification(item["recipient"], item["event"], item["text"])
     elif kind == "timer":
         delivery = TimerSync(Clock(item["clock"]))
+    elif kind == "duplicate_mark":
+        delivery = DuplicateMark(item["other"], bool(item["linked"]))
     else:
         delivery = StaffSync(item["username"], bool(item.get("subscriptions")))
     return Claimed(

@@ -1,4 +1,5 @@
-"""ComplaintSearch: one page of a list, by Query on the index a plan names (never Scan)."""
+"""ComplaintSearch: one page of a list, by Query on the index a plan names, and a complainant's complaints
+by the keyed hash of their phone, account or name (never Scan)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ _INDEXES = {
     "status": ("by_status", lambda v: [keys.status_partition(v, n) for n in range(SHARDS)]),
     "month": ("by_month", lambda v: [keys.month_partition(v, n) for n in range(SHARDS)]),
 }
+# a search's kind -> the index (and its partition prefix) its keyed hash is looked up in
+_FIND_INDEXES = {
+    "phone": ("by_phone", keys.PHONE_PARTITION),
+    "account_id": ("by_account", keys.ACCOUNT_PARTITION),
+    "name": ("by_name", keys.NAME_PARTITION),
+}
 _FIRST = "\u0000"
 _LAST = "\uffff"
 
@@ -51,6 +58,45 @@ class ComplaintSearch:
                 last_sk = found[-1][GLOBAL_INDEXES[_INDEXES[plan.by][0]][1]]
                 return found, (t, last_sk)
         return found, None
+
+    def find(
+        self, by: str, key_hash: str, limit: int, name: str | None = None, assignee: str | None = None
+    ) -> list[dict[str, Any]]:
+        """A complainant's complaints, newest first, by the keyed hash of their phone, account id or the first
+        characters of their name (one Query; another page only when filters leave fewer than asked for):
+        up to `limit` complaint items; with `name`, only those whose normalised name begins with it; with
+        `assignee`, only theirs."""
+        index, prefix = _FIND_INDEXES[by]
+        pk, _ = GLOBAL_INDEXES[index]
+        names, values = {"#pk": pk}, {":p": prefix + key_hash}
+        filters = []
+        if name:
+            names.update({"#fk": "find_keys", "#n": "name"})
+            values[":name"] = name
+            filters.append("begins_with(#fk.#n, :name)")
+        if assignee:
+            names["#a"] = "assignee"
+            values[":a"] = assignee
+            filters.append("#a = :a")
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index,
+            "KeyConditionExpression": "#pk = :p",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_item(values),
+            "ScanIndexForward": False,
+            "Limit": limit if not filters else max(limit, 50),
+        }
+        if filters:
+            request["FilterExpression"] = " AND ".join(filters)
+        items: list[dict[str, Any]] = []
+        while len(items) < limit:
+            page = self._client.query(**request)
+            items += map(from_item, page["Items"])
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return items[:limit]
 
     def _tier(
         self, plan: Plan, values: tuple[str, ...], wanted: int, after: str | None, now_key: str | None

@@ -272,6 +272,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the customer has no mobile or e-mail, or did not consent: tell them by phone",
     ),
     "admin_only": ("只有管理员可以授予或修改管理员", "only an admin may grant the admin role or edit an admin"),
+    "search_too_short": (
+        "请输入投诉编号、电话、客户编号, 或姓名的至少 {min} 个字",
+        "give a complaint number, a phone, an account id, or at least {min} characters of a name",
+    ),
+    "complaint_id": ("应为投诉编号, 如 C-20260101-ABC123", "must be a complaint number such as C-20260101-ABC123"),
+    "not_another_complaint": ("应为另一条投诉的编号", "must be the number of another complaint"),
+    "not_open": (
+        "那条投诉已结案或已被合并, 不能合并进去",
+        "that complaint is closed or merged: nothing can be merged into it",
+    ),
 }
 DEFAULT_MESSAGE = ("格式不正确", "is not valid")
 ACTION_TAGS: set[str] = set()  # filled by staff_models.py with the action names

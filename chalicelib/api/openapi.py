@@ -183,6 +183,14 @@ PAGE = {
     "required": ["items", "next_cursor"],
     "properties": {"items": {"type": "array", "items": SUMMARY}, "next_cursor": STRING_OR_NULL},
 }
+SEARCH = {
+    "type": "object",
+    "required": ["items", "matched_by"],
+    "properties": {
+        "items": {"type": "array", "items": SUMMARY},
+        "matched_by": {"enum": ["complaint_id", "phone", "name", "account_id"]},
+    },
+}
 RECORD = {
     "type": "object",
     "required": ["id", "status", "customer", "product", "history", "photos", "allowed_actions"],
@@ -204,6 +212,13 @@ RECORD = {
             },
         },
         "allowed_actions": {"type": "array", "items": {"type": "string"}},
+        "possible_duplicate_of": {"type": "array", "items": {"type": "string"}},
+        "merged_into": STRING_OR_NULL,
+        "merged": {
+            "type": "array",
+            "description": "the complaints merged into this one: their words, photos and feedback form",
+            "items": {"type": "object", "required": ["complaint_id", "received_at", "channel", "description"]},
+        },
         "customer_messages": {
             "type": "array",
             "description": "what was sent to the customer (never its text, code or link)",
@@ -527,6 +542,14 @@ def openapi_document() -> dict[str, Any]:
             "get": _operation("statistics", response=STATS, staff=True, params=_query_params(m.StatsParams))
         },
         "/api/v1/staff/alerts": {"get": _operation("cluster alerts", response=ALERTS, staff=True, errors=())},
+        "/api/v1/staff/search": {
+            "get": _operation(
+                "find complaints by number, phone, name (or its first characters) or account id",
+                response=SEARCH,
+                staff=True,
+                params=_query_params(m.SearchParams),
+            )
+        },
         "/api/v1/staff/export": {
             "get": _operation(
                 "export CSV or XLSX (or a link to it when large)",

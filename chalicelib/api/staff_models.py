@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args
@@ -17,8 +18,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, 
 from pydantic_core import PydanticCustomError
 
 from chalicelib.api import errors
-from chalicelib.api.fields import ComplaintIn, Email, Line, Model, Phone, Shown, Text
-from chalicelib.domain import commands
+from chalicelib.api.fields import ComplaintIn, Email, Line, Model, Phone, Shown, Text, _phone
+from chalicelib.domain import commands, finding
 from chalicelib.domain.model import (
     DEFAULT_COMPENSATION_LIMIT,
     SHANGHAI,
@@ -38,6 +39,7 @@ __all__ = [  # what chalicelib.api.models hands out from here
     "FireIn",
     "ListParams",
     "PlaceIn",
+    "SearchParams",
     "StaffComplaintIn",
     "StaffIn",
     "StaffKey",
@@ -196,6 +198,32 @@ class ResendReceipt(Action):
     action: Literal["resend_receipt"]
 
 
+def _complaint_number(value: str) -> str:
+    number = finding.complaint_id_in(value)
+    if number is None:
+        raise PydanticCustomError("complaint_id", "not a complaint number (C-yyyymmdd-XXXXXX)")
+    return number
+
+
+ComplaintNumber = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_complaint_number)]
+
+
+class AddNote(Action):
+    action: Literal["note"]
+    note: Text
+
+
+class Merge(Action):
+    action: Literal["merge"]
+    into: ComplaintNumber
+    note: Text | None = None
+
+
+class NotDuplicate(Action):
+    action: Literal["not_duplicate"]
+    note: Text | None = None
+
+
 ACTION_MODELS = (
     Assign,
     Contact,
@@ -211,6 +239,9 @@ ACTION_MODELS = (
     Reopen,
     Escalate,
     ResendReceipt,
+    AddNote,
+    Merge,
+    NotDuplicate,
 )
 ActionIn = Annotated[Union[ACTION_MODELS], Field(discriminator="action")]  # type: ignore[valid-type]  # noqa: UP007 - a union of a tuple
 ACTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(ActionIn, config=ConfigDict(defer_build=True))
@@ -254,6 +285,43 @@ class ListParams(Model):
         if (end or now) - (start or now - timedelta(days=92)) > timedelta(days=MAX_PERIOD_DAYS + 1):
             raise PydanticCustomError("received_period", "at most a year")
         return value
+
+
+_PHONE_LIKE = re.compile(r"[+\d\s().\-\u2010-\u2015]{7,30}")
+
+
+class SearchParams(Model):
+    """The staff search: `q` is a complaint number, a phone in any spelling, an account id or a name (or
+    its first two or more characters); which one is told by its form (`to_find`)."""
+
+    q: Annotated[Line, Field(max_length=100)]
+    limit: Annotated[int, Field(ge=1, le=50)] = 20
+
+    @field_validator("q")
+    @classmethod
+    def _findable(cls, value: str) -> str:
+        text = unicodedata.normalize("NFKC", value).strip()
+        if finding.complaint_id_in(text) or _PHONE_LIKE.fullmatch(text) or finding.normal_account(text):
+            return text
+        if len(finding.normal_name(text)) < finding.MIN_NAME:
+            raise PydanticCustomError(
+                "search_too_short", "give at least {min} characters of a name", {"min": finding.MIN_NAME}
+            )
+        return text
+
+    def to_find(self) -> finding.Find:
+        number = finding.complaint_id_in(self.q)
+        if number:
+            return finding.Find(finding.FindBy.COMPLAINT_ID, number)
+        if _PHONE_LIKE.fullmatch(self.q) and sum(ch.isdigit() for ch in self.q) >= 7:
+            try:
+                return finding.Find(finding.FindBy.PHONE, _phone(re.sub(r"[\s().\-\u2010-\u2015]", "", self.q)))
+            except PydanticCustomError:
+                pass  # digits that are no phone: an account id, perhaps
+        account = finding.normal_account(self.q)
+        if account:
+            return finding.Find(finding.FindBy.ACCOUNT_ID, account)
+        return finding.Find(finding.FindBy.NAME, finding.normal_name(self.q))
 
 
 class ExportParams(ListParams):

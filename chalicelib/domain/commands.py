@@ -128,6 +128,31 @@ class ResendReceipt(Command):
     action: ClassVar[str] = "resend_receipt"
 
 
+@dataclass(frozen=True)
+class AddNote(Command):
+    """A word on the file (the caller rang again about it): history, and the assignee is told."""
+
+    action: ClassVar[str] = "note"
+    note: str
+
+
+@dataclass(frozen=True)
+class Merge(Command):
+    """This complaint is the same matter as `into`: it is closed as merged, the other goes on."""
+
+    action: ClassVar[str] = "merge"
+    into: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class NotDuplicate(Command):
+    """The possible duplicates marked at intake are separate matters: the mark is cleared."""
+
+    action: ClassVar[str] = "not_duplicate"
+    note: str | None = None
+
+
 COMMANDS: dict[str, type[Command]] = {
     c.action: c
     for c in (
@@ -145,6 +170,9 @@ COMMANDS: dict[str, type[Command]] = {
         Reopen,
         Escalate,
         ResendReceipt,
+        AddNote,
+        Merge,
+        NotDuplicate,
     )
 }
 """Every command by its action name."""

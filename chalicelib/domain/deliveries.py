@@ -62,4 +62,12 @@ class CustomerMessage:
     link: LinkToken | None = None
 
 
-Delivery = Notification | TimerSync | StaffSync | CustomerMessage
+@dataclass(frozen=True)
+class DuplicateMark:
+    """Mark (or, `linked` False, unmark) the complaint `other` as a possible duplicate of the owner."""
+
+    other: str
+    linked: bool
+
+
+Delivery = Notification | TimerSync | StaffSync | CustomerMessage | DuplicateMark

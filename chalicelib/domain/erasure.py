@@ -134,6 +134,7 @@ def erase_personal_data(c: Complaint, actor: str, now: datetime, reason: str | N
         fields.append("account_id")
         c.customer.account_id = None
     c.customer.name, c.customer.phone, c.customer.email, c.customer.address = ERASED, ERASED, None, None
+    c.find_keys = None  # out of every search: the index entries go with the next save
     photos, c.photos = list(c.photos), []
     c.erased = {"at": now, "by": actor, "fields": fields, "photos": len(photos), "reason": reason}
     c.record(now, actor, "erased", fields=fields, photos=len(photos), reason=reason)

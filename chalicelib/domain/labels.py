@@ -210,7 +210,12 @@ ACTION: Words = {  # the workflow's actions, then what else a complaint's histor
     "reopen": ("重新打开", "Reopen"),
     "escalate": ("升级给经理", "Escalate to the manager"),
     "resend_receipt": ("重发回执短信", "Resend the receipt SMS"),
+    "note": ("添加备注", "Add a note"),
+    "merge": ("合并为同一投诉", "Merge into another complaint"),
+    "not_duplicate": ("不是重复投诉", "Not a duplicate"),
     "received": ("登记", "Recorded"),
+    "possible_duplicate": ("可能与其他投诉重复", "Possible duplicate"),
+    "merged_in": ("合并了另一投诉", "Another complaint merged in"),
     "unroutable": ("无法自动分派", "Could not be routed"),
     "erased": ("个人信息已删除", "Personal data erased"),
     "sla_warning": ("期限预警", "Deadline warning"),
@@ -241,6 +246,7 @@ ACTION_FIELD: Words = {
     "rating": ("满意度 (1-5)", "Satisfaction (1-5)"),
     "comment": ("顾客意见", "Customer's words"),
     "reason": ("原因", "Reason"),
+    "into": ("合并到 (投诉编号)", "Merge into (complaint number)"),
 }
 HISTORY_FIELD: Words = {  # the data of a history entry
     "channel": ("来源", "channel"),
@@ -258,6 +264,9 @@ HISTORY_FIELD: Words = {  # the data of a history entry
     "explanation": ("解释", "explanation"),
     "clock": ("期限", "clock"),
     "company_at_fault": ("我方责任", "company at fault"),
+    "into": ("合并到", "merged into"),
+    "complaint_id": ("投诉编号", "complaint"),
+    "complaint_ids": ("投诉编号", "complaints"),
 }
 CUSTOMER_MESSAGE_KIND: Words = {  # what was sent to the customer (the console's customer messages)
     "received": ("受理回执 (编号和查询码)", "Receipt (number and access code)"),
@@ -371,6 +380,9 @@ ACTION_FORMS: dict[str, tuple[Field, ...]] = {
     "reopen": (Field("reason", "text", required=True),),
     "escalate": _NOTE,
     "resend_receipt": (),  # a new access code and the receipt SMS again: nothing to ask
+    "note": (Field("note", "text", required=True),),
+    "merge": (Field("into", "line", required=True), *_NOTE),
+    "not_duplicate": _NOTE,
 }
 
 

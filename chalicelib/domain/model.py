@@ -139,6 +139,7 @@ class NotificationEvent(StrEnum):
     SLA_WARNING = "sla_warning"
     SLA_BREACHED = "sla_breached"
     CLUSTER_ALERT = "cluster_alert"
+    NOTE_ADDED = "note_added"
 
 
 @dataclass
@@ -240,7 +241,28 @@ class TellCustomer:
     access_code: str | None = field(default=None, repr=False)
 
 
-Effect = Notify | Schedule | Unschedule | TellCustomer
+@dataclass(frozen=True)
+class MarkDuplicate:
+    """Effect: mark (or, `linked` False, unmark) another complaint as a possible duplicate of this one."""
+
+    other: str
+    linked: bool = True
+
+
+Effect = Notify | Schedule | Unschedule | TellCustomer | MarkDuplicate
+
+
+@dataclass(frozen=True)
+class FindKeys:
+    """How staff find a complaint by its complainant, as it may be stored in index keys: keyed hashes of
+    the normalised phone, the account id and the name's first two characters (never the phone or the name
+    itself); `name` is the normalised name a look-up by the prefix's hash is narrowed with (it is stored
+    with the complaint, which holds the name anyway, never in a key). Erasure drops them."""
+
+    phone: str | None = None
+    account: str | None = None
+    name_prefix: str | None = None
+    name: str | None = None
 
 
 # --- the records of a complaint's handling: value objects, stored as maps of these fields -------
@@ -363,6 +385,9 @@ class Complaint:
     callbacks: list[Satisfaction] = field(default_factory=list)  # every rating, the last one is `satisfaction`
     closed_at: datetime | None = None
     erased: dict[str, Any] | None = None
+    find_keys: FindKeys | None = None
+    possible_duplicate_of: list[str] = field(default_factory=list)  # open complaints that may be the same matter
+    merged_into: str | None = None  # closed as the same matter as that complaint, which goes on
     version: int = 0
     # Not persisted as fields: what the last change appended and caused.
     new_history: list[HistoryEntry] = field(default_factory=list, repr=False)

@@ -79,7 +79,8 @@ def deadline_met(deadline: Deadline | None) -> bool | None:
 
 
 def contribution(c: Complaint | None) -> dict[Key, Counters]:
-    if c is None:
+    """What the complaint adds to the sums: nothing once merged into another (a pair counts once)."""
+    if c is None or c.merged_into:
         return {}
     day, sums = receipt_day(c), counters(c)
     return {(day, dimension, group): sums for dimension, group in groups(c).items()}

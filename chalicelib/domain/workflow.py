@@ -17,6 +17,7 @@ from typing import Any
 from chalicelib.domain import deadlines
 from chalicelib.domain.access import IssuedCode
 from chalicelib.domain.commands import (
+    AddNote,
     Approve,
     Assign,
     Close,
@@ -25,6 +26,8 @@ from chalicelib.domain.commands import (
     Contact,
     Decline,
     Escalate,
+    Merge,
+    NotDuplicate,
     NotifyCustomer,
     ProposeHandling,
     RecordQcResult,
@@ -49,6 +52,7 @@ from chalicelib.domain.model import (
     FeedbackForm,
     Handling,
     HandlingType,
+    MarkDuplicate,
     MessageKind,
     NotificationEvent,
     Notify,
@@ -76,6 +80,7 @@ class Context:
     policy: deadlines.DeadlinePolicy = deadlines.DEFAULT_POLICY
     new_code: IssuedCode | None = None
     reachable: bool = False
+    survivor: Complaint | None = None  # a merge's `into`, read for it (None: there is no such complaint)
 
 
 Rule = Callable[[Complaint, Any, Context], None]  # takes the command of its own action
@@ -111,7 +116,10 @@ def allowed_actions(complaint: Complaint, actor: Actor) -> list[str]:
     return [
         name
         for name, t in TRANSITIONS.items()
-        if complaint.status in t.sources and actor.has_any(*t.roles) and _may_touch(complaint, actor, t)
+        if complaint.status in t.sources
+        and actor.has_any(*t.roles)
+        and _may_touch(complaint, actor, t)
+        and (name != NotDuplicate.action or complaint.possible_duplicate_of)
     ]
 
 
@@ -322,7 +330,8 @@ def _reopen(c: Complaint, command: Reopen, ctx: Context) -> None:
     c.deadlines.pop(Clock.RESOLUTION, None)
     deadlines.start_clock(c, Clock.RESOLUTION, ctx.now, ctx.policy)
     c.closed_at = None
-    c.record(ctx.now, ctx.actor.username, "reopen", S.INVESTIGATING, reason=command.reason)
+    merged_into, c.merged_into = c.merged_into, None  # a merge undone: its own matter again
+    c.record(ctx.now, ctx.actor.username, "reopen", S.INVESTIGATING, reason=command.reason, merged_into=merged_into)
 
 
 def _escalate(c: Complaint, command: Escalate, ctx: Context) -> None:
@@ -339,6 +348,46 @@ def _escalate(c: Complaint, command: Escalate, ctx: Context) -> None:
             role=Role.MANAGER,
         )
     )
+
+
+def _add_note(c: Complaint, command: AddNote, ctx: Context) -> None:
+    c.record(ctx.now, ctx.actor.username, "note", note=command.note)
+    if c.assignee and c.assignee != ctx.actor.username:
+        c.cause(
+            Notify(
+                NotificationEvent.NOTE_ADDED,
+                f"【投诉处理】投诉 {c.id} 有新备注: {command.note}",
+                recipient=c.assignee,
+            )
+        )
+
+
+def _merge(c: Complaint, command: Merge, ctx: Context) -> None:
+    """Close this complaint as the same matter as the survivor, which records that it took it in; the
+    customer's status link shows the survivor's progress from now on."""
+    survivor = ctx.survivor
+    if survivor is None or survivor.id == c.id:
+        raise RuleViolation("into", "not_another_complaint")
+    if survivor.status not in OPEN_STATUSES or survivor.merged_into:
+        raise RuleViolation("into", "not_open")
+    for clock in list(c.deadlines):
+        deadlines.stop_clock(c, clock, ctx.now)
+    c.closed_at = ctx.now
+    c.merged_into = survivor.id
+    others = [other for other in c.possible_duplicate_of if other != survivor.id]
+    c.possible_duplicate_of = []
+    c.record(ctx.now, ctx.actor.username, "merge", S.CLOSED, into=survivor.id, note=command.note)
+    c.cause(*(MarkDuplicate(other, linked=False) for other in others))
+    survivor.possible_duplicate_of = [other for other in survivor.possible_duplicate_of if other != c.id]
+    survivor.record(ctx.now, ctx.actor.username, "merged_in", complaint_id=c.id, note=command.note)
+
+
+def _not_duplicate(c: Complaint, command: NotDuplicate, ctx: Context) -> None:
+    if not c.possible_duplicate_of:
+        raise AlreadyDone("the complaint is not marked as a possible duplicate")
+    others, c.possible_duplicate_of = c.possible_duplicate_of, []
+    c.record(ctx.now, ctx.actor.username, "not_duplicate", complaint_ids=others, note=command.note)
+    c.cause(*(MarkDuplicate(other, linked=False) for other in others))
 
 
 def _resend_receipt(c: Complaint, command: ResendReceipt, ctx: Context) -> None:
@@ -373,4 +422,7 @@ TRANSITIONS: dict[str, Transition] = {
     Reopen.action: _t({R.SERVICE, R.MANAGER}, {S.CUSTOMER_NOTIFIED, S.FOLLOWED_UP, S.CLOSED}, _reopen),
     Escalate.action: _t(set(Role), set(OPEN_STATUSES), _escalate),
     ResendReceipt.action: _t({R.SERVICE, R.MANAGER}, set(Status), _resend_receipt),
+    AddNote.action: _t(set(Role), set(OPEN_STATUSES), _add_note),
+    Merge.action: _t({R.SERVICE, R.MANAGER}, set(OPEN_STATUSES), _merge),
+    NotDuplicate.action: _t({R.SERVICE, R.MANAGER}, set(OPEN_STATUSES), _not_duplicate),
 }

@@ -11,7 +11,7 @@ from chalicelib.domain import policy
 from chalicelib.handlers.authorizer import staff_token
 from chalicelib.handlers.http import endpoint, json_response, lang, now
 from chalicelib.handlers.submissions import action_retry, list_query, submission
-from chalicelib.services import alerts, intake, queries, stats, workflow
+from chalicelib.services import alerts, finding, intake, queries, stats, workflow
 from chalicelib.wiring import adapters
 
 bp = Blueprint(__name__)
@@ -54,6 +54,15 @@ def list_complaints():
     actor = current_actor(request)  # before the parameters: a token with no role is a 403, not a 400
     params = models.parse_query(models.ListParams, request.query_params, lang(request))
     return json_response(queries.list_complaints(list_query(params), params.cursor, actor, adapters(), now()))
+
+
+@bp.route("/api/v1/staff/search", methods=["GET"], authorizer=staff_token)
+@api
+def search_complaints():
+    request = bp.current_request
+    actor = current_actor(request)  # before the parameters: a token with no role is a 403, not a 400
+    params = models.parse_query(models.SearchParams, request.query_params, lang(request))
+    return json_response(finding.search(params.to_find(), params.limit, actor, adapters(), now()))
 
 
 @bp.route("/api/v1/staff/stats", methods=["GET"], authorizer=staff_token)

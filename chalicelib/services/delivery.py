@@ -20,7 +20,7 @@ from typing import Any
 
 from chalicelib.adapters import outbox
 from chalicelib.adapters.outbox import OPTED_OUT, Claimed, OutboxKey, new_outbox_keys
-from chalicelib.domain.deliveries import CustomerMessage, Notification, StaffSync
+from chalicelib.domain.deliveries import CustomerMessage, DuplicateMark, Notification, StaffSync
 from chalicelib.services.ports import DeliveryNeeds
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,11 @@ def _carry_out(item: Claimed, a: DeliveryNeeds) -> str:
         from chalicelib.services import staff_sync
 
         return staff_sync.sync(delivery, a)
+    if isinstance(delivery, DuplicateMark):  # the other complaint marked back, as the owner's change said
+        from chalicelib.services import finding
+
+        claimed_at = item.lease_until - outbox.LEASE
+        return finding.apply_mark(delivery.other, item.owner, delivery.linked, a.complaints, claimed_at)
     complaint = a.complaints.get(item.owner)
     deadline = complaint.deadlines.get(delivery.clock) if complaint else None
     at = deadline.timer_at if deadline else None

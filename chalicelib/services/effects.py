@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from chalicelib.domain.deliveries import Delivery, Notification, TimerSync
-from chalicelib.domain.model import Clock, Complaint, Notify, Role, Schedule, Unschedule
+from chalicelib.domain.deliveries import Delivery, DuplicateMark, Notification, TimerSync
+from chalicelib.domain.model import Clock, Complaint, MarkDuplicate, Notify, Role, Schedule, Unschedule
 from chalicelib.services.customer_messages import messages_for
 from chalicelib.services.ports import MessageSettings
 
@@ -32,7 +32,8 @@ def deliveries_for(complaint: Complaint, directory: RoleMembers, settings: Messa
             if effect.clock not in clocks:
                 clocks.append(effect.clock)
     found: list[Delivery] = list(notifications([e for e in complaint.effects if isinstance(e, Notify)], directory))
-    return found + [TimerSync(c) for c in clocks] + list(messages_for(complaint, settings))
+    marks = [DuplicateMark(e.other, e.linked) for e in complaint.effects if isinstance(e, MarkDuplicate)]
+    return found + [TimerSync(c) for c in clocks] + list(messages_for(complaint, settings)) + marks
 
 
 def notifications(notes: list[Notify], directory: RoleMembers) -> list[Notification]:

@@ -15,6 +15,7 @@ from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.labels import PUBLIC_STEP
 from chalicelib.domain.model import Clock, Complaint
 from chalicelib.idempotency import IdempotencyRecord, Retry
+from chalicelib.services import finding
 from chalicelib.services.effects import deliveries_for
 from chalicelib.services.ports import IntakeNeeds
 
@@ -55,6 +56,7 @@ def _record(sub: Submission, a: IntakeNeeds, now: datetime) -> dict[str, Any]:
         now,
         access_code=code,
     )
+    finding.keys_and_duplicates(complaint, a.settings.access_code_secret, a.search, now)
     receipt = _receipt(complaint, code)
     record = (
         sub.retry.record(complaint_id, now, {k: v for k, v in receipt.items() if k != "access_code"})

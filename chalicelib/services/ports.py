@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from chalicelib.adapters.outbox import Claimed, OutboxKey
 from chalicelib.domain.customer_messages import IssuedLink, SentMessage
@@ -36,15 +36,26 @@ class ComplaintStore(Protocol):
         now: datetime,
         idempotency: IdempotencyRecord | None = None,
         answered_link: str | None = None,
+        together: Complaint | None = None,
     ) -> None: ...
 
     def get(self, complaint_id: str) -> Complaint | None: ...
+
+    def get_many(self, complaint_ids: list[str]) -> list[Complaint]: ...
 
     def link(self, token_hash: str) -> IssuedLink | None: ...
 
     def history(self, complaint_id: str) -> list[HistoryEntry]: ...
 
     def idempotency_record(self, key: str) -> IdempotencyRecord | None: ...
+
+
+class Finder(Protocol):
+    """A complainant's complaint items, newest first, by the keyed hash of their phone, account or name."""
+
+    def find(
+        self, by: str, key_hash: str, limit: int, name: str | None = None, assignee: str | None = None
+    ) -> list[dict[str, Any]]: ...
 
 
 class Directory(Protocol):
@@ -146,6 +157,19 @@ class IntakeNeeds(Protocol):
     def directory(self) -> Directory: ...
     @property
     def photos(self) -> Photos: ...
+    @property
+    def search(self) -> Finder: ...
+
+
+class FindNeeds(Protocol):
+    """What a staff search needs."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def complaints(self) -> ComplaintStore: ...
+    @property
+    def search(self) -> Finder: ...
 
 
 class WorkflowNeeds(Protocol):

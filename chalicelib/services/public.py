@@ -60,13 +60,27 @@ def status(
     if complaint is None:
         raise ComplaintNotFound(complaint_id)  # the attempt stays taken
     a.attempts.give_back(quotas)
-    return {
-        "complaint_id": complaint.id,
+    asked, complaint = complaint, _survivor(complaint, a)
+    shown = {
+        "complaint_id": asked.id,
         "status": PUBLIC_STEP[complaint.status],
-        "received_at": iso(complaint.received_at),
+        "received_at": iso(asked.received_at),
         "timeline": _timeline(complaint, a, lang),
         "handling": _handling(complaint, lang),
     }
+    return {**shown, "merged_into": complaint.id} if complaint is not asked else shown
+
+
+def _survivor(complaint: Complaint, a: Adapters) -> Complaint:
+    """The complaint whose progress the customer sees: the one theirs was merged into, if it was."""
+    seen = {complaint.id}
+    while complaint.merged_into and complaint.merged_into not in seen:
+        survivor = a.complaints.get(complaint.merged_into)
+        if survivor is None:
+            break
+        seen.add(survivor.id)
+        complaint = survivor
+    return complaint
 
 
 def _by_code(complaint_id: str, code: str | None, a: Adapters) -> Complaint | None:

@@ -23,6 +23,8 @@ def staff_view(
     links valid for 15 minutes, and what `actor` may do."""
     view = jsonable(plain(complaint))
     view.pop("access_code_hash", None)
+    view.pop("find_keys", None)
+    view["merged_into"] = complaint.merged_into
     history = a.complaints.history(complaint.id) if history is None else history
     messages = a.outbox.customer_messages(complaint.id) if messages is None else messages
     view["customer_messages"] = [
@@ -35,8 +37,29 @@ def staff_view(
         for h in history
     ]
     view["photos"] = [{"key": key, "url": a.photos.view_url(key)} for key in complaint.photos]
+    merged = a.complaints.get_many(_merged_ids(history))
+    view["merged"] = [_merged(m, a) for m in merged if m.merged_into == complaint.id]  # not since reopened
     view["allowed_actions"] = allowed_actions(complaint, actor)
     return view
+
+
+def _merged_ids(history: list[HistoryEntry]) -> list[str]:
+    """The complaints merged into this one, as its history says."""
+    return [h.data["complaint_id"] for h in history if h.action == "merged_in" and h.data.get("complaint_id")]
+
+
+def _merged(c: Complaint, a: WorkflowNeeds) -> dict[str, Any]:
+    """What a complaint merged into this one brought: its words, photos and feedback form."""
+    return jsonable(
+        {
+            "complaint_id": c.id,
+            "received_at": c.received_at,
+            "channel": c.channel,
+            "description": c.description,
+            "photos": [{"key": key, "url": a.photos.view_url(key)} for key in c.photos],
+            "feedback_form": plain(c.feedback_form) if c.feedback_form else None,
+        }
+    )
 
 
 def jsonable(value: Any) -> Any:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
 from chalicelib import idempotency
 from chalicelib.domain import access
-from chalicelib.domain.commands import Assign, Command, ResendReceipt
+from chalicelib.domain.commands import Assign, Command, Merge, ResendReceipt
 from chalicelib.domain.customer_messages import SentMessage
 from chalicelib.domain.deliveries import CustomerMessage
 from chalicelib.domain.errors import ComplaintNotFound, DomainError
@@ -44,7 +45,9 @@ def _act(
     ctx = Context(actor=actor, now=now, assignee=a.directory.staff(assignee) if assignee else None)
     if isinstance(command, ResendReceipt):  # a new code, for a customer the receipt can reach
         new_code = access.issue_code(a.settings.access_code_secret, complaint.id)
-        ctx = Context(actor, now, ctx.assignee, new_code=new_code, reachable=reach_of(complaint) is not None)
+        ctx = dataclasses.replace(ctx, new_code=new_code, reachable=reach_of(complaint) is not None)
+    if isinstance(command, Merge):  # the survivor, read now and stored with the change over this version
+        ctx = dataclasses.replace(ctx, survivor=a.complaints.get(command.into))
     perform(complaint, command, ctx)
     deliveries = deliveries_for(complaint, a.directory, a.settings)
     # read before saving: once the change is stored, a failed read must not tell the client to retry it
@@ -52,7 +55,8 @@ def _act(
     messages = a.outbox.customer_messages(complaint_id) + [
         SentMessage(d.kind, now, d.channel, "pending") for d in deliveries if isinstance(d, CustomerMessage)
     ]
-    a.complaints.save(complaint, deliveries, now, retry.record(complaint_id, now) if retry else None)
+    record = retry.record(complaint_id, now) if retry else None
+    a.complaints.save(complaint, deliveries, now, record, together=ctx.survivor if isinstance(command, Merge) else None)
     return staff_view(complaint, actor, a, history, messages)
 
 

@@ -42,11 +42,16 @@ class FakeComplaintRepository:
         self._store(complaint, deliveries, now, idempotency)
 
     def save(self, complaint: Complaint, deliveries: Sequence[Delivery], now: datetime,
-             idempotency: IdempotencyRecord | None = None, answered_link: str | None = None) -> None:
-        stored = self.complaints.get(complaint.id)
-        if stored is None or stored.version != complaint.version:
-            raise ConcurrentChange(complaint.id)
+             idempotency: IdempotencyRecord | None = None, answered_link: str | None = None,
+             together: Complaint | None = None) -> None:
+        for changed in (complaint, together) if together else (complaint,):
+            stored = self.complaints.get(changed.id)
+            if stored is None or stored.version != changed.version:
+                raise ConcurrentChange(changed.id)
         self._check_key(idempotency)
+        if together:
+            self._store(together, [], now, None)
+            self.writes -= 1  # one transaction
         if answered_link:
             link = self.links.get(answered_link)
             if link is None or link.used_at is not None:
@@ -60,6 +65,9 @@ class FakeComplaintRepository:
     def get(self, complaint_id: str) -> Complaint | None:
         stored = self.complaints.get(complaint_id)
         return copy.deepcopy(stored) if stored else None
+
+    def get_many(self, complaint_ids: list[str]) -> list[Complaint]:
+        return [c for c in map(self.get, dict.fromkeys(complaint_ids)) if c is not None]
 
     def history(self, complaint_id: str) -> list[HistoryEntry]:
         return list(self.histories.get(complaint_id, []))
@@ -261,6 +269,30 @@ class FakeOutbox:
                 and complaint_id in (None, i.owner)]
 
 
+class FakeFinder:
+    """The complaints whose find keys hold the hash, newest first, as the phone/account/name indexes."""
+
+    _FIELDS = {"phone": "phone", "account_id": "account", "name": "name_prefix"}
+
+    def __init__(self, complaints: FakeComplaintRepository) -> None:
+        self._complaints = complaints
+        self.queries = 0
+
+    def find(self, by: str, key_hash: str, limit: int, name: str | None = None,
+             assignee: str | None = None) -> list[dict]:
+        from chalicelib.adapters.complaints import _meta_item
+
+        self.queries += 1
+        found = [
+            c for c in self._complaints.complaints.values()
+            if c.find_keys and getattr(c.find_keys, self._FIELDS[by]) == key_hash
+            and (name is None or (c.find_keys.name or "").startswith(name))
+            and (assignee is None or c.assignee == assignee)
+        ]
+        found.sort(key=lambda c: (c.received_at, c.id), reverse=True)
+        return [_meta_item(c, c.version, "-") for c in found[:limit]]
+
+
 @dataclass
 class FakeSettings:
     access_code_secret: str = "s" * 32
@@ -283,9 +315,11 @@ class FakeAdapters:
     attempts: FakeAttempts = field(default_factory=FakeAttempts)
     settings: FakeSettings = field(default_factory=FakeSettings)
     complaints: FakeComplaintRepository = field(init=False)
+    search: FakeFinder = field(init=False)
 
     def __post_init__(self) -> None:
         self.complaints = FakeComplaintRepository(self.outbox)
+        self.search = FakeFinder(self.complaints)
 
 
 def later(moment: datetime, **delta: float) -> datetime:

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.domain.commands import (
-    Approve, Assign, Close, CloseUnsubstantiated, Contact, Decline, Escalate, NotifyCustomer, ProposeHandling,
-    RecordQcResult, RecordSatisfaction, Reopen, ResendReceipt, SubmitFeedbackForm,
+    AddNote, Approve, Assign, Close, CloseUnsubstantiated, Contact, Decline, Escalate, Merge, NotDuplicate,
+    NotifyCustomer, ProposeHandling, RecordQcResult, RecordSatisfaction, Reopen, ResendReceipt, SubmitFeedbackForm,
 )
 from chalicelib.domain.access import issue_code
 from chalicelib.domain.errors import InvalidTransition, NotAllowed, RuleViolation
@@ -32,8 +32,10 @@ VALID = {command.action: command for command in (
                    corrective_actions="逐箱检查", preventive_actions="培训", company_at_fault=True),
     ProposeHandling(type=HandlingType.EXCHANGE, note="补发一箱"), Approve(note="同意"), Decline(note="金额过高"),
     NotifyCustomer(via="phone", note="已告知"), RecordSatisfaction(rating=5, comment="满意"), Close(note="结案"),
-    Reopen(reason="顾客不满意"), Escalate(note="顾客情绪激动"), ResendReceipt(),
+    Reopen(reason="顾客不满意"), Escalate(note="顾客情绪激动"), ResendReceipt(), AddNote(note="顾客又来电催问"),
+    Merge(into="C-20090601-BBBBBB", note="同一件事"), NotDuplicate(note="两件不同的事"),
 )}
+EARLIER = "C-20090601-BBBBBB"  # an open complaint each one in these tests may be a duplicate of
 # What the contract allows: action -> (roles, statuses it starts from, status it ends in or None if unchanged)
 CONTRACT = {
     "assign": ({"service", "manager", "admin"}, {"received", "assigned", "investigating"}, "assigned"),
@@ -50,6 +52,9 @@ CONTRACT = {
     "reopen": ({"service", "manager", "admin"}, {"customer_notified", "followed_up", "closed"}, "investigating"),
     "escalate": ({r.value for r in Role}, {s.value for s in Status} - {"closed"}, None),
     "resend_receipt": ({"service", "manager", "admin"}, {s.value for s in Status}, None),
+    "note": ({r.value for r in Role}, {s.value for s in Status} - {"closed"}, None),
+    "merge": ({"service", "manager", "admin"}, {s.value for s in Status} - {"closed"}, "closed"),
+    "not_duplicate": ({"service", "manager", "admin"}, {s.value for s in Status} - {"closed"}, None),
 }
 
 
@@ -70,14 +75,21 @@ def complaint_in(status: Status, customer_type=CustomerType.CONSUMER):
     if status in (Status.PENDING_APPROVAL, Status.HANDLING_AGREED):
         c.handling = Handling(type=HandlingType.COMPENSATION, amount=Decimal("300.00"), proposed_by="sales_cs",
                               at=NOW, approval_reasons=("over_limit",))
+    c.possible_duplicate_of = [EARLIER]
     c.new_history.clear()
     c.effects.clear()
     return c
 
 
+def earlier_open_complaint():
+    c = complaint_in(Status.INVESTIGATING)
+    c.id, c.possible_duplicate_of = EARLIER, ["C-20090610-AAAAAA"]
+    return c
+
+
 def ctx(role: Role, assignee=SALES, now=NOW) -> Context:
     return Context(actor=ACTORS[role], now=now, assignee=assignee, new_code=issue_code("k" * 32, "C-20090610-AAAAAA"),
-                   reachable=True)
+                   reachable=True, survivor=earlier_open_complaint())
 
 
 def test_the_table_is_the_contract():
