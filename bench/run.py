@@ -237,6 +237,12 @@ def calls_per_operation(counter: CallCounter) -> dict[str, Any]:
                                                              user="sales_cs"))
         measured("list page (status filter)", lambda: call(
             "GET", "/api/v1/staff/complaints?limit=20&status=assigned", user="manager1"))
+        from urllib.parse import quote
+
+        for label, q in (("number", cid), ("phone", SEAL_OPEN["customer"]["phone"]),
+                         ("name", SEAL_OPEN["customer"]["name"][:2]), ("account", SEAL_OPEN["customer"]["account_id"])):
+            measured(f"search by {label}", lambda q=q: call("GET", f"/api/v1/staff/search?q={quote(q)}",
+                                                             user="manager1"))
         measured("stats request (by category)", lambda: call("GET", "/api/v1/staff/stats?by=category", user="manager1"))
         measured("stats request (by assignee)", lambda: call("GET", "/api/v1/staff/stats?by=assignee", user="manager1"))
     scans = sum(n for (phase, op), n in counter.calls.items() if op.endswith(".Scan"))

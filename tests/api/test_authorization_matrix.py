@@ -23,6 +23,7 @@ IDENTITIES = ["anonymous", "forged", "expired", "other_pool", "no_role", "demote
 
 # endpoint | anonymous forged expired other_pool | no_role demoted | service sales quality manager leader admin | other sales
 # (assign: each caller assigns to the salesperson it is not assigned to now, so sales_cs meets it as sales_gz's)
+# (merge names a complaint that does not exist: who may merge gets in and meets a 400 on `into`)
 # (resend_receipt comes after the assignments: sales_cs meets it as another salesperson's complaint, hence 404)
 TABLE = """
 POST staff/complaints              | 401 401 401 401 | 403 401 | 201 201 403 201 403 201 | 201
@@ -30,6 +31,9 @@ GET  staff/complaints              | 401 401 401 401 | 403 401 | 200 200 200 200
 GET  staff/complaints/{id}         | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 404
 GET  staff/complaints/{id}/feedback-form | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 404
 POST staff/complaints/{id}/actions escalate | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 404
+POST staff/complaints/{id}/actions note     | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 404
+POST staff/complaints/{id}/actions merge    | 401 401 401 401 | 403 401 | 400 403 403 400 403 400 | 404
+GET  staff/search?q=13800138000    | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 200
 POST staff/complaints/{id}/actions assign   | 401 401 401 401 | 403 401 | 200 404 403 200 403 200 | 404
 POST staff/complaints/{id}/actions resend_receipt | 401 401 401 401 | 403 401 | 200 404 403 200 403 200 | 404
 GET  staff/stats                   | 401 401 401 401 | 403 401 | 200 403 200 200 200 200 | 403
@@ -101,7 +105,8 @@ def request(endpoint: str, complaint: str, assigned_to: str) -> tuple[str, str, 
         body = {**BLADE, "channel": "hotline"}
     if action:
         other = "sales_gz" if assigned_to == "sales_cs" else "sales_cs"
-        data = {"assign": {"assignee": other}, "resend_receipt": {}}.get(action[0], {"note": "矩阵"})
+        data = {"assign": {"assignee": other}, "resend_receipt": {}, "merge": {"into": "C-20260101-AAAAAA"}}.get(
+            action[0], {"note": "矩阵"})
         body = {"action": action[0], **data}
     if path.endswith("/export"):
         path += "?format=csv"

@@ -193,7 +193,12 @@ def test_the_dashboard_export_and_printable_form(system, open_page, problems):
 
     for case in (BLADE, SEAL_OPEN):  # something to count, whatever ran before
         assert requests.post(f"{system}/api/v1/complaints", json=case, timeout=10).status_code == 201
-    counted_by_the_stream(system, {BLADE["product"]["sku"], SEAL_OPEN["product"]["sku"]})
+    lot = {**BLADE["product"], "sku": "V7701", "batch": "B-7701", "production_date": "2026-11-01"}
+    for n in range(3):  # one lot by batch and by production date: one alert, labelled with both
+        customer = {**BLADE["customer"], "phone": f"1370000770{n}"}
+        assert requests.post(f"{system}/api/v1/complaints", json={**BLADE, "product": lot, "customer": customer},
+                             timeout=10).status_code == 201
+    counted_by_the_stream(system, {BLADE["product"]["sku"], SEAL_OPEN["product"]["sku"], "V7701"})
     manager = login(open_page, system, "manager1")
     manager.keyboard.press("Alt+D")
     manager.locator("#chart-sku svg rect.bar").first.wait_for()
@@ -202,6 +207,10 @@ def test_the_dashboard_export_and_printable_form(system, open_page, problems):
     assert manager.locator("#chart-category svg rect.bar").count() >= 2
     assert manager.locator("#chart-deadlines svg").count() == 1
     manager.locator("#chart-alerts h2").wait_for()
+    alert = manager.locator("#chart-alerts li.alert-item", has_text="V7701")
+    alert.first.wait_for()
+    assert alert.count() == 1, "one alert for the set of three"
+    assert "V7701 批次 B-7701 / 生产日期 2026-11-01: 3 起投诉" in alert.inner_text()
     check_accessibility(manager, "the dashboard")
     shoot_both(manager, "18-console-dashboard")
 

@@ -341,3 +341,30 @@ def test_the_specialist_sees_the_receipt_sms_resends_it_and_is_told_a_landline_g
     shoot(console, "39-console-landline-hint", full_page=False)
     phone.fill("+86 139 0731 0000")
     assert hint.inner_text() == ""
+
+
+def test_a_merged_complaints_status_link_shows_the_complaint_it_was_merged_into(system, open_page):
+    """The customer complained twice (web, then hotline); the second was merged into the first: the second's
+    receipt link now shows the first one's progress, saying so, on the phone and in English."""
+    typed, e164 = a_mobile()
+    first = complain(system, typed)["complaint_id"]
+    second = requests.post(f"{system}/api/v1/staff/complaints", json={**case_4(typed), "channel": "hotline"},
+                           headers=staff(system, "service1"), timeout=10).json()["complaint_id"]
+    sms_to(system, e164, second)
+    act(system, second, "service1", "merge", into=first, note="同一件事")
+    act(system, first, "sales_gz", "contact", note="已电话联系陈先生")
+
+    page = open_page(f"{system}/dev/outbox?format=html", viewport=PHONE)
+    message = page.locator("#customer-messages li.message", has_text=second).filter(has=page.locator("a[href*='/s/']"))
+    message.first.locator("a[href*='/s/']").click()
+    page.locator("#status-result").wait_for()
+    assert second in page.inner_text("#status-result-title")
+    merged = page.locator("#status-merged")
+    assert merged.is_visible() and first in merged.inner_text() and "合并" in merged.inner_text()
+    assert "调查中" in page.inner_text("#status-now"), "the first complaint's step, not the second's 已结案"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page scrolls sideways"
+    check_accessibility(page, "a merged complaint's status page")
+    shoot(page, "33-status-merged")
+    page.click("a[data-other-lang]")
+    page.locator("#status-result").wait_for()
+    assert "same matter" in page.inner_text("#status-merged") and first in page.inner_text("#status-merged")

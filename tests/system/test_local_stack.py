@@ -92,6 +92,49 @@ def test_a_real_case_is_walked_to_closed_with_the_callback_fired(local_system):
     assert act("service1", "close", note="结案")["status"] == "closed"
 
 
+def test_a_caller_complains_twice_and_the_hotline_merges_the_second_into_the_first(local_system):
+    """Web form, then a hotline entry of the same phone and SKU: marked possible duplicates both ways, merged;
+    the merged complaint's status link (from its receipt SMS) shows the survivor's progress."""
+    import re
+
+    from infra.local_stack import DEMO_PASSWORD
+
+    phone, e164 = "13600136000", "+8613600136000"
+    login = requests.post(f"{local_system}/api/v1/auth/login",
+                          json={"username": "service1", "password": DEMO_PASSWORD}, timeout=10)
+    staff = {"Authorization": f"Bearer {login.json()['token']}"}
+    caller = {**ODOR, "customer": {**ODOR["customer"], "phone": phone}}
+    first = requests.post(f"{local_system}/api/v1/complaints", json=caller, timeout=10).json()["complaint_id"]
+    second = requests.post(f"{local_system}/api/v1/staff/complaints", json={**caller, "channel": "hotline"},
+                           headers=staff, timeout=10).json()["complaint_id"]
+
+    def detail(cid):
+        return requests.get(f"{local_system}/api/v1/staff/complaints/{cid}", headers=staff, timeout=10).json()
+
+    assert detail(second)["possible_duplicate_of"] == [first]
+    assert _poll(lambda: detail(first)["possible_duplicate_of"] == [second])
+    search = requests.get(f"{local_system}/api/v1/staff/search", params={"q": "136-0013-6000"}, headers=staff,
+                          timeout=10).json()
+    assert [i["complaint_id"] for i in search["items"]] == [second, first] and search["matched_by"] == "phone"
+
+    def receipt_of_second():
+        messages = requests.get(f"{local_system}/dev/outbox", timeout=10).json()["customer_messages"]
+        return [m["text"] for m in messages if m["to"] == e164 and second in m["text"]]
+
+    [text] = _poll(receipt_of_second)
+    status_token = re.search(r"/s/([A-Za-z0-9_-]{22})", text).group(1)
+    merged = requests.post(f"{local_system}/api/v1/staff/complaints/{second}/actions",
+                           json={"action": "merge", "into": first, "note": "同一件事"}, headers=staff, timeout=10)
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["status"] == "closed" and merged.json()["merged_into"] == first
+    shown = requests.get(f"{local_system}/api/v1/complaints/-/status", headers={"X-Status-Token": status_token},
+                         timeout=10)
+    assert shown.status_code == 200, shown.text
+    assert shown.json()["complaint_id"] == second and shown.json()["merged_into"] == first
+    assert shown.json()["status"] == "received"  # the survivor's step: the customer's matter goes on
+    assert [m["complaint_id"] for m in detail(first)["merged"]] == [second]
+
+
 def _children(pid: int) -> dict[str, int]:
     """The runner's child processes by module (Linux /proc), with their nice value."""
     found = {}

@@ -858,7 +858,11 @@
       var alertItems = alerts.ok ? (alerts.data.items || []) : null;
       grid.appendChild(section("dash_alerts", [alertItems === null ? unavailable(alerts) : !alertItems.length ? el("p", {text: t("dash_no_alerts")}) :
         el("ul", {class: "alerts"}, alertItems.map(function (a) {
-          return el("li", {class: "alert-item"}, [el("strong", {text: t("dash_alert_line", {sku: a.sku || "—", batch: a.batch || a.production_date || "—", count: a.count})}),
+          var shared = a.shared || (a.batch ? ["batch"] : ["production_date"]);
+          var lot = shared.map(function (what) {
+            return what === "batch" ? t("dash_alert_batch", {batch: a.batch || "—"}) : t("dash_alert_date", {date: a.production_date || "—"});
+          }).join(" / ");
+          return el("li", {class: "alert-item"}, [el("strong", {text: t("dash_alert_line", {sku: a.sku || "—", lot: lot, count: a.count})}),
             el("p", {class: "when", text: App.formatTime(a.first_received_at) + " – " + App.formatTime(a.last_received_at)}),
             el("p", {}, (a.complaint_ids || []).map(function (id) { return el("a", {href: "#/c/" + id, class: "mono chip", text: id}); }))]);
         }))], "chart-alerts"));

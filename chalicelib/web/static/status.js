@@ -109,6 +109,9 @@
   function show(status) {
     var p = progress(status), current = STEPS[p.furthest];
     document.getElementById("status-result-title").textContent = t("status_result_title", {id: status.complaint_id});
+    var merged = document.getElementById("status-merged");
+    merged.hidden = !status.merged_into;
+    merged.textContent = status.merged_into ? t("status_merged", {id: status.merged_into}) : "";
     document.getElementById("status-now").textContent = t("status_now", {step: t("step_" + current)});
     var list = App.clear(document.getElementById("timeline"));
     STEPS.forEach(function (name, index) {
