@@ -14,8 +14,8 @@ from infra.local_stack import DEMO_PASSWORD
 from tests.e2e.conftest import check_accessibility, shoot, shoot_both
 
 
-def login(open_page, system, user, phone=False):
-    page = open_page(f"{system}/console", phone=phone)
+def login(open_page, system, user, phone=False, viewport=None):
+    page = open_page(f"{system}/console", phone=phone, viewport=viewport)
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.keyboard.press("Enter")

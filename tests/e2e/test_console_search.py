@@ -12,6 +12,7 @@ import requests
 
 from infra.local_stack import DEMO_PASSWORD
 from tests.e2e.conftest import check_accessibility, shoot
+from tests.e2e.test_console import login as console_login
 from tests.real_cases import BLADE, ODOR, SEAL_OPEN
 from tests.real_cases import body as case_body
 
@@ -59,12 +60,7 @@ def found(system, q: str) -> list[str]:
 
 
 def login(open_page, system, user, viewport=DESKTOP):
-    page = open_page(f"{system}/console", viewport=viewport)
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.keyboard.press("Enter")
-    page.locator("#queue table, #queue .empty").first.wait_for()
-    return page
+    return console_login(open_page, system, user, viewport=viewport)
 
 
 def search(page, q: str) -> None:
