@@ -54,15 +54,19 @@ def open_complaint(
     now: datetime,
     policy: deadlines.DeadlinePolicy = deadlines.DEFAULT_POLICY,
     access_code: str | None = None,
+    key_account: bool = False,
+    repeated: bool = False,
 ) -> Complaint:
     """The new complaint, routed, its first-contact clock running, the salesperson (or the queue) told;
     with its `access_code`, the receipt goes to the customer too (any channel: it is how a hotline or
-    letter customer gets their number)."""
+    letter customer gets their number). `key_account` (the customer's account is marked as one) and
+    `repeated` (the lot has a cluster alert) make it major; a critical one escalates to the manager at
+    once, a major one is told to the manager once."""
     complaint = Complaint(
         id=complaint_id,
         channel=cmd.channel,
         status=Status.RECEIVED,
-        severity=judge(cmd.category, cmd.description, cmd.customer, cmd.product),
+        severity=judge(cmd.category, cmd.description, cmd.customer, cmd.product, key_account, repeated),
         category=cmd.category,
         description=cmd.description,
         customer=cmd.customer,
@@ -98,6 +102,8 @@ def open_complaint(
         complaint.escalated = True
         complaint.record(now, "system", "escalate", reason="critical on intake")
         complaint.cause(Notify(NotificationEvent.ESCALATED, _critical_text(complaint), role=Role.MANAGER))
+    elif complaint.severity is Severity.MAJOR and route:  # unroutable, the manager heard of it already
+        complaint.cause(Notify(NotificationEvent.MAJOR_RECEIVED, _major_text(complaint), role=Role.MANAGER))
     if access_code is not None:
         complaint.cause(TellCustomer(MessageKind.RECEIVED, access_code=access_code))
     return complaint
@@ -142,3 +148,7 @@ def _queue_text(c: Complaint) -> str:
 
 def _critical_text(c: Complaint) -> str:
     return f"【投诉处理】紧急{_summary(c)}, 已升级至经理, 首次联系时限 {_due_text(c)}。"
+
+
+def _major_text(c: Complaint) -> str:
+    return f"【投诉处理】重要{_summary(c)}, 已分派给 {c.assignee or '-'}, 首次联系时限 {_due_text(c)}。"

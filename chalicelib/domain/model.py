@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from chalicelib.domain.calendar import Duration
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the company's time: days, deadlines and texts are read in it
 
 
@@ -140,6 +142,7 @@ class NotificationEvent(StrEnum):
     SLA_BREACHED = "sla_breached"
     CLUSTER_ALERT = "cluster_alert"
     NOTE_ADDED = "note_added"
+    MAJOR_RECEIVED = "major_received"  # the manager hears of a major complaint once, without an escalation
 
 
 @dataclass
@@ -191,6 +194,11 @@ class Deadline:
     breached: bool = False
     stopped_at: datetime | None = None
     timer_at: datetime | None = None  # when its EventBridge schedule should fire; None: no schedule
+    # When it started counting (after a pause: moved on, so that it counts its running time only) and how long
+    # it runs, as the policy said when it started or was rescaled. None on a clock stored before they were
+    # kept: the policy's duration for the complaint's severity stands in.
+    started_at: datetime | None = None
+    duration: Duration | None = None
 
     @property
     def running(self) -> bool:

@@ -5,10 +5,9 @@ import pytest
 from chalicelib.domain import access
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.model import (
-    Category, Channel, Clock, Customer, CustomerType, NotificationEvent, Notify, Product, Role, Severity, Status,
+    Category, Channel, Clock, Customer, NotificationEvent, Notify, Product, Role, Severity, Status,
 )
 from chalicelib.domain.routing import Route, choose_route, place, route_lookups
-from chalicelib.domain.severity import judge
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
 
@@ -16,26 +15,6 @@ NOW = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
 def consumer(**changes) -> Customer:
     fields = {"name": "张先生", "phone": "+8613800138000", "province": "湖南", "city": "长沙"}
     return Customer(**{**fields, **changes})
-
-
-@pytest.mark.parametrize("description, customer_type, category, expected", [
-    ("打开后发现里面有一片断掉的刀片", CustomerType.CONSUMER, Category.FOREIGN_MATTER, Severity.CRITICAL),
-    ("里面有碎玻璃", CustomerType.CONSUMER, Category.OTHER, Severity.CRITICAL),
-    ("用了以后皮肤过敏红肿", CustomerType.CONSUMER, Category.OTHER, Severity.CRITICAL),
-    ("再不处理我就找记者曝光", CustomerType.CONSUMER, Category.PRINT_DEFECT, Severity.CRITICAL),
-    ("印刷颜色太浅", CustomerType.HOTEL, Category.PRINT_DEFECT, Severity.CRITICAL),
-    ("整箱少了两包", CustomerType.RETAILER, Category.COUNT_SHORTAGE, Severity.CRITICAL),
-    ("里面有一只小虫子", CustomerType.CONSUMER, Category.FOREIGN_MATTER, Severity.MAJOR),
-    ("侧面封口开了", CustomerType.DISTRIBUTOR, Category.SEAL_FAILURE, Severity.MAJOR),
-    ("针对这件事我想要个说法, 封口开了", CustomerType.CONSUMER, Category.SEAL_FAILURE, Severity.NORMAL),
-    ("颜色有点浅", CustomerType.CONSUMER, Category.PRINT_DEFECT, Severity.NORMAL),
-])
-def test_severity_is_judged_from_words_account_and_category(description, customer_type, category, expected):
-    assert judge(category, description, consumer(type=customer_type), Product(sku="V2047")) is expected
-
-
-def test_bulk_quantities_are_major():
-    assert judge(Category.PRINT_DEFECT, "颜色浅", consumer(), Product(sku="V2047", quantity=40)) is Severity.MAJOR
 
 
 @pytest.mark.parametrize("raw, expected", [("湖南省", "湖南"), ("长沙市", "长沙"), (" 湖北 ", "湖北"),
