@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
-from chalicelib.domain.model import HandlingType, money
+from chalicelib.domain.model import HandlingType, Severity, money
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,18 @@ class NotDuplicate(Command):
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class SetSeverity(Command):
+    """Staff judge the complaint more (or less) serious than intake did: the running clocks are rescaled."""
+
+    action: ClassVar[str] = "set_severity"
+    severity: Severity
+    reason: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", Severity(self.severity))
+
+
 COMMANDS: dict[str, type[Command]] = {
     c.action: c
     for c in (
@@ -173,6 +185,7 @@ COMMANDS: dict[str, type[Command]] = {
         AddNote,
         Merge,
         NotDuplicate,
+        SetSeverity,
     )
 }
 """Every command by its action name."""
