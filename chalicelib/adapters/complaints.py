@@ -29,6 +29,7 @@ from chalicelib.adapters.dynamo import (
     to_item,
 )
 from chalicelib.adapters.outbox import link_token_items, outbox_items
+from chalicelib.domain.calendar import Duration, Unit
 from chalicelib.domain.customer_messages import IssuedLink
 from chalicelib.domain.deliveries import Delivery
 from chalicelib.domain.errors import AlreadyDone, ConcurrentChange, IdempotencyKeyReused, PhotoTaken
@@ -457,6 +458,8 @@ def _deadline_from_item(d: dict[str, Any]) -> Deadline:
         breached=bool(d.get("breached", False)),
         stopped_at=parse_time(d.get("stopped_at")),
         timer_at=parse_time(d.get("timer_at")),
+        started_at=parse_time(d.get("started_at")),
+        duration=Duration(float(d["duration"]["amount"]), Unit(d["duration"]["unit"])) if d.get("duration") else None,
     )
 
 

@@ -1,16 +1,20 @@
-"""The business clock: deadlines by severity, pauses, warnings, breaches and callback times.
+"""The business clock: deadlines by severity, counted in hours, business hours or business days; pauses,
+warnings, breaches, callback and survey times, and the rescaling after a change of severity.
 
-Every clock of a complaint is a `Deadline`. Starting, stopping, pausing or resuming it
-records a `Schedule`/`Unschedule` effect; when the schedule fires, `on_timer` looks at
-the clock as it is now, so a late, stale or repeated firing does no harm.
+Every clock of a complaint is a `Deadline`, counted on the policy's `WorkCalendar` in the unit of its
+`Duration`. Starting, stopping, pausing, resuming or rescaling it records a `Schedule`/`Unschedule` effect;
+when the schedule fires, `on_timer` looks at the clock as it is now, so a late, stale or repeated firing
+does no harm. A pause keeps what is left in the clock's unit: business seconds for the business units.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 
+from chalicelib.domain.calendar import Duration, Unit, WorkCalendar
 from chalicelib.domain.labels import HANDLING, zh
 from chalicelib.domain.model import (
     SHANGHAI,
@@ -27,29 +31,35 @@ from chalicelib.domain.model import (
     Unschedule,
 )
 
-HOUR = timedelta(hours=1)
-DAY = timedelta(days=1)
 CALLBACK_LEEWAY = timedelta(minutes=1)  # a callback firing this early is on time
+REMINDERS = frozenset({Clock.CALLBACK, Clock.SURVEY})  # reminders, not races: no warning, inside business hours
 
 
-def _by_severity(normal: timedelta, critical: timedelta) -> dict[Severity, timedelta]:
-    return {Severity.NORMAL: normal, Severity.MAJOR: normal, Severity.CRITICAL: critical}
+def _by_severity(normal: Duration, major: Duration, critical: Duration) -> Mapping[Severity, Duration]:
+    return MappingProxyType({Severity.NORMAL: normal, Severity.MAJOR: major, Severity.CRITICAL: critical})
+
+
+_H, _BH, _BD = Unit.HOURS, Unit.BUSINESS_HOURS, Unit.BUSINESS_DAYS
+DEFAULT_CLOCKS: Mapping[Clock, Mapping[Severity, Duration]] = MappingProxyType(
+    {  # shared/domain.md, "Default deadlines": safety does not wait for Monday, so critical runs on the wall clock
+        Clock.FIRST_CONTACT: _by_severity(Duration(9, _BH), Duration(4, _BH), Duration(2, _H)),
+        Clock.RESOLUTION: _by_severity(Duration(7, _BD), Duration(5, _BD), Duration(72, _H)),
+        Clock.SURVEY: _by_severity(Duration(1, _BD), Duration(1, _BD), Duration(1, _BD)),
+        Clock.CALLBACK: _by_severity(Duration(3, _BD), Duration(3, _BD), Duration(2, _BD)),
+    }
+)
 
 
 @dataclass(frozen=True)
 class DeadlinePolicy:
-    first_contact: dict[Severity, timedelta] = field(default_factory=lambda: _by_severity(24 * HOUR, 2 * HOUR))
-    resolution: dict[Severity, timedelta] = field(default_factory=lambda: _by_severity(7 * DAY, 3 * DAY))
-    callback: dict[Severity, timedelta] = field(default_factory=lambda: _by_severity(3 * DAY, 2 * DAY))
-    survey: dict[Severity, timedelta] = field(default_factory=lambda: _by_severity(DAY, DAY))  # whole working days
-    warn_before: float = 0.25  # warn when this fraction of the clock's time is left
-    timezone: str = "Asia/Shanghai"
-    business_start: time = time(9)
-    business_end: time = time(18)
-    holidays: frozenset[date] = frozenset()
+    """How long each clock runs for each severity, when it warns, and the calendar it counts on."""
 
-    def duration(self, clock: Clock, severity: Severity) -> timedelta:
-        return getattr(self, clock.value)[severity]
+    clocks: Mapping[Clock, Mapping[Severity, Duration]] = field(default_factory=lambda: DEFAULT_CLOCKS)
+    warn_before: float = 0.25  # warn when this fraction of the clock's duration is left, in its unit
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+
+    def duration(self, clock: Clock, severity: Severity) -> Duration:
+        return self.clocks[clock][severity]
 
 
 DEFAULT_POLICY = DeadlinePolicy()
@@ -57,11 +67,14 @@ DEFAULT_POLICY = DeadlinePolicy()
 
 def start_clock(complaint: Complaint, clock: Clock, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY) -> Deadline:
     now = _utc(now)
-    if clock in (Clock.CALLBACK, Clock.SURVEY):
-        due = (callback_time if clock is Clock.CALLBACK else survey_time)(now, complaint.severity, policy)
-        deadline = Deadline(clock, due_at=due, warned=True)  # a reminder, not a race
-    else:
-        deadline = Deadline(clock, due_at=now + policy.duration(clock, complaint.severity))
+    duration = policy.duration(clock, complaint.severity)
+    deadline = Deadline(
+        clock,
+        due_at=_due(clock, now, duration, policy.calendar),
+        warned=clock in REMINDERS,  # a reminder has nothing to warn of
+        started_at=now,
+        duration=duration,
+    )
     complaint.deadlines[clock] = deadline
     complaint.cause(Schedule(clock, _firing(deadline, complaint, policy)))
     return deadline
@@ -76,29 +89,64 @@ def stop_clock(complaint: Complaint, clock: Clock, now: datetime) -> None:
     complaint.cause(Unschedule(clock))
 
 
-def pause_clock(complaint: Complaint, clock: Clock, now: datetime) -> None:
-    """Waiting on the lab or the customer: keep the time left, stop the schedule."""
+def pause_clock(complaint: Complaint, clock: Clock, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY) -> None:
+    """Waiting on the lab or the customer: keep what is left in the clock's unit, stop the schedule."""
     now = _utc(now)
     deadline = complaint.deadlines.get(clock)
     if deadline is None or deadline.stopped_at is not None or deadline.due_at is None:  # not running
         return
-    deadline.remaining_seconds = (deadline.due_at - now).total_seconds()  # negative if already overdue
+    unit = _duration(deadline, complaint, policy).unit
+    # negative if already overdue
+    deadline.remaining_seconds = policy.calendar.seconds_between(now, deadline.due_at, unit)
     deadline.due_at = None
     complaint.cause(Unschedule(clock))
 
 
 def resume_clock(complaint: Complaint, clock: Clock, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY) -> None:
-    """Give back the time that was left. A warning or breach already due fires right away."""
+    """Give back what was left, in the clock's unit. A warning or breach already due fires right away."""
     now = _utc(now)
     deadline = complaint.deadlines.get(clock)
     if deadline is None or deadline.stopped_at is not None or deadline.due_at is not None:
         return
-    deadline.due_at = now + timedelta(seconds=deadline.remaining_seconds or 0)
+    duration, calendar = _duration(deadline, complaint, policy), policy.calendar
+    remaining = deadline.remaining_seconds or 0
+    deadline.due_at = calendar.add_seconds(now, remaining, duration.unit)
+    deadline.started_at = calendar.add_seconds(now, remaining - calendar.seconds(duration), duration.unit)
     deadline.remaining_seconds = None
     complaint.cause(Schedule(clock, max(_firing(deadline, complaint, policy), now)))
 
 
-def next_firing(deadline: Deadline, duration: timedelta, policy: DeadlinePolicy = DEFAULT_POLICY) -> datetime:
+def rescale(
+    complaint: Complaint, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY, previous: Severity | None = None
+) -> None:
+    """After a change of severity: every running or paused clock gets the new severity's duration, counted
+    from when it started (a paused one keeps what it had used). A new due time already past breaches at the
+    next firing, which is scheduled now; a clock that breached stays breached. `previous` is the severity
+    before, for clocks stored without their duration."""
+    now = _utc(now)
+    calendar = policy.calendar
+    for clock, deadline in complaint.deadlines.items():
+        if deadline.stopped_at is not None or deadline.breached:
+            continue
+        old = deadline.duration or policy.duration(clock, previous or complaint.severity)
+        new = policy.duration(clock, complaint.severity)
+        start = deadline.started_at or _derived_start(deadline, old, calendar, now)
+        deadline.started_at, deadline.duration = start, new
+        if new == old:
+            continue
+        if deadline.due_at is None:  # paused: what it used, in the new unit
+            used = calendar.seconds(old) - (deadline.remaining_seconds or 0)
+            if new.unit is not old.unit:
+                used = calendar.seconds_between(start, calendar.add_seconds(start, used, old.unit), new.unit)
+            deadline.remaining_seconds = calendar.seconds(new) - used
+            continue
+        deadline.due_at = _due(clock, start, new, calendar)
+        if clock not in REMINDERS:  # a later warning point warns again
+            deadline.warned = deadline.warned and now >= _warn_point(deadline.due_at, new, policy)
+        complaint.cause(Schedule(clock, max(_firing(deadline, complaint, policy), now)))
+
+
+def next_firing(deadline: Deadline, duration: Duration, policy: DeadlinePolicy = DEFAULT_POLICY) -> datetime:
     """When a running clock of `duration` should fire next: its warning point until it warned, then its due time."""
     if deadline.due_at is None:
         raise ValueError(f"the {deadline.clock.value} clock is paused: it has no next firing")
@@ -106,31 +154,25 @@ def next_firing(deadline: Deadline, duration: timedelta, policy: DeadlinePolicy 
 
 
 def callback_time(notified_at: datetime, severity: Severity, policy: DeadlinePolicy = DEFAULT_POLICY) -> datetime:
-    """The callback is due a few days after the customer was told, within business hours."""
-    zone = ZoneInfo(policy.timezone)
-    local = (_utc(notified_at) + policy.callback[severity]).astimezone(zone)
-    if local.time() < policy.business_start:
-        local = datetime.combine(local.date(), policy.business_start, zone)
-    while local.time() >= policy.business_end or not _working_day(local.date(), policy):
-        local = datetime.combine(local.date() + DAY, policy.business_start, zone)
-    return local.astimezone(UTC)
+    """The callback is due business days after the customer was told (three, two if critical), at the
+    business time of day they were told, inside business hours on a working day."""
+    return _due(Clock.CALLBACK, _utc(notified_at), policy.duration(Clock.CALLBACK, severity), policy.calendar)
 
 
 def survey_time(told_at: datetime, severity: Severity, policy: DeadlinePolicy = DEFAULT_POLICY) -> datetime:
     """The survey SMS goes out working days after the customer was told (one, by default), at the time of
     day they were told, moved into business hours: before opening to the opening, after closing to the
     next working day's opening."""
-    zone = ZoneInfo(policy.timezone)
-    local = _utc(told_at).astimezone(zone)
-    day = local.date()
-    for _ in range(max(1, policy.survey[severity].days)):
-        day += DAY
-        while not _working_day(day, policy):
-            day += DAY
-    moment = datetime.combine(day, max(local.time(), policy.business_start), zone)
-    while moment.time() >= policy.business_end or not _working_day(moment.date(), policy):
-        moment = datetime.combine(moment.date() + DAY, policy.business_start, zone)
-    return moment.astimezone(UTC)
+    return _due(Clock.SURVEY, _utc(told_at), policy.duration(Clock.SURVEY, severity), policy.calendar)
+
+
+def left(deadline: Deadline, complaint: Complaint, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY) -> float:
+    """What the clock has left in its unit (hours, business hours or business days); negative if overdue.
+    A paused clock has what it kept; a stopped one what it had when it stopped."""
+    duration, calendar = _duration(deadline, complaint, policy), policy.calendar
+    if deadline.due_at is None:
+        return (deadline.remaining_seconds or 0) / (calendar.seconds(Duration(1, duration.unit)))
+    return calendar.left(deadline.stopped_at or _utc(now), deadline.due_at, duration.unit)
 
 
 def on_timer(complaint: Complaint, clock: Clock, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY) -> list[str]:
@@ -155,7 +197,7 @@ def on_timer(complaint: Complaint, clock: Clock, now: datetime, policy: Deadline
         complaint.cause(Unschedule(clock), TellCustomer(MessageKind.SURVEY))
         return _outcome(complaint, clock, now, "survey_sent")
     if now < due:
-        if deadline.warned or now < _warn_point(due, policy.duration(deadline.clock, complaint.severity), policy):
+        if deadline.warned or now < _warn_point(due, _duration(deadline, complaint, policy), policy):
             return _fired_early(complaint, deadline, policy)
         deadline.warned = True
         complaint.cause(
@@ -188,16 +230,29 @@ def _outcome(complaint: Complaint, clock: Clock, now: datetime, outcome: str) ->
 
 
 def _firing(deadline: Deadline, complaint: Complaint, policy: DeadlinePolicy) -> datetime:
-    return next_firing(deadline, policy.duration(deadline.clock, complaint.severity), policy)
+    return next_firing(deadline, _duration(deadline, complaint, policy), policy)
 
 
-def _warn_point(due: datetime, duration: timedelta, policy: DeadlinePolicy) -> datetime:
-    """When a clock of `duration` due at `due` warns."""
-    return due - duration * policy.warn_before
+def _duration(deadline: Deadline, complaint: Complaint, policy: DeadlinePolicy) -> Duration:
+    return deadline.duration or policy.duration(deadline.clock, complaint.severity)
 
 
-def _working_day(day: date, policy: DeadlinePolicy) -> bool:
-    return day.weekday() < 5 and day not in policy.holidays
+def _due(clock: Clock, start: datetime, duration: Duration, calendar: WorkCalendar) -> datetime:
+    due = calendar.add(start, duration)
+    return calendar.next_business_moment(due) if clock in REMINDERS else due
+
+
+def _warn_point(due: datetime, duration: Duration, policy: DeadlinePolicy) -> datetime:
+    """When a clock of `duration` due at `due` warns: with `warn_before` of it left, counted in its unit."""
+    return policy.calendar.add(due, Duration(-duration.amount * policy.warn_before, duration.unit))
+
+
+def _derived_start(deadline: Deadline, duration: Duration, calendar: WorkCalendar, now: datetime) -> datetime:
+    """The start of a clock stored without one, from what it has left (exact in business time)."""
+    if deadline.due_at is None:
+        used = calendar.seconds(duration) - (deadline.remaining_seconds or 0)
+        return calendar.add_seconds(now, -used, duration.unit)
+    return calendar.add_seconds(deadline.due_at, -calendar.seconds(duration), duration.unit)
 
 
 def _utc(moment: datetime) -> datetime:

@@ -213,6 +213,7 @@ ACTION: Words = {  # the workflow's actions, then what else a complaint's histor
     "note": ("添加备注", "Add a note"),
     "merge": ("合并为同一投诉", "Merge into another complaint"),
     "not_duplicate": ("不是重复投诉", "Not a duplicate"),
+    "set_severity": ("修改级别", "Change the severity"),
     "received": ("登记", "Recorded"),
     "possible_duplicate": ("可能与其他投诉重复", "Possible duplicate"),
     "merged_in": ("合并了另一投诉", "Another complaint merged in"),
@@ -247,6 +248,7 @@ ACTION_FIELD: Words = {
     "comment": ("顾客意见", "Customer's words"),
     "reason": ("原因", "Reason"),
     "into": ("合并到 (投诉编号)", "Merge into (complaint number)"),
+    "severity": ("级别", "Severity"),
 }
 HISTORY_FIELD: Words = {  # the data of a history entry
     "channel": ("来源", "channel"),
@@ -267,6 +269,8 @@ HISTORY_FIELD: Words = {  # the data of a history entry
     "into": ("合并到", "merged into"),
     "complaint_id": ("投诉编号", "complaint"),
     "complaint_ids": ("投诉编号", "complaints"),
+    "from_severity": ("原级别", "from severity"),
+    "to_severity": ("新级别", "to severity"),
 }
 CUSTOMER_MESSAGE_KIND: Words = {  # what was sent to the customer (the console's customer messages)
     "received": ("受理回执 (编号和查询码)", "Receipt (number and access code)"),
@@ -330,6 +334,8 @@ HISTORY_VALUES = {  # a history datum whose value is one of a list's: shown in t
     "type": "handling_type",
     "via": "notified_via",
     "clock": "clock",
+    "from_severity": "severity",
+    "to_severity": "severity",
 }
 
 
@@ -383,6 +389,10 @@ ACTION_FORMS: dict[str, tuple[Field, ...]] = {
     "note": (Field("note", "text", required=True),),
     "merge": (Field("into", "line", required=True), *_NOTE),
     "not_duplicate": _NOTE,
+    "set_severity": (
+        Field("severity", "choice", required=True, choices="severity", blank=True),
+        Field("reason", "text", required=True),
+    ),
 }
 
 

@@ -34,10 +34,11 @@ from chalicelib.domain.commands import (
     RecordSatisfaction,
     Reopen,
     ResendReceipt,
+    SetSeverity,
     SubmitFeedbackForm,
 )
 from chalicelib.domain.errors import AlreadyDone, InvalidTransition, NotAllowed, RuleViolation
-from chalicelib.domain.labels import HANDLING, zh
+from chalicelib.domain.labels import HANDLING, SEVERITY, zh
 from chalicelib.domain.model import (
     CUSTOMER,
     DEFAULT_COMPENSATION_LIMIT,
@@ -59,6 +60,7 @@ from chalicelib.domain.model import (
     QcResult,
     Role,
     Satisfaction,
+    Severity,
     StaffMember,
     Status,
     TellCustomer,
@@ -178,7 +180,7 @@ def _submit_feedback_form(c: Complaint, command: SubmitFeedbackForm, ctx: Contex
         by=ctx.actor.username,
         at=ctx.now,
     )
-    deadlines.pause_clock(c, Clock.RESOLUTION, ctx.now)
+    deadlines.pause_clock(c, Clock.RESOLUTION, ctx.now, ctx.policy)
     c.record(ctx.now, ctx.actor.username, "submit_feedback_form", S.QC_PENDING)
     sample = "有样品" if command.sample_provided else "无样品"
     c.cause(
@@ -390,6 +392,31 @@ def _not_duplicate(c: Complaint, command: NotDuplicate, ctx: Context) -> None:
     c.cause(*(MarkDuplicate(other, linked=False) for other in others))
 
 
+def _set_severity(c: Complaint, command: SetSeverity, ctx: Context) -> None:
+    """Staff judge the complaint more or less serious: the clocks follow. Raised to critical, it escalates to
+    the manager as a critical one does on intake; raised to major, the manager is told once."""
+    before, after = c.severity, command.severity
+    if after is before:
+        raise AlreadyDone(f"the complaint is already {after}")
+    c.severity = after
+    c.record(
+        ctx.now,
+        ctx.actor.username,
+        "set_severity",
+        from_severity=before.value,
+        to_severity=after.value,
+        reason=command.reason,
+    )
+    deadlines.rescale(c, ctx.now, ctx.policy, previous=before)
+    text = f"【投诉处理】投诉 {c.id} 级别由{zh(SEVERITY, before)}改为{zh(SEVERITY, after)}: {command.reason}"
+    if after is Severity.CRITICAL:
+        c.escalated = True
+        c.record(ctx.now, "system", "escalate", reason="raised to critical")
+        c.cause(Notify(NotificationEvent.ESCALATED, f"{text}, 已升级至经理。", role=Role.MANAGER))
+    elif after is Severity.MAJOR and before is Severity.NORMAL:
+        c.cause(Notify(NotificationEvent.MAJOR_RECEIVED, f"{text}。", role=Role.MANAGER))
+
+
 def _resend_receipt(c: Complaint, command: ResendReceipt, ctx: Context) -> None:
     if not ctx.reachable:
         raise RuleViolation("action", "customer_unreachable")
@@ -425,4 +452,5 @@ TRANSITIONS: dict[str, Transition] = {
     AddNote.action: _t(set(Role), set(OPEN_STATUSES), _add_note),
     Merge.action: _t({R.SERVICE, R.MANAGER}, set(OPEN_STATUSES), _merge),
     NotDuplicate.action: _t({R.SERVICE, R.MANAGER}, set(OPEN_STATUSES), _not_duplicate),
+    SetSeverity.action: _t({R.SERVICE, R.MANAGER}, set(OPEN_STATUSES), _set_severity),
 }

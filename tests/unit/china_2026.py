@@ -1,5 +1,5 @@
-"""China's statutory calendar for 2026 as the State Council's notice gives it (国办发明电〔2025〕7号), by hand:
-the tests do not depend on the package the adapter reads it from."""
+"""China's statutory calendar for 2026 as the State Council's notice gives it (the days chinesecalendar 1.11
+lists), written out by hand: the tests do not depend on the package the adapter reads it from."""
 from __future__ import annotations
 
 from datetime import date, timedelta

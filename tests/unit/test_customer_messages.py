@@ -13,6 +13,7 @@ from chalicelib.config import DEFAULT_SMS_SIGNATURE, LOCAL_DEFAULTS, MAX_BASE_UR
 from chalicelib.domain import customer_messages as cm
 from chalicelib.domain import deadlines
 from chalicelib.domain.access import issue_code, new_link_token
+from chalicelib.domain.calendar import StatutoryDays, WorkCalendar
 from chalicelib.domain.commands import Close, NotifyCustomer, RecordSatisfaction, Reopen, ResendReceipt
 from chalicelib.domain.errors import InvalidTransition, RuleViolation
 from chalicelib.domain.intake import RecordComplaint, open_complaint
@@ -131,7 +132,7 @@ def local(moment: datetime) -> datetime:
     (datetime(2026, 11, 27, 15, 0), datetime(2026, 11, 30, 15, 0)),  # Friday -> Monday
     (datetime(2026, 11, 24, 7, 30), datetime(2026, 11, 25, 9, 0)),  # before opening: at opening
     (datetime(2026, 11, 24, 19, 0), datetime(2026, 11, 26, 9, 0)),  # after closing: the next day's opening
-    (datetime(2026, 11, 28, 11, 0), datetime(2026, 11, 30, 11, 0)),  # told on a Saturday -> Monday
+    (datetime(2026, 11, 28, 11, 0), datetime(2026, 12, 1, 9, 0)),  # told on a Saturday: a day from Monday 09:00
 ])
 def test_the_survey_goes_one_working_day_after_the_customer_was_told_within_business_hours(told, survey):
     at = deadlines.survey_time(told.replace(tzinfo=SHANGHAI), Severity.NORMAL)
@@ -139,7 +140,8 @@ def test_the_survey_goes_one_working_day_after_the_customer_was_told_within_busi
 
 
 def test_a_holiday_is_skipped_like_a_weekend():
-    policy = deadlines.DeadlinePolicy(holidays=frozenset({date(2026, 11, 25)}))
+    calendar = WorkCalendar(StatutoryDays({date(2026, 11, 25): "公司假日"}, {}, frozenset({2026})))
+    policy = deadlines.DeadlinePolicy(calendar=calendar)
     told = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
     assert local(deadlines.survey_time(told, Severity.CRITICAL, policy)) == datetime(2026, 11, 26, 10, 0)
 

@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from chalicelib.domain.calendar import Duration, StatutoryDays, Unit, WorkCalendar
 from chalicelib.domain.deadlines import (
-    DEFAULT_POLICY, DeadlinePolicy, callback_time, next_firing, on_timer, pause_clock, resume_clock, start_clock,
-    stop_clock,
+    DEFAULT_CLOCKS, DEFAULT_POLICY, DeadlinePolicy, callback_time, next_firing, on_timer, pause_clock, resume_clock,
+    start_clock, stop_clock,
 )
 from chalicelib.domain.model import (
     Category, Channel, Clock, Complaint, Customer, Deadline, Handling, HandlingType, NotificationEvent, Notify,
@@ -44,21 +45,34 @@ def notices(c: Complaint) -> list[Notify]:
     return [e for e in c.effects if isinstance(e, Notify)]
 
 
-@pytest.mark.parametrize("clock, severity, allowed, warned_at", [
-    (Clock.FIRST_CONTACT, Severity.NORMAL, 24 * H, 18 * H),
-    (Clock.FIRST_CONTACT, Severity.MAJOR, 24 * H, 18 * H),
-    (Clock.FIRST_CONTACT, Severity.CRITICAL, 2 * H, 1.5 * H),
-    (Clock.RESOLUTION, Severity.NORMAL, 7 * D, 5.25 * D),
-    (Clock.RESOLUTION, Severity.MAJOR, 7 * D, 5.25 * D),
-    (Clock.RESOLUTION, Severity.CRITICAL, 3 * D, 2.25 * D),
+def test_the_default_clocks_are_the_domains_table():
+    b_h, b_d, h = Unit.BUSINESS_HOURS, Unit.BUSINESS_DAYS, Unit.HOURS
+    table = {clock.value: {s.value: (d.amount, d.unit) for s, d in by.items()} for clock, by in DEFAULT_CLOCKS.items()}
+    assert table == {
+        "first_contact": {"normal": (9, b_h), "major": (4, b_h), "critical": (2, h)},
+        "resolution": {"normal": (7, b_d), "major": (5, b_d), "critical": (72, h)},
+        "survey": {"normal": (1, b_d), "major": (1, b_d), "critical": (1, b_d)},
+        "callback": {"normal": (3, b_d), "major": (3, b_d), "critical": (2, b_d)},
+    }
+
+
+# T0 is Tuesday 2026-11-24 10:00 in Shanghai; the default calendar counts Monday to Friday, 09:00-18:00.
+@pytest.mark.parametrize("clock, severity, due, warned_at", [
+    (Clock.FIRST_CONTACT, Severity.NORMAL, shanghai(2026, 11, 25, 10, 0), shanghai(2026, 11, 24, 16, 45)),
+    (Clock.FIRST_CONTACT, Severity.MAJOR, shanghai(2026, 11, 24, 14, 0), shanghai(2026, 11, 24, 13, 0)),
+    (Clock.FIRST_CONTACT, Severity.CRITICAL, shanghai(2026, 11, 24, 12, 0), shanghai(2026, 11, 24, 11, 30)),
+    (Clock.RESOLUTION, Severity.NORMAL, shanghai(2026, 12, 3, 10, 0), shanghai(2026, 12, 1, 12, 15)),
+    (Clock.RESOLUTION, Severity.MAJOR, shanghai(2026, 12, 1, 10, 0), shanghai(2026, 11, 27, 16, 45)),
+    (Clock.RESOLUTION, Severity.CRITICAL, shanghai(2026, 11, 27, 10, 0), shanghai(2026, 11, 26, 16, 0)),
 ])
-def test_a_clock_is_due_after_its_severitys_allowance_and_first_fires_with_a_quarter_left(
-        clock, severity, allowed, warned_at):
+def test_a_clock_is_due_after_its_severitys_duration_and_first_fires_with_a_quarter_of_it_left(
+        clock, severity, due, warned_at):
     c = complaint(severity)
     deadline = start_clock(c, clock, T0.astimezone(SHANGHAI))
-    assert deadline.due_at == T0 + allowed and deadline.due_at.tzinfo is timezone.utc
+    assert deadline.due_at == due and deadline.due_at.tzinfo is timezone.utc
     assert c.deadlines[clock] is deadline
-    assert c.effects == [Schedule(clock, T0 + warned_at)]
+    assert (deadline.started_at, deadline.duration) == (T0, DEFAULT_POLICY.duration(clock, severity))
+    assert c.effects == [Schedule(clock, warned_at)]
 
 
 @pytest.mark.parametrize("clock, escalated_to", [
@@ -67,8 +81,9 @@ def test_a_clock_is_due_after_its_severitys_allowance_and_first_fires_with_a_qua
 ])
 def test_a_clock_warns_the_assignee_then_escalates_its_breach(clock, escalated_to):
     c = started(clock)
-    due = c.deadlines[clock].due_at
-    assert on_timer(c, clock, due - DEFAULT_POLICY.duration(clock, c.severity) / 4) == ["sla_warning"]
+    deadline = c.deadlines[clock]
+    due = deadline.due_at
+    assert on_timer(c, clock, next_firing(deadline, deadline.duration)) == ["sla_warning"]
     assert [(n.event, n.recipient) for n in notices(c)] == [(NotificationEvent.SLA_WARNING, "sales_cs")]
     assert c.effects[-1] == Schedule(clock, due)
     c.effects.clear()
@@ -117,7 +132,8 @@ def test_a_repeated_firing_does_nothing_the_second_time(clock, fired_at, allowed
 def test_an_early_firing_is_put_back_to_the_right_time():
     c = started(Clock.FIRST_CONTACT)
     assert on_timer(c, Clock.FIRST_CONTACT, T0 + 1 * H) == []
-    assert c.effects == [Schedule(Clock.FIRST_CONTACT, T0 + 18 * H)] and not c.deadlines[Clock.FIRST_CONTACT].warned
+    assert c.effects == [Schedule(Clock.FIRST_CONTACT, shanghai(2026, 11, 24, 16, 45))]
+    assert not c.deadlines[Clock.FIRST_CONTACT].warned
 
 
 def test_a_stopped_clock_never_warns_and_stopping_twice_changes_nothing():
@@ -130,22 +146,30 @@ def test_a_stopped_clock_never_warns_and_stopping_twice_changes_nothing():
     assert on_timer(c, Clock.FIRST_CONTACT, T0 + 18 * H) == [] == on_timer(c, Clock.FIRST_CONTACT, T0 + 30 * H)
 
 
-def test_a_pause_keeps_the_time_used_and_the_resume_gives_the_rest():
-    # GIVEN a 7-day resolution clock with 2 days used, then 10 days waiting on the quality lab
+def test_a_pause_keeps_the_business_time_left_and_the_resume_gives_it_back():
+    # GIVEN a 7-business-day resolution clock with 2 working days used, then 10 days waiting on the quality lab
     c = started(Clock.RESOLUTION)
     pause_clock(c, Clock.RESOLUTION, T0 + 2 * D)
-    assert c.deadlines[Clock.RESOLUTION].remaining_seconds == (5 * D).total_seconds()
+    assert c.deadlines[Clock.RESOLUTION].remaining_seconds == 5 * 9 * 3600  # five business days of 9 hours
     assert on_timer(c, Clock.RESOLUTION, T0 + 8 * D) == []  # a stale firing while paused: no breach
-    # WHEN it resumes
-    resume_clock(c, Clock.RESOLUTION, T0 + 12 * D)
-    # THEN 5 days are left, and the warning comes when 1.75 of them remain
-    assert c.deadlines[Clock.RESOLUTION].due_at == T0 + 17 * D
-    assert c.effects == [Unschedule(Clock.RESOLUTION), Schedule(Clock.RESOLUTION, T0 + 15.25 * D)]
+    # WHEN it resumes on a Sunday
+    resume_clock(c, Clock.RESOLUTION, shanghai(2026, 12, 6, 10, 0))
+    # THEN the five business days count from Monday's opening, and the warning comes when 1.75 of them remain
+    assert c.deadlines[Clock.RESOLUTION].due_at == shanghai(2026, 12, 11, 18, 0)
+    assert c.effects == [Unschedule(Clock.RESOLUTION), Schedule(Clock.RESOLUTION, shanghai(2026, 12, 10, 11, 15))]
+
+
+def test_a_paused_wall_clock_keeps_wall_seconds():
+    c = started(Clock.RESOLUTION, severity=Severity.CRITICAL)
+    pause_clock(c, Clock.RESOLUTION, T0 + 1 * D)
+    assert c.deadlines[Clock.RESOLUTION].remaining_seconds == (2 * D).total_seconds()
+    resume_clock(c, Clock.RESOLUTION, T0 + 5 * D)
+    assert c.deadlines[Clock.RESOLUTION].due_at == T0 + 7 * D
 
 
 @pytest.mark.parametrize("paused_at, expected", [
-    (T0 + 6 * D, ["sla_warning"]),  # the warning point passed before the pause: warn at once
-    (T0 + 8 * D, ["sla_breached"]),  # overdue before its timer fired: the time left is negative
+    (shanghai(2026, 12, 2, 10, 0), ["sla_warning"]),  # one business day left: past the warning point
+    (shanghai(2026, 12, 4, 10, 0), ["sla_breached"]),  # overdue before its timer fired: the time left is negative
 ])
 def test_a_resumed_clock_already_past_a_point_fires_at_once(paused_at, expected):
     c = started(Clock.RESOLUTION)
@@ -156,27 +180,27 @@ def test_a_resumed_clock_already_past_a_point_fires_at_once(paused_at, expected)
 
 
 @pytest.mark.parametrize("told, severity, expected", [
-    (shanghai(2026, 11, 20, 17, 30), Severity.NORMAL, shanghai(2026, 11, 23, 17, 30)),  # Fri -> Mon, in hours
-    (shanghai(2026, 11, 18, 12, 0), Severity.NORMAL, shanghai(2026, 11, 23, 9, 0)),  # lands Saturday
-    (shanghai(2026, 11, 19, 10, 0), Severity.NORMAL, shanghai(2026, 11, 23, 9, 0)),  # lands Sunday, in hours
-    (shanghai(2026, 11, 19, 20, 0), Severity.NORMAL, shanghai(2026, 11, 23, 9, 0)),  # lands Sunday evening
-    (shanghai(2026, 11, 23, 20, 0), Severity.NORMAL, shanghai(2026, 11, 27, 9, 0)),  # lands Thu 20:00
+    (shanghai(2026, 11, 20, 17, 30), Severity.NORMAL, shanghai(2026, 11, 25, 17, 30)),  # Fri -> Wed, in hours
+    (shanghai(2026, 11, 18, 12, 0), Severity.NORMAL, shanghai(2026, 11, 23, 12, 0)),  # Wed -> Mon
+    (shanghai(2026, 11, 19, 20, 0), Severity.NORMAL, shanghai(2026, 11, 25, 9, 0)),  # after closing: from Fri 09:00
     (shanghai(2026, 11, 23, 18, 0), Severity.NORMAL, shanghai(2026, 11, 27, 9, 0)),  # 18:00 is closed
     (shanghai(2026, 11, 23, 17, 59), Severity.NORMAL, shanghai(2026, 11, 26, 17, 59)),
     (shanghai(2026, 11, 23, 7, 0), Severity.NORMAL, shanghai(2026, 11, 26, 9, 0)),  # before opening
+    (shanghai(2026, 11, 21, 11, 0), Severity.NORMAL, shanghai(2026, 11, 26, 9, 0)),  # told on a Saturday
     (shanghai(2026, 11, 24, 10, 0), Severity.CRITICAL, shanghai(2026, 11, 26, 10, 0)),  # critical: 2 days
 ])
-def test_the_callback_falls_in_business_hours_on_a_working_day(told, severity, expected):
+def test_the_callback_falls_business_days_later_in_business_hours(told, severity, expected):
     due = callback_time(told, severity)
     assert due == expected and due.tzinfo is timezone.utc
 
 
 @pytest.mark.parametrize("told, holidays, expected", [
-    (shanghai(2026, 11, 20, 10, 0), {date(2026, 11, 23)}, shanghai(2026, 11, 24, 9, 0)),
-    (shanghai(2026, 9, 28, 10, 0), {date(2026, 10, d) for d in range(1, 8)}, shanghai(2026, 10, 8, 9, 0)),
+    (shanghai(2026, 11, 20, 10, 0), {date(2026, 11, 23)}, shanghai(2026, 11, 26, 10, 0)),
+    (shanghai(2026, 9, 28, 10, 0), {date(2026, 10, d) for d in range(1, 8)}, shanghai(2026, 10, 8, 10, 0)),
 ])
 def test_holidays_are_skipped(told, holidays, expected):
-    assert callback_time(told, Severity.NORMAL, DeadlinePolicy(holidays=frozenset(holidays))) == expected
+    calendar = WorkCalendar(StatutoryDays(dict.fromkeys(holidays, "假日"), {}, frozenset({2026})))
+    assert callback_time(told, Severity.NORMAL, DeadlinePolicy(calendar=calendar)) == expected
 
 
 @pytest.mark.parametrize("agreed, note, label", [("compensation", "补发两包", "赔偿"), ("exchange", "换一箱", "换货")])
@@ -192,13 +216,23 @@ def test_the_callback_reminder_tells_the_salesperson_whom_to_call_and_what_was_a
     assert deadline.stopped_at == deadline.due_at - timedelta(seconds=30)
 
 
-@pytest.mark.parametrize("duration, warned, expected", [
-    (4 * H, False, T0 + 3 * H),
-    (4 * H, True, T0 + 4 * H),
+@pytest.mark.parametrize("due, duration, warned, expected", [
+    (T0 + 4 * H, Duration(4, Unit.HOURS), False, T0 + 3 * H),
+    (T0 + 4 * H, Duration(4, Unit.HOURS), True, T0 + 4 * H),
+    (shanghai(2026, 11, 25, 9, 30), Duration(4, Unit.BUSINESS_HOURS), False, shanghai(2026, 11, 24, 17, 30)),
+    (shanghai(2026, 11, 25, 10, 0), Duration(4, Unit.BUSINESS_DAYS), False, shanghai(2026, 11, 24, 10, 0)),
 ])
-def test_the_next_firing_is_the_warning_point_until_warned_then_the_due_time(duration, warned, expected):
-    deadline = Deadline(Clock.FIRST_CONTACT, due_at=T0 + 4 * H, warned=warned)
+def test_the_next_firing_is_the_warning_point_in_the_clocks_unit_until_warned_then_the_due_time(
+        due, duration, warned, expected):
+    deadline = Deadline(Clock.FIRST_CONTACT, due_at=due, warned=warned)
     assert next_firing(deadline, duration, DEFAULT_POLICY) == expected
+
+
+def test_a_clock_stored_without_its_duration_counts_with_the_policys():
+    c = complaint()
+    c.deadlines[Clock.FIRST_CONTACT] = Deadline(Clock.FIRST_CONTACT, due_at=shanghai(2026, 11, 25, 10, 0))
+    assert on_timer(c, Clock.FIRST_CONTACT, shanghai(2026, 11, 24, 16, 44)) == []
+    assert on_timer(c, Clock.FIRST_CONTACT, shanghai(2026, 11, 24, 16, 45)) == ["sla_warning"]
 
 
 NAIVE = datetime(2026, 11, 24, 10, 0)

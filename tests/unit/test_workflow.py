@@ -8,14 +8,15 @@ import pytest
 
 from chalicelib.domain.commands import (
     AddNote, Approve, Assign, Close, CloseUnsubstantiated, Contact, Decline, Escalate, Merge, NotDuplicate,
-    NotifyCustomer, ProposeHandling, RecordQcResult, RecordSatisfaction, Reopen, ResendReceipt, SubmitFeedbackForm,
+    NotifyCustomer, ProposeHandling, RecordQcResult, RecordSatisfaction, Reopen, ResendReceipt, SetSeverity,
+    SubmitFeedbackForm,
 )
 from chalicelib.domain.access import issue_code
-from chalicelib.domain.errors import InvalidTransition, NotAllowed, RuleViolation
+from chalicelib.domain.errors import AlreadyDone, InvalidTransition, NotAllowed, RuleViolation
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.model import (
     Actor, Category, Channel, Clock, Customer, CustomerType, Handling, HandlingType, NotificationEvent, Notify,
-    Product, QcResult, Role, StaffMember, Status,
+    Product, QcResult, Role, Schedule, Severity, StaffMember, Status,
 )
 from chalicelib.domain.routing import Route
 from chalicelib.domain.workflow import TRANSITIONS, Context, perform
@@ -34,6 +35,7 @@ VALID = {command.action: command for command in (
     NotifyCustomer(via="phone", note="已告知"), RecordSatisfaction(rating=5, comment="满意"), Close(note="结案"),
     Reopen(reason="顾客不满意"), Escalate(note="顾客情绪激动"), ResendReceipt(), AddNote(note="顾客又来电催问"),
     Merge(into="C-20090601-BBBBBB", note="同一件事"), NotDuplicate(note="两件不同的事"),
+    SetSeverity(severity="major", reason="连锁超市大客户"),
 )}
 EARLIER = "C-20090601-BBBBBB"  # an open complaint each one in these tests may be a duplicate of
 # What the contract allows: action -> (roles, statuses it starts from, status it ends in or None if unchanged)
@@ -55,6 +57,7 @@ CONTRACT = {
     "note": ({r.value for r in Role}, {s.value for s in Status} - {"closed"}, None),
     "merge": ({"service", "manager", "admin"}, {s.value for s in Status} - {"closed"}, "closed"),
     "not_duplicate": ({"service", "manager", "admin"}, {s.value for s in Status} - {"closed"}, None),
+    "set_severity": ({"service", "manager", "admin"}, {s.value for s in Status} - {"closed"}, None),
 }
 
 
@@ -178,11 +181,11 @@ def test_the_feedback_form_asks_quality_and_pauses_the_resolution_clock():
     perform(complaint, Contact(note="已联系"), ctx(Role.SALES))
     perform(complaint, VALID["submit_feedback_form"], ctx(Role.SALES, now=NOW + timedelta(days=2)))
     resolution = complaint.deadlines[Clock.RESOLUTION]
-    assert resolution.due_at is None and resolution.remaining_seconds == timedelta(days=5).total_seconds()
+    assert resolution.due_at is None and resolution.remaining_seconds == 5 * 9 * 3600  # five business days left
     assert any(isinstance(e, Notify) and e.role is Role.QUALITY and e.event is NotificationEvent.QC_REQUESTED
                for e in complaint.effects)
-    perform(complaint, VALID["record_qc_result"], ctx(Role.QUALITY, now=NOW + timedelta(days=12)))
-    assert complaint.deadlines[Clock.RESOLUTION].due_at == NOW + timedelta(days=17)
+    perform(complaint, VALID["record_qc_result"], ctx(Role.QUALITY, now=NOW + timedelta(days=12)))  # a Sunday
+    assert complaint.deadlines[Clock.RESOLUTION].due_at == datetime(2026, 12, 11, 10, 0, tzinfo=timezone.utc)
 
 
 def test_contact_stops_the_first_contact_clock():
@@ -214,3 +217,52 @@ def test_escalation_flags_and_tells_the_manager_without_changing_status():
     perform(complaint, Escalate(note="顾客要找媒体"), ctx(Role.QUALITY))
     assert complaint.escalated and complaint.status is Status.QC_PENDING
     assert any(isinstance(e, Notify) and e.event is NotificationEvent.ESCALATED for e in complaint.effects)
+
+
+# --- set_severity ---------------------------------------------------------------------------------------
+
+
+def test_raising_the_severity_to_critical_rescales_the_clock_and_escalates_to_the_manager():
+    # GIVEN a normal complaint recorded Tuesday 10:00, its first contact due Wednesday 10:00
+    complaint = complaint_in(Status.ASSIGNED)
+    # WHEN service finds out an hour later that the child cut a hand on it
+    perform(complaint, SetSeverity(severity="critical", reason="孩子手被划伤"),
+            ctx(Role.SERVICE, now=NOW + timedelta(hours=1)))
+    # THEN the first contact is due two wall-clock hours after it was recorded
+    first_contact = complaint.deadlines[Clock.FIRST_CONTACT]
+    assert complaint.severity is Severity.CRITICAL and first_contact.due_at == NOW + timedelta(hours=2)
+    assert Schedule(Clock.FIRST_CONTACT, NOW + timedelta(hours=1, minutes=30)) in complaint.effects
+    # AND the manager hears of it as of a critical complaint on intake
+    assert complaint.escalated
+    [escalation] = [e for e in complaint.effects if isinstance(e, Notify)]
+    assert (escalation.event, escalation.role) == (NotificationEvent.ESCALATED, Role.MANAGER)
+    assert "孩子手被划伤" in escalation.text and "+8613907310000" not in escalation.text
+    [changed, escalated] = complaint.new_history
+    assert (changed.action, changed.to_status) == ("set_severity", Status.ASSIGNED)  # the status is unchanged
+    assert changed.data == {"from_severity": "normal", "to_severity": "critical", "reason": "孩子手被划伤"}
+    assert escalated.action == "escalate"
+
+
+def test_raising_the_severity_to_major_tells_the_manager_once_without_escalating():
+    complaint = complaint_in(Status.ASSIGNED)
+    perform(complaint, SetSeverity(severity="major", reason="连锁超市大客户"), ctx(Role.MANAGER))
+    assert not complaint.escalated
+    assert [(e.event, e.role) for e in complaint.effects if isinstance(e, Notify)] == [
+        (NotificationEvent.MAJOR_RECEIVED, Role.MANAGER)]
+    assert complaint.deadlines[Clock.FIRST_CONTACT].due_at == NOW + timedelta(hours=4)  # 4 business hours
+
+
+def test_lowering_the_severity_gives_the_clock_its_longer_duration_and_tells_nobody():
+    complaint = complaint_in(Status.ASSIGNED)
+    perform(complaint, SetSeverity(severity="major", reason="连锁超市大客户"), ctx(Role.SERVICE))
+    complaint.effects.clear()
+    perform(complaint, SetSeverity(severity="normal", reason="不是大客户"), ctx(Role.SERVICE))
+    assert complaint.deadlines[Clock.FIRST_CONTACT].due_at == NOW + timedelta(days=1)  # 9 business hours
+    assert not [e for e in complaint.effects if isinstance(e, Notify)]
+
+
+def test_the_same_severity_again_is_already_done():
+    complaint = complaint_in(Status.INVESTIGATING)
+    with pytest.raises(AlreadyDone):
+        perform(complaint, SetSeverity(severity="normal", reason="再确认"), ctx(Role.SERVICE))
+    assert complaint.new_history == [] and complaint.effects == []
