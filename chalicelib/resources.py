@@ -27,6 +27,8 @@ chalicelib/adapters/keys.py; tests/adapters/test_keys.py checks that this table 
 | the complaint an uploaded photo belongs to| table            | UPLOAD#uploads/<upload id>, CLAIM                  |
 | complaints about a lot (SKU + batch/date) | table            | LOT#<lot>, MEMBER#<received>#<id>                  |
 | cluster alerts                            | table            | ALERTS, <lot>                                      |
+| the company's calendar settings (revision) | table          | SETTINGS#calendar, META                            |
+| their changes (who, when, what), newest first | table        | SETTINGS#calendar, CHANGE#<revision>               |
 | running sums per day and month            | table            | STATS#D#<yyyy-mm-dd>#<shard> / STATS#M#<yyyy-mm>#<shard>, <dimension>#<group> |
 | a salesperson's queue, filter by assignee | by_assignee      | ASSIGNEE#<u>, received#id, newest first            |
 | by status (open queues)                   | by_status        | STATUS#<status>#<shard 0..n> merged, newest first  |

@@ -39,10 +39,10 @@ STAFF = [
     StaffMember("leader1", "孙总", frozenset({Role.LEADER}), "+8613900000040", "leader1@example.com"),
     StaffMember("admin1", "系统管理员", frozenset({Role.ADMIN}), None, "admin1@example.com"),
 ]
-ACCOUNTS = [
-    ("HOTEL-CS-001", "长沙某五星级酒店", "HN-CS", "sales_cs"),
-    ("DIST-WH-001", "武汉某经销商", "HB-WH", "sales_wh"),
-    ("AFF-GZ-001", "广州关联公司", "GD-GZ", "sales_gz"),
+ACCOUNTS = [  # (account id, name, territory, salesperson, key account: its complaints are major)
+    ("HOTEL-CS-001", "长沙某五星级酒店", "HN-CS", "sales_cs", True),
+    ("DIST-WH-001", "武汉某经销商", "HB-WH", "sales_wh", False),
+    ("AFF-GZ-001", "广州关联公司", "GD-GZ", "sales_gz", True),
 ]
 
 
@@ -104,5 +104,5 @@ def _demo_data(dynamodb: Any, table: str, notifier: Notifier, identity: StaffIde
         identity.create_user(member.username, DEMO_PASSWORD, sorted(member.roles), member.email, member.name)
     for code, name, places, salesperson in TERRITORIES:
         directory.put_territory(code, name, places, salesperson)
-    for account_id, name, territory, salesperson in ACCOUNTS:
-        directory.put_account(account_id, name, territory, salesperson)
+    for account_id, name, territory, salesperson, key_account in ACCOUNTS:
+        directory.put_account(account_id, name, territory, salesperson, key_account)

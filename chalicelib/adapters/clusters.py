@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters import keys
-from chalicelib.adapters.dynamo import from_item, iso, parse_required_time, query_all, to_item
+from chalicelib.adapters.dynamo import batch_get, from_item, iso, parse_required_time, query_all, to_item
 from chalicelib.adapters.outbox import outbox_items
-from chalicelib.domain.clusters import Alert, Member
+from chalicelib.domain.clusters import Alert, ClusterRule, Member
 from chalicelib.domain.deliveries import Notification
 
 ALERTS = keys.ALERTS
@@ -96,6 +96,25 @@ class ClusterStore:
         live = isinstance(target, Alert) and target.opened_at == stored.opened_at and lot in target.also
         return Slot(lot, stored, target if live and isinstance(target, Alert) else None)
 
+    def alerted(self, lots: Sequence[str], now: datetime, rule: ClusterRule) -> bool:
+        """Whether one of these lots has an open alert (a repeated defect), in one BatchGetItem of their rows.
+        A row pointing to an alert kept at a lot not asked for counts while that alert was opened within the
+        window (its own last complaint is not read: a second round trip on every submission for a rare case)."""
+        if not lots:
+            return False
+        rows = batch_get(self._client, self._table, [(ALERTS, lot) for lot in dict.fromkeys(lots)], consistent=True)
+        stored = {row["sk"]: _stored(row) for row in rows}
+        for value in stored.values():
+            if isinstance(value, Alert) and value.is_open(now, rule):
+                return True
+            if isinstance(value, Pointer):
+                target = stored.get(value.to)
+                if isinstance(target, Alert) and target.is_open(now, rule):
+                    return True
+                if value.to not in stored and value.opened_at >= now - rule.window:
+                    return True
+        return False
+
     def alerts(self) -> list[Alert]:
         """Every alert once (the rows pointing to an alert kept at another lot are left out)."""
         items = self._query(
@@ -154,15 +173,16 @@ class ClusterStore:
         response = self._client.get_item(
             TableName=self._table, Key=to_item({"pk": ALERTS, "sk": lot}), ConsistentRead=True
         )
-        if "Item" not in response:
-            return None
-        item = from_item(response["Item"])
-        if item.get("type") == _POINTER:
-            return Pointer(item["alert_lot"], parse_required_time(item["opened_at"]))
-        return _alert(item)
+        return _stored(from_item(response["Item"])) if "Item" in response else None
 
     def _query(self, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
         return query_all(self._client, TableName=self._table, **kwargs)
+
+
+def _stored(item: dict[str, Any]) -> Alert | Pointer:
+    if item.get("type") == _POINTER:
+        return Pointer(item["alert_lot"], parse_required_time(item["opened_at"]))
+    return _alert(item)
 
 
 def _item(alert: Alert) -> dict[str, Any]:

@@ -11,6 +11,7 @@ holding a copy of each territory (a few dozen small items, written only by admin
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, overload
@@ -22,6 +23,14 @@ from chalicelib.domain.deliveries import StaffSync
 from chalicelib.domain.errors import ConcurrentChange
 from chalicelib.domain.model import DEFAULT_COMPENSATION_LIMIT, Role, StaffMember
 from chalicelib.domain.routing import ANY_CITY, Route, place
+
+
+@dataclass(frozen=True)
+class Routing:
+    """What intake learns from the routing items: the routes found, and whether the account is a key account."""
+
+    routes: dict[str, Route]
+    key_account: bool
 
 
 class StaffDirectory:
@@ -148,7 +157,10 @@ class StaffDirectory:
         found = self.find_routes({k: ("route", k) for k in places_keys})
         return [found[k].territory if k in found else None for k in places_keys]
 
-    def put_account(self, account_id: str, name: str, territory: str | None, salesperson: str) -> None:
+    def put_account(
+        self, account_id: str, name: str, territory: str | None, salesperson: str, key_account: bool = False
+    ) -> None:
+        """Store an account; a key account's complaints are `major` (domain/severity.py)."""
         self._client.put_item(
             TableName=self._table,
             Item=to_item(
@@ -160,22 +172,32 @@ class StaffDirectory:
                     "name": name,
                     "territory": territory,
                     "salesperson": salesperson,
+                    "key_account": key_account,
                 }
             ),
         )
 
     def find_routes(self, lookups: dict[str, tuple[str, str]]) -> dict[str, Route]:
         """Fetch the routing items named by `routing.route_lookups` in one round trip."""
+        return self.find_routing(lookups).routes
+
+    def find_routing(self, lookups: dict[str, tuple[str, str]]) -> Routing:
+        """The routes of `find_routes` and whether the customer's account is a key account, from the same
+        round trip (the account's item is one of the routing items)."""
         if not lookups:
-            return {}
+            return Routing({}, False)
         wanted = {kind: _lookup_key(*ref) for kind, ref in lookups.items()}
         items = batch_get(self._client, self._table, list(wanted.values()), consistent=True)  # never misroute
         found = {(i["pk"], i["sk"]): i for i in items}
-        return {
-            kind: Route(found[key].get("territory"), found[key].get("salesperson"))
-            for kind, key in wanted.items()
-            if key in found
-        }
+        account = found.get(wanted["account"]) if "account" in wanted else None
+        return Routing(
+            {
+                kind: Route(found[key].get("territory"), found[key].get("salesperson"))
+                for kind, key in wanted.items()
+                if key in found
+            },
+            bool(account and account.get("key_account")),
+        )
 
     # plumbing --------------------------------------------------------------------------------
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:

@@ -28,6 +28,8 @@ ALERTS = "ALERTS"  # one partition of every cluster alert, sk = the lot
 STATS_DAY = "STATS#D#"
 STATS_MONTH = "STATS#M#"
 LINK_TOKEN = "LINK#"  # a status or survey link's token, by its keyed hash
+SETTINGS = "SETTINGS#"  # the company's settings, one partition per kind
+CALENDAR_SETTINGS = SETTINGS + "calendar"  # business hours, clocks, company days (META) and their changes
 
 # sort keys and their prefixes
 META = "META"
@@ -42,6 +44,7 @@ MEMBER = "MEMBER#"
 WINDOW = "WINDOW#"
 CLIENT = "CLIENT#"
 TOKEN = "TOKEN"
+CHANGE = "CHANGE#"  # a settings change, by its revision
 
 # partitions of the global secondary indexes (index name -> its key attributes: resources.GLOBAL_INDEXES)
 STATUS_PARTITION = "STATUS#"
@@ -103,6 +106,10 @@ def lot(name: str) -> str:
 
 def link_token(token_hash: str) -> str:
     return LINK_TOKEN + token_hash
+
+
+def settings_change(revision: int) -> str:
+    return f"{CHANGE}{revision:06d}"
 
 
 def stats_day(day: date, n: int) -> str:
