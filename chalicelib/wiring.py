@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from chalicelib.adapters.aggregates import StatsStore
 from chalicelib.adapters.attempts import AttemptCounter
+from chalicelib.adapters.calendar import CalendarStore
 from chalicelib.adapters.clusters import ClusterStore
 from chalicelib.adapters.complaints import ComplaintRepository
 from chalicelib.adapters.directory import StaffDirectory
@@ -40,6 +41,7 @@ class Adapters:
     exports: ExportStore
     texts: CustomerTexts
     mail: CustomerMail
+    calendar: CalendarStore
 
 
 @lru_cache(maxsize=1)
@@ -62,4 +64,5 @@ def adapters() -> Adapters:
         exports=ExportStore(client("s3"), s.bucket_name),
         texts=CustomerTexts(client("sns")),
         mail=CustomerMail(client("ses"), s.mail_from),
+        calendar=CalendarStore(dynamodb, s.table_name),
     )

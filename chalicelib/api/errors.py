@@ -198,6 +198,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "int_from_float": ("应为整数", "must be a whole number"),
     "decimal_parsing": ("应为数字", "must be a number"),
     "decimal_type": ("应为数字", "must be a number"),
+    "float_parsing": ("应为数字", "must be a number"),
+    "float_type": ("应为数字", "must be a number"),
+    "finite_number": ("应为有限的数字", "must be a finite number"),
     "decimal_max_places": ("最多两位小数", "has more than 2 decimal places"),
     "greater_than": ("应大于 {gt}", "must be greater than {gt}"),
     "greater_than_equal": ("应不小于 {ge}", "must be at least {ge}"),
@@ -276,6 +279,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请输入投诉编号、电话、客户编号, 或姓名的至少 {min} 个字",
         "give a complaint number, a phone, an account id, or at least {min} characters of a name",
     ),
+    "time_hhmm": ("时间格式应为 HH:MM（00:00-23:59）", "must be a time HH:MM (00:00-23:59)"),
+    "business_hours_order": ("应晚于上班时间 {start}", "must be after start ({start})"),
+    "clock_too_long": ("最多 {max} {unit}（约 60 天）", "must be at most {max} {unit} (about 60 days)"),
+    "clock_longer_than_days": (
+        "{clock} 最多 {max} 个工作小时（60 个工作日, 每天 {day} 小时）",
+        "{clock} must be at most {max} business_hours (60 business days of {day} hours)",
+    ),
+    "closed_and_workday": (
+        "{date} 同时是公司休息日, 一天不能既休息又上班",
+        "{date} is also a company closed day: a day cannot be both",
+    ),
+    "calendar_period": ("应不早于 from, 且最多 366 天", "must be on or after from, at most 366 days"),
     "complaint_id": ("应为投诉编号, 如 C-20260101-ABC123", "must be a complaint number such as C-20260101-ABC123"),
     "not_another_complaint": ("应为另一条投诉的编号", "must be the number of another complaint"),
     "not_open": (

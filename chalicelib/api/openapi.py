@@ -116,6 +116,7 @@ SCHEMA_MODELS = (
     m.TerritoryIn,
     m.TerritoryOut,
     m.EraseIn,
+    m.CalendarIn,
     *m.ACTION_MODELS,
 )
 HTML = "text/html"
@@ -283,7 +284,105 @@ OUTBOX = {
     },
 }
 FIRED = {"type": "object", "required": ["fired"], "properties": {"fired": {"type": "array", "items": OBJECT}}}
-HEALTH = {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}
+HEALTH = {
+    "type": "object",
+    "required": ["status", "calendar"],
+    "properties": {
+        "status": {"const": "ok"},
+        "calendar": {
+            "type": "string",
+            "pattern": "^(ok|degraded: .+)$",
+            "description": "ok, or why the working days of this year (and from December next year) may be wrong",
+        },
+    },
+}
+DEGRADED = {**STRING_OR_NULL, "description": "null, or which years count Monday-Friday (2031 unknown)"}
+DURATION = {
+    "type": "object",
+    "required": ["amount", "unit"],
+    "properties": {"amount": {"type": "number"}, "unit": {"enum": ["hours", "business_hours", "business_days"]}},
+}
+BY_SEVERITY = {
+    "type": "object",
+    "required": ["critical", "major", "normal"],
+    "properties": {sev: DURATION for sev in ("critical", "major", "normal")},
+}
+DATES = {"type": "array", "items": {"type": "string", "format": "date"}}
+CALENDAR_SETTINGS = {
+    "type": "object",
+    "required": [
+        "timezone",
+        "business_hours",
+        "clocks",
+        "company_closed",
+        "company_workdays",
+        "revision",
+        "degraded",
+        "history",
+    ],
+    "properties": {
+        "timezone": {"const": "Asia/Shanghai"},
+        "business_hours": {
+            "type": "object",
+            "required": ["start", "end"],
+            "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
+        },
+        "clocks": {
+            "type": "object",
+            "required": ["first_contact", "resolution", "callback"],
+            "additionalProperties": BY_SEVERITY,
+        },
+        "company_closed": DATES,
+        "company_workdays": DATES,
+        "revision": {"type": "integer", "minimum": 0, "description": "0: the defaults, never changed"},
+        "changed_at": STRING_OR_NULL,
+        "changed_by": STRING_OR_NULL,
+        "degraded": DEGRADED,
+        "history": {
+            "type": "array",
+            "description": "the last changes, newest first",
+            "items": {
+                "type": "object",
+                "required": ["revision", "at", "by", "changes"],
+                "properties": {
+                    "revision": {"type": "integer"},
+                    "at": {"type": "string"},
+                    "by": {"type": "string"},
+                    "changes": {
+                        "type": "object",
+                        "description": "a value's path -> {from, to}; company_closed / company_workdays -> "
+                        "{added, removed}",
+                    },
+                },
+            },
+        },
+    },
+}
+CALENDAR_DAYS = {
+    "type": "object",
+    "required": ["days", "degraded"],
+    "properties": {
+        "days": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["date", "working", "reason", "name"],
+                "properties": {
+                    "date": {"type": "string", "format": "date"},
+                    "working": {"type": "boolean"},
+                    "reason": {
+                        "enum": ["workday", "weekend", "holiday", "makeup_workday", "company_closed", "company_workday"]
+                    },
+                    "name": {
+                        **STRING_OR_NULL,
+                        "description": "the holiday (国庆节) a holiday or make-up day belongs to",
+                    },
+                },
+            },
+        },
+        "degraded": DEGRADED,
+    },
+}
 
 
 def _ref(model: type[BaseModel] | str) -> dict[str, str]:
@@ -600,6 +699,30 @@ def openapi_document() -> dict[str, Any]:
                 response=_ref(m.TerritoryOut),
                 staff=True,
                 params=[territory_key],
+                errors=("409",),
+            ),
+        },
+        "/api/v1/staff/calendar": {
+            "get": _operation(
+                "the working days from `from` to `to` (at most 366 days; this month by default)",
+                response=CALENDAR_DAYS,
+                staff=True,
+                params=_query_params(m.CalendarParams),
+            )
+        },
+        "/api/v1/admin/calendar": {
+            "get": _operation(
+                "the calendar settings, whether the package knows this year (and next, from December), the last "
+                "changes (admin, manager)",
+                response=CALENDAR_SETTINGS,
+                staff=True,
+                errors=(),
+            ),
+            "put": _operation(
+                "replace the calendar settings (admin); clocks started from now on follow them",
+                body=_ref(m.CalendarIn),
+                response=CALENDAR_SETTINGS,
+                staff=True,
                 errors=("409",),
             ),
         },

@@ -34,6 +34,11 @@ from chalicelib.domain.stats import DIMENSIONS
 
 __all__ = [  # what chalicelib.api.models hands out from here
     "ACTION_MODELS",
+    "BusinessHoursIn",
+    "CalendarIn",
+    "CalendarParams",
+    "ClocksIn",
+    "DurationIn",
     "EraseIn",
     "ExportParams",
     "FireIn",
@@ -224,6 +229,14 @@ class NotDuplicate(Action):
     note: Text | None = None
 
 
+class SetSeverity(Action):
+    """Staff judge the complaint more (or less) serious than intake did; the running clocks are rescaled."""
+
+    action: Literal["set_severity"]
+    severity: Severity
+    reason: Text
+
+
 ACTION_MODELS = (
     Assign,
     Contact,
@@ -242,6 +255,7 @@ ACTION_MODELS = (
     AddNote,
     Merge,
     NotDuplicate,
+    SetSeverity,
 )
 ActionIn = Annotated[Union[ACTION_MODELS], Field(discriminator="action")]  # type: ignore[valid-type]  # noqa: UP007 - a union of a tuple
 ACTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(ActionIn, config=ConfigDict(defer_build=True))
@@ -455,3 +469,152 @@ class TerritoryOut(BaseModel):
 
 class EraseIn(Model):
     reason: Text | None = None
+
+
+# --- the working calendar: business hours, the clock table, the company's own days -------------------
+
+UNITS = ("hours", "business_hours", "business_days")
+# the longest clock in each unit: about 60 days (a business day of 09:00-18:00 has 9 business hours)
+MAX_CLOCK = {"hours": 60 * 24, "business_hours": 60 * 9, "business_days": 60}
+MAX_COMPANY_DAYS = 366  # closed days, and extra working days, each
+_HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def _hhmm(value: str) -> str:
+    if not _HHMM.fullmatch(value):
+        raise PydanticCustomError("time_hhmm", "must be HH:MM")
+    return value
+
+
+HourMinute = Annotated[str, Field(max_length=5), AfterValidator(_hhmm)]
+CompanyDays = Annotated[list[Day], Field(max_length=MAX_COMPANY_DAYS), AfterValidator(_unique_items)]
+
+
+class DurationIn(Model):
+    """How long a clock runs: an amount of wall-clock `hours`, `business_hours` or `business_days`."""
+
+    unit: Literal[UNITS]  # type: ignore[valid-type]  # before amount: its limit depends on the unit
+    amount: Annotated[float, Field(ge=0.01, allow_inf_nan=False)]  # 0.01 hours: 36 seconds
+
+    @field_validator("amount")
+    @classmethod
+    def _at_most(cls, amount: float, info) -> float:
+        unit = info.data.get("unit")
+        if unit in MAX_CLOCK and amount > MAX_CLOCK[unit]:
+            raise PydanticCustomError("clock_too_long", "at most {max} {unit}", {"max": MAX_CLOCK[unit], "unit": unit})
+        return amount
+
+
+class SeverityClocksIn(Model):
+    critical: DurationIn
+    major: DurationIn
+    normal: DurationIn
+
+
+class ClocksIn(Model):
+    """The clock table: each clock's duration by severity; the survey's may be left out (it keeps its own)."""
+
+    first_contact: SeverityClocksIn
+    resolution: SeverityClocksIn
+    callback: SeverityClocksIn
+    survey: SeverityClocksIn | None = None
+
+    def by_clock(self) -> dict[str, dict[str, DurationIn]]:
+        return {
+            name: {sev: getattr(by, sev) for sev in ("critical", "major", "normal")}
+            for name in ("first_contact", "resolution", "callback", "survey")
+            if (by := getattr(self, name)) is not None
+        }
+
+
+class BusinessHoursIn(Model):
+    start: HourMinute
+    end: HourMinute
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: str, info) -> str:
+        start = info.data.get("start")
+        if start and end <= start:
+            raise PydanticCustomError("business_hours_order", "must be after start", {"start": start})
+        return end
+
+    @property
+    def start_time(self) -> time:
+        return time.fromisoformat(self.start)
+
+    @property
+    def end_time(self) -> time:
+        return time.fromisoformat(self.end)
+
+
+class CalendarIn(Model):
+    """The company's calendar settings as a whole (PUT replaces). `revision`, when given, must be the one
+    stored (409 otherwise): the change is made over what the caller saw. The other fields a GET answers
+    (`degraded`, `history`, `changed_at`, `changed_by`) are accepted and ignored, so what GET gave can be
+    sent back changed."""
+
+    timezone: Literal["Asia/Shanghai"] = "Asia/Shanghai"
+    business_hours: BusinessHoursIn
+    clocks: ClocksIn
+    company_closed: CompanyDays = []  # noqa: RUF012 - pydantic copies a default for each model
+    company_workdays: CompanyDays = []  # noqa: RUF012 - pydantic copies a default for each model
+    revision: Annotated[int, Field(ge=0)] | None = None
+    degraded: Annotated[str, Field(max_length=200)] | None = None
+    history: Annotated[list[dict[str, Any]], Field(max_length=100)] | None = None
+    changed_at: Annotated[str, Field(max_length=40)] | None = None
+    changed_by: Annotated[str, Field(max_length=128)] | None = None
+
+    @field_validator("clocks")
+    @classmethod
+    def _within_sixty_business_days(cls, clocks: ClocksIn, info) -> ClocksIn:
+        """A business day shorter than 9 hours makes 540 business hours more than 60 business days."""
+        hours = info.data.get("business_hours")
+        if hours is None:
+            return clocks
+        day = (datetime.combine(date.min, hours.end_time) - datetime.combine(date.min, hours.start_time)).seconds
+        most = round(60 * day / 3600, 2)
+        for clock, by in clocks.by_clock().items():
+            for sev, d in by.items():
+                if d.unit == "business_hours" and d.amount > most:
+                    raise PydanticCustomError(
+                        "clock_longer_than_days",
+                        "at most 60 business days",
+                        {"clock": f"{clock}.{sev}", "max": f"{most:g}", "day": f"{day / 3600:g}"},
+                    )
+        return clocks
+
+    @field_validator("company_workdays")
+    @classmethod
+    def _not_also_closed(cls, value: list[date], info) -> list[date]:
+        closed = set(info.data.get("company_closed") or ())
+        both = sorted(d for d in value if d in closed)
+        if both:
+            raise PydanticCustomError("closed_and_workday", "also a closed day", {"date": both[0].isoformat()})
+        return value
+
+
+class CalendarParams(Model):
+    """The days the console asks for: from `from` to `to`, both included, at most 366 days; this month
+    (Shanghai) when neither is given, the rest of the month when one is."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    from_: Day | None = Field(default=None, alias="from")
+    to: Day | None = Field(default=None, validate_default=True)
+
+    @field_validator("to")
+    @classmethod
+    def _within_a_year(cls, value: date | None, info) -> date | None:
+        start = info.data.get("from_")
+        if value and start and (value < start or (value - start).days + 1 > MAX_PERIOD_DAYS):
+            raise PydanticCustomError("calendar_period", "on or after from, at most 366 days")
+        return value
+
+    def period(self, today: date) -> tuple[date, date]:
+        if self.from_ and self.to:
+            return self.from_, self.to
+        month = self.from_ or self.to or today
+        first = month.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        return self.from_ or first, self.to or last

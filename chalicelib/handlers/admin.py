@@ -1,4 +1,5 @@
-"""Admin endpoints: staff members and territories (admin, manager), personal-data erasure (admin)."""
+"""Admin endpoints: staff members and territories (admin, manager), the calendar settings (admin; manager
+may read), personal-data erasure (admin)."""
 
 from __future__ import annotations
 
@@ -108,6 +109,22 @@ for _kind in (STAFF, TERRITORIES):
 def deactivate_staff(username):
     actor = current_actor(bp.current_request)  # before the key: a token with no role is a 403, not a 400
     return _found(_service().deactivate_staff(_key(STAFF, {"username": username}), actor, adapters(), now()))
+
+
+@bp.route("/api/v1/admin/calendar", methods=["GET"], authorizer=staff_token)
+@api
+def get_calendar():
+    return json_response(_service().get_calendar(current_actor(bp.current_request), adapters(), now()))
+
+
+@bp.route("/api/v1/admin/calendar", methods=["PUT"], authorizer=staff_token)
+@api
+def put_calendar():
+    request = bp.current_request
+    admin = _service()
+    actor = admin.require_admin(current_actor(request))  # before the body: 403 whatever was sent
+    body = parse_body(models.CalendarIn, request.raw_body, lang(request))
+    return json_response(admin.put_calendar(body, actor, adapters(), now()))
 
 
 @bp.route("/api/v1/admin/complaints/{complaint_id}/erase", methods=["POST"], authorizer=staff_token)

@@ -9,7 +9,7 @@ from chalicelib.api.errors import parse_body
 from chalicelib.api.models import AccessCodeIn, PublicComplaintIn, SurveyIn, UploadIn
 from chalicelib.handlers.http import endpoint, json_response, lang, now
 from chalicelib.handlers.submissions import submission
-from chalicelib.services import access_code, intake, public, survey
+from chalicelib.services import access_code, calendar, intake, public, survey
 from chalicelib.wiring import adapters
 
 bp = Blueprint(__name__)
@@ -18,7 +18,8 @@ api = endpoint(lambda: bp.current_request)
 
 @bp.route("/health", methods=["GET"])
 def health():
-    return {"status": "ok"}
+    """Alive; `calendar` says whether the working days clocks started now can reach are all known."""
+    return json_response({"status": "ok", "calendar": calendar.health(adapters().calendar, now())})
 
 
 @bp.route("/api/v1/openapi.json", methods=["GET"])

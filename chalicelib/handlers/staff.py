@@ -8,10 +8,11 @@ from chalicelib.api import models
 from chalicelib.api.errors import parse_body
 from chalicelib.auth import current_actor
 from chalicelib.domain import policy
+from chalicelib.domain.model import SHANGHAI
 from chalicelib.handlers.authorizer import staff_token
 from chalicelib.handlers.http import endpoint, json_response, lang, now
 from chalicelib.handlers.submissions import action_retry, list_query, submission
-from chalicelib.services import alerts, finding, intake, queries, stats, workflow
+from chalicelib.services import alerts, calendar, finding, intake, queries, stats, workflow
 from chalicelib.wiring import adapters
 
 bp = Blueprint(__name__)
@@ -80,3 +81,13 @@ def statistics():
 @api
 def cluster_alerts():
     return json_response(alerts.open_alerts(current_actor(bp.current_request), adapters(), now()))
+
+
+@bp.route("/api/v1/staff/calendar", methods=["GET"], authorizer=staff_token)
+@api
+def working_days():
+    request = bp.current_request
+    current_actor(request)  # before the parameters: a token with no role is a 403, not a 400
+    params = models.parse_query(models.CalendarParams, request.query_params, lang(request))
+    start, end = params.period(now().astimezone(SHANGHAI).date())
+    return json_response(calendar.days(start, end, adapters()))

@@ -1,4 +1,5 @@
-"""Administration: staff members and territories (routing is data); erasure is in services/erasure.py.
+"""Administration: staff members and territories (routing is data), the calendar settings; erasure is in
+services/erasure.py.
 
 Staff and territories are maintained by managers and admins. A manager manages service,
 sales and quality members and grants only those roles; leader and admin members and roles
@@ -16,12 +17,15 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from chalicelib.api.models import StaffIn, StaffOut, TerritoryIn, TerritoryOut
+from chalicelib.adapters.calendar import CalendarSettings, SettingsChange
+from chalicelib.api.models import CalendarIn, StaffIn, StaffOut, TerritoryIn, TerritoryOut
 from chalicelib.auth import staff_records, tokens_valid_from
+from chalicelib.domain.calendar import Duration, Unit
 from chalicelib.domain.deliveries import StaffSync
-from chalicelib.domain.errors import NotAllowed, RuleViolation
-from chalicelib.domain.model import Actor, Role, StaffMember, money
-from chalicelib.services import delivery
+from chalicelib.domain.errors import ConcurrentChange, NotAllowed, RuleViolation
+from chalicelib.domain.model import Actor, Clock, Role, Severity, StaffMember, money
+from chalicelib.services import calendar, delivery
+from chalicelib.services.ports import CalendarAdminNeeds
 from chalicelib.wiring import Adapters
 
 MANAGED_BY_MANAGERS = frozenset({Role.SERVICE, Role.SALES, Role.QUALITY})
@@ -196,6 +200,64 @@ def territory_out(item: dict[str, Any]) -> dict[str, Any]:
     return TerritoryOut(
         code=item["code"], name=item["name"], places=item.get("places", []), salesperson=item.get("salesperson")
     ).model_dump(mode="json")
+
+
+# --- the calendar: business hours, the clock table, the company's own days ----------------------------
+
+
+def get_calendar(actor: Actor, a: CalendarAdminNeeds, now: datetime) -> dict[str, Any]:
+    """The settings as stored (the defaults before the first change), whether the days clocks started now
+    can reach are all known (`degraded`), and the last changes."""
+    require_maintainer(actor)
+    return _calendar_out(a.calendar.stored(), a, now)
+
+
+def put_calendar(body: CalendarIn, actor: Actor, a: CalendarAdminNeeds, now: datetime) -> dict[str, Any]:
+    """Replace the settings; clocks started from now on follow them (running clocks keep their due times).
+
+    The change is stored over the revision it was read at (with `body.revision`, the one the caller saw),
+    with its history entry: who, when, what changed. A PUT that changes nothing stores nothing.
+    `actor` has passed `require_admin`: the handler asks before it parses the body."""
+    old = a.calendar.stored()
+    if body.revision is not None and body.revision != old.revision:
+        raise ConcurrentChange("calendar settings")
+    new = _settings_of(body, old, actor, now)
+    changed = calendar.changes(old, new)
+    if changed:
+        a.calendar.put(new, SettingsChange(new.revision, now, actor.username, changed))
+        return _calendar_out(new, a, now)
+    return _calendar_out(old, a, now)
+
+
+def _settings_of(body: CalendarIn, old: CalendarSettings, actor: Actor, now: datetime) -> CalendarSettings:
+    """The settings the body sets; a clock it leaves out (the survey's) keeps its setting."""
+    clocks = {
+        **old.clocks,
+        **{
+            Clock(name): {Severity(sev): Duration(d.amount, Unit(d.unit)) for sev, d in by.items()}
+            for name, by in body.clocks.by_clock().items()
+        },
+    }
+    return CalendarSettings(
+        timezone=body.timezone,
+        business_start=body.business_hours.start_time,
+        business_end=body.business_hours.end_time,
+        clocks=clocks,
+        company_closed=frozenset(body.company_closed),
+        company_workdays=frozenset(body.company_workdays),
+        revision=old.revision + 1,
+        changed_at=now,
+        changed_by=actor.username,
+    )
+
+
+def _calendar_out(settings: CalendarSettings, a: CalendarAdminNeeds, now: datetime) -> dict[str, Any]:
+    work = calendar.work_calendar(settings, a.calendar.statutory())
+    return {
+        **calendar.settings_out(settings),
+        "degraded": calendar.degraded(work, now),
+        "history": [calendar.change_out(c) for c in a.calendar.history()],
+    }
 
 
 def require_maintainer(actor: Actor) -> Actor:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from chalicelib import idempotency
 from chalicelib.adapters.dynamo import iso
 from chalicelib.adapters.photos import PhotoProblem
-from chalicelib.domain import access, routing
+from chalicelib.domain import access, clusters, routing
 from chalicelib.domain.errors import IdempotencyKeyReused, PhotoTaken, RuleViolation
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.labels import PUBLIC_STEP
-from chalicelib.domain.model import Clock, Complaint
+from chalicelib.domain.model import Clock, Complaint, Product
 from chalicelib.idempotency import IdempotencyRecord, Retry
-from chalicelib.services import finding
+from chalicelib.services import calendar, finding
 from chalicelib.services.effects import deliveries_for
 from chalicelib.services.ports import IntakeNeeds
 
@@ -45,16 +46,19 @@ def _record(sub: Submission, a: IntakeNeeds, now: datetime) -> dict[str, Any]:
     complaint_id = access.new_complaint_id(now)
     key = sub.retry.key if sub.retry else None
     code = access.new_access_code(a.settings.access_code_secret, complaint_id, key)
-    route = routing.choose_route(a.directory.find_routes(routing.route_lookups(sub.command.customer)))
+    found = a.directory.find_routing(routing.route_lookups(sub.command.customer))
     command = dataclasses.replace(sub.command, photos=photos)
     complaint = open_complaint(
         command,
         complaint_id,
         access.hash_access_code(a.settings.access_code_secret, complaint_id, code),
-        route,
+        routing.choose_route(found.routes),
         sub.recorded_by,
         now,
+        policy=calendar.policy(a),
         access_code=code,
+        key_account=found.key_account,
+        repeated=a.clusters.alerted(_lots(command.product), now, a.settings.cluster_rule),
     )
     finding.keys_and_duplicates(complaint, a.settings.access_code_secret, a.search, now)
     receipt = _receipt(complaint, code)
@@ -77,6 +81,12 @@ def _replay(earlier: IdempotencyRecord, sub: Submission, a: IntakeNeeds) -> dict
         a.settings.access_code_secret, receipt["complaint_id"], sub.retry.key if sub.retry else None
     )
     return receipt
+
+
+def _lots(product: Product) -> list[str]:
+    """The lots the new complaint names, keyed as the cluster alerts key them (`clusters.lots` reads a
+    complaint's product only; the complaint is not made yet: its severity needs the answer)."""
+    return clusters.lots(cast(Complaint, SimpleNamespace(product=product)))
 
 
 def _check_photos(upload_ids: list[str], a: IntakeNeeds) -> list[str]:

@@ -12,7 +12,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from chalicelib.adapters.calendar import CalendarSettings, SettingsChange
+from chalicelib.adapters.directory import Routing
 from chalicelib.adapters.outbox import Claimed, OutboxKey
+from chalicelib.domain.calendar import StatutoryDays
+from chalicelib.domain.clusters import ClusterRule
 from chalicelib.domain.customer_messages import IssuedLink, SentMessage
 from chalicelib.domain.deliveries import Delivery
 from chalicelib.domain.model import Complaint, HistoryEntry, Role, StaffMember
@@ -64,6 +68,39 @@ class Directory(Protocol):
     def usernames_with_role(self, role: Role) -> list[str]: ...
 
     def find_routes(self, lookups: dict[str, tuple[str, str]]) -> dict[str, Route]: ...
+
+
+class RoutingDirectory(Directory, Protocol):
+    """What intake reads of the routing data: the routes and whether the account is a key account, at once."""
+
+    def find_routing(self, lookups: dict[str, tuple[str, str]]) -> Routing: ...
+
+
+class AlertedLots(Protocol):
+    """Whether a lot (SKU + batch or production date) has an open cluster alert: a repeated defect."""
+
+    def alerted(self, lots: Sequence[str], now: datetime, rule: ClusterRule) -> bool: ...
+
+
+class CalendarSource(Protocol):
+    """The working calendar's sources: the company's settings (as read at most a minute ago) and the
+    statutory days of the package."""
+
+    def current(self) -> CalendarSettings: ...
+
+    def current_if_readable(self) -> CalendarSettings | None: ...
+
+    def statutory(self) -> StatutoryDays: ...
+
+
+class CalendarSettingsStore(CalendarSource, Protocol):
+    """The settings as stored now, their change (with its history entry) and the last changes."""
+
+    def stored(self) -> CalendarSettings: ...
+
+    def put(self, settings: CalendarSettings, change: SettingsChange) -> None: ...
+
+    def history(self, limit: int = ...) -> list[SettingsChange]: ...
 
 
 class Photos(Protocol):
@@ -146,19 +183,40 @@ class Settings(Secrets, MessageSettings, Protocol):
     pass
 
 
-class IntakeNeeds(Protocol):
+class IntakeSettings(Settings, Protocol):
+    @property
+    def cluster_rule(self) -> ClusterRule: ...
+
+
+class NeedsCalendar(Protocol):
+    """What building the clocks' policy (or the console's days) needs."""
+
+    @property
+    def calendar(self) -> CalendarSource: ...
+
+
+class CalendarAdminNeeds(Protocol):
+    """What administering the calendar settings needs."""
+
+    @property
+    def calendar(self) -> CalendarSettingsStore: ...
+
+
+class IntakeNeeds(NeedsCalendar, Protocol):
     """What recording a complaint needs."""
 
     @property
-    def settings(self) -> Settings: ...
+    def settings(self) -> IntakeSettings: ...
     @property
     def complaints(self) -> ComplaintStore: ...
     @property
-    def directory(self) -> Directory: ...
+    def directory(self) -> RoutingDirectory: ...
     @property
     def photos(self) -> Photos: ...
     @property
     def search(self) -> Finder: ...
+    @property
+    def clusters(self) -> AlertedLots: ...
 
 
 class FindNeeds(Protocol):
@@ -172,7 +230,7 @@ class FindNeeds(Protocol):
     def search(self) -> Finder: ...
 
 
-class WorkflowNeeds(Protocol):
+class WorkflowNeeds(NeedsCalendar, Protocol):
     """What acting on a complaint (and showing it to staff) needs."""
 
     @property
@@ -187,7 +245,7 @@ class WorkflowNeeds(Protocol):
     def outbox(self) -> CustomerMessages: ...
 
 
-class TimerNeeds(Protocol):
+class TimerNeeds(NeedsCalendar, Protocol):
     """What a clock's firing needs."""
 
     @property

@@ -8,6 +8,7 @@ from typing import Any
 from chalicelib.domain import deadlines
 from chalicelib.domain.errors import ConcurrentChange
 from chalicelib.domain.model import Clock
+from chalicelib.services import calendar
 from chalicelib.services.effects import deliveries_for
 from chalicelib.services.ports import TimerNeeds
 
@@ -18,11 +19,12 @@ def on_timer(payload: dict[str, Any], a: TimerNeeds) -> list[str]:
     """Handle one firing. A stale or repeated firing changes nothing (the domain re-checks the state)."""
     now = datetime.fromisoformat(payload["scheduled_time"].replace("Z", "+00:00"))
     clock = Clock(payload["clock"])
+    policy = calendar.policy(a)
     for _ in range(ATTEMPTS):
         complaint = a.complaints.get(payload["complaint_id"])
         if complaint is None:
             return []
-        outcomes = deadlines.on_timer(complaint, clock, now)
+        outcomes = deadlines.on_timer(complaint, clock, now, policy)
         if not outcomes and not complaint.effects:
             return []
         try:

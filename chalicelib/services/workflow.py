@@ -15,6 +15,7 @@ from chalicelib.domain.errors import ComplaintNotFound, DomainError
 from chalicelib.domain.model import Actor, Complaint, Role
 from chalicelib.domain.workflow import Context, perform
 from chalicelib.idempotency import Retry
+from chalicelib.services import calendar
 from chalicelib.services.customer_messages import reach_of
 from chalicelib.services.effects import deliveries_for
 from chalicelib.services.ports import WorkflowNeeds
@@ -42,7 +43,9 @@ def _act(
 ) -> dict[str, Any]:
     complaint = load_visible(complaint_id, actor, a)  # another salesperson's complaint is as unknown as a wrong id
     assignee = command.assignee if isinstance(command, Assign) else complaint.assignee
-    ctx = Context(actor=actor, now=now, assignee=a.directory.staff(assignee) if assignee else None)
+    ctx = Context(
+        actor=actor, now=now, assignee=a.directory.staff(assignee) if assignee else None, policy=calendar.policy(a)
+    )
     if isinstance(command, ResendReceipt):  # a new code, for a customer the receipt can reach
         new_code = access.issue_code(a.settings.access_code_secret, complaint.id)
         ctx = dataclasses.replace(ctx, new_code=new_code, reachable=reach_of(complaint) is not None)

@@ -25,6 +25,8 @@ IDENTITIES = ["anonymous", "forged", "expired", "other_pool", "no_role", "demote
 # (assign: each caller assigns to the salesperson it is not assigned to now, so sales_cs meets it as sales_gz's)
 # (merge names a complaint that does not exist: who may merge gets in and meets a 400 on `into`)
 # (resend_receipt comes after the assignments: sales_cs meets it as another salesperson's complaint, hence 404)
+# (set_severity: each caller sets a severity the complaint does not have now, so who may gets a 200, not a 409)
+# (PUT admin/calendar with an empty body: the admin gets in and meets a 400)
 TABLE = """
 POST staff/complaints              | 401 401 401 401 | 403 401 | 201 201 403 201 403 201 | 201
 GET  staff/complaints              | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 200
@@ -33,7 +35,9 @@ GET  staff/complaints/{id}/feedback-form | 401 401 401 401 | 403 401 | 200 200 2
 POST staff/complaints/{id}/actions escalate | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 404
 POST staff/complaints/{id}/actions note     | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 404
 POST staff/complaints/{id}/actions merge    | 401 401 401 401 | 403 401 | 400 403 403 400 403 400 | 404
+POST staff/complaints/{id}/actions set_severity | 401 401 401 401 | 403 401 | 200 403 403 200 403 200 | 404
 GET  staff/search?q=13800138000    | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 200
+GET  staff/calendar?from=2026-10-01&to=2026-10-31 | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 200
 POST staff/complaints/{id}/actions assign   | 401 401 401 401 | 403 401 | 200 404 403 200 403 200 | 404
 POST staff/complaints/{id}/actions resend_receipt | 401 401 401 401 | 403 401 | 200 404 403 200 403 200 | 404
 GET  staff/stats                   | 401 401 401 401 | 403 401 | 200 403 200 200 200 200 | 403
@@ -48,6 +52,8 @@ POST admin/staff/new.leader/deactivate | 401 401 401 401 | 403 401 | 403 403 403
 GET  admin/territories             | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
 GET  admin/territories/HN-CS       | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
 PUT  admin/territories/HN-CS       | 401 401 401 401 | 403 401 | 403 403 403 400 403 400 | 403
+GET  admin/calendar                | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
+PUT  admin/calendar                | 401 401 401 401 | 403 401 | 403 403 403 403 403 400 | 403
 POST admin/complaints/C-20260101-AAAAAA/erase | 401 401 401 401 | 403 401 | 403 403 403 403 403 404 | 403
 """
 LEADER = {"name": "孙总", "roles": ["leader"], "phone": "+8613900000040", "email": "leader1@example.com"}
@@ -97,7 +103,8 @@ def world(moto_server):
         yield api, complaint, tokens
 
 
-def request(endpoint: str, complaint: str, assigned_to: str) -> tuple[str, str, dict | None]:
+def request(endpoint: str, complaint: str, assigned_to: str, severity: str = "critical"
+            ) -> tuple[str, str, dict | None]:
     method, path, *action = endpoint.split()
     body = BODIES.get(path, {"PUT": {}}.get(method))
     path = "/api/v1/" + path.replace("{id}", complaint)
@@ -105,7 +112,8 @@ def request(endpoint: str, complaint: str, assigned_to: str) -> tuple[str, str, 
         body = {**BLADE, "channel": "hotline"}
     if action:
         other = "sales_gz" if assigned_to == "sales_cs" else "sales_cs"
-        data = {"assign": {"assignee": other}, "resend_receipt": {}, "merge": {"into": "C-20260101-AAAAAA"}}.get(
+        data = {"assign": {"assignee": other}, "resend_receipt": {}, "merge": {"into": "C-20260101-AAAAAA"},
+                "set_severity": {"severity": "normal" if severity != "normal" else "major", "reason": "矩阵"}}.get(
             action[0], {"note": "矩阵"})
         body = {"action": action[0], **data}
     if path.endswith("/export"):
@@ -116,17 +124,19 @@ def request(endpoint: str, complaint: str, assigned_to: str) -> tuple[str, str, 
 def test_every_endpoint_answers_every_identity_as_the_table_says(world):
     api, complaint, tokens = world
     expected = expected_table()
-    actual, assigned_to = {}, "sales_cs"
+    actual, assigned_to, severity = {}, "sales_cs", "critical"  # the blade
     for endpoint in expected:
         actual[endpoint] = {}
         for identity in IDENTITIES:
-            method, path, body = request(endpoint, complaint, assigned_to)
+            method, path, body = request(endpoint, complaint, assigned_to, severity)
             token = tokens[identity]
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             answer = api.call(method, path, body, headers=headers)
             actual[endpoint][identity] = answer.status_code
             if endpoint.endswith("assign") and answer.status_code == 200:
                 assigned_to = body["assignee"]
+            if endpoint.endswith("set_severity") and answer.status_code == 200:
+                severity = body["severity"]
     unexpected = {(e, i): (actual[e][i], expected[e][i]) for e in expected for i in IDENTITIES
                   if actual[e][i] != expected[e][i]}
     assert unexpected == {}

@@ -9,7 +9,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Sequence
 
+from chalicelib.adapters.calendar import CalendarSettings, SettingsChange
+from chalicelib.adapters.directory import Routing
 from chalicelib.adapters.outbox import LEASE, OPTED_OUT, Claimed, OutboxKey
+from chalicelib.domain.calendar import StatutoryDays
+from chalicelib.domain.clusters import ClusterRule
 from chalicelib.domain.access import Quota
 from chalicelib.domain.customer_messages import IssuedLink, SentMessage
 from chalicelib.domain.deliveries import CustomerMessage, Delivery
@@ -106,8 +110,14 @@ class FakeDirectory:
     def usernames_with_role(self, role: Role) -> list[str]:
         return sorted(u for u, m in self.members.items() if role in m.roles and m.active)
 
+    key_accounts: set[str] = field(default_factory=set)  # account ids marked key_account
+
     def find_routes(self, lookups: dict[str, tuple[str, str]]) -> dict[str, Route]:
         return {kind: self.routes[ref] for kind, ref in lookups.items() if ref in self.routes}
+
+    def find_routing(self, lookups: dict[str, tuple[str, str]]) -> Routing:
+        account = lookups.get("account")
+        return Routing(self.find_routes(lookups), bool(account and account[1] in self.key_accounts))
 
 
 @dataclass
@@ -294,11 +304,56 @@ class FakeFinder:
 
 
 @dataclass
+class FakeClusters:
+    """The lots with an open cluster alert."""
+
+    alerted_lots: set[str] = field(default_factory=set)
+    reads: int = 0
+
+    def alerted(self, lots: Sequence[str], now: datetime, rule: ClusterRule) -> bool:
+        self.reads += bool(lots)
+        return any(lot in self.alerted_lots for lot in lots)
+
+
+@dataclass
+class FakeCalendar:
+    """The company's calendar settings and their changes in memory; the statutory days are the package's."""
+
+    settings: CalendarSettings = field(default_factory=CalendarSettings)
+    changes: list[SettingsChange] = field(default_factory=list)
+    statutory_days: StatutoryDays | None = None  # None: what the package knows
+
+    def current(self) -> CalendarSettings:
+        return self.settings
+
+    def current_if_readable(self) -> CalendarSettings | None:
+        return self.settings
+
+    def statutory(self) -> StatutoryDays:
+        from chalicelib.adapters.calendar import statutory_days
+
+        return self.statutory_days if self.statutory_days is not None else statutory_days()
+
+    def stored(self) -> CalendarSettings:
+        return self.settings
+
+    def put(self, settings: CalendarSettings, change: SettingsChange) -> None:
+        if change.revision != self.settings.revision + 1:
+            raise ConcurrentChange("calendar settings")
+        self.settings = settings
+        self.changes.append(change)
+
+    def history(self, limit: int = 20) -> list[SettingsChange]:
+        return list(reversed(self.changes))[:limit]
+
+
+@dataclass
 class FakeSettings:
     access_code_secret: str = "s" * 32
     token_secret: str = "t" * 32
     sms_signature: str = "【XX纸业】"
     public_base_url: str = "https://ts.example.cn"
+    cluster_rule: ClusterRule = field(default_factory=ClusterRule)
 
 
 @dataclass
@@ -314,6 +369,8 @@ class FakeAdapters:
     mail: FakeMail = field(default_factory=FakeMail)
     attempts: FakeAttempts = field(default_factory=FakeAttempts)
     settings: FakeSettings = field(default_factory=FakeSettings)
+    clusters: FakeClusters = field(default_factory=FakeClusters)
+    calendar: FakeCalendar = field(default_factory=FakeCalendar)
     complaints: FakeComplaintRepository = field(init=False)
     search: FakeFinder = field(init=False)
 
