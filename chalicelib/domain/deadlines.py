@@ -59,7 +59,9 @@ class DeadlinePolicy:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
 
     def duration(self, clock: Clock, severity: Severity) -> Duration:
-        return self.clocks[clock][severity]
+        """The clock's duration for the severity; one the table leaves out (the administered table has no
+        survey) keeps its default."""
+        return self.clocks.get(clock, {}).get(severity) or DEFAULT_CLOCKS[clock][severity]
 
 
 DEFAULT_POLICY = DeadlinePolicy()

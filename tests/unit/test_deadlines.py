@@ -56,6 +56,13 @@ def test_the_default_clocks_are_the_domains_table():
     }
 
 
+def test_a_clock_the_policys_table_leaves_out_keeps_its_default():
+    policy = DeadlinePolicy(clocks={Clock.FIRST_CONTACT: {Severity.NORMAL: Duration(1, Unit.BUSINESS_DAYS)}})
+    assert policy.duration(Clock.FIRST_CONTACT, Severity.NORMAL) == Duration(1, Unit.BUSINESS_DAYS)
+    assert policy.duration(Clock.FIRST_CONTACT, Severity.CRITICAL) == Duration(2, Unit.HOURS)
+    assert policy.duration(Clock.SURVEY, Severity.MAJOR) == Duration(1, Unit.BUSINESS_DAYS)
+
+
 # T0 is Tuesday 2026-11-24 10:00 in Shanghai; the default calendar counts Monday to Friday, 09:00-18:00.
 @pytest.mark.parametrize("clock, severity, due, warned_at", [
     (Clock.FIRST_CONTACT, Severity.NORMAL, shanghai(2026, 11, 25, 10, 0), shanghai(2026, 11, 24, 16, 45)),
