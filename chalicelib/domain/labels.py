@@ -290,6 +290,20 @@ APPROVAL_REASON: Words = {
     "over_limit": ("超出业务员赔偿权限", "above the salesperson's limit"),
 }
 
+DAY_REASON: Words = {  # why a day of the working calendar is worked or not
+    "workday": ("工作日", "Working day"),
+    "weekend": ("周末", "Weekend"),
+    "holiday": ("法定节假日", "Public holiday"),
+    "makeup_workday": ("调休上班", "Make-up working day"),
+    "company_closed": ("公司休息日", "Company closed"),
+    "company_workday": ("公司加班日", "Company working day"),
+}
+CLOCK_UNIT: Words = {
+    "hours": ("小时", "hours"),
+    "business_hours": ("工作小时", "business hours"),
+    "business_days": ("个工作日", "working days"),
+}
+
 # Each list the pages offer: the prefix of its words' keys (`st_received`) and its words, in the pages' order.
 PAGE_LISTS: dict[str, tuple[str, Words]] = {
     "status": ("st_", STATUS_ON_PAGES),
@@ -320,6 +334,8 @@ PAGE_LISTS: dict[str, tuple[str, Words]] = {
     "customer_message_kind": ("msg_", CUSTOMER_MESSAGE_KIND),
     "message_channel": ("mch_", MESSAGE_CHANNEL),
     "message_state": ("mst_", MESSAGE_STATE),
+    "day_reason": ("dr_", DAY_REASON),
+    "clock_unit": ("unit_", CLOCK_UNIT),
 }
 PAGE_WORDS: tuple[tuple[str, Words], ...] = (
     ("act_", ACTION),
