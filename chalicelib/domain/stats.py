@@ -3,7 +3,9 @@
 A change of a complaint moves the sums by `contribution(new) - contribution(old)`, so the
 stream keeps them current and a stats request reads a few aggregate rows however many
 complaints there are. Counts, open and overdue are the complaints' current state; the
-median comes from an hour histogram, so it is exact to the hour.
+median comes from an hour histogram, so it is exact to the hour. The day-by-day series (`trend`)
+is kept the same way: `new` on the receipt day and `closed` on the closing day, grouped under the
+day itself so that a month's rows hold each of its days.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from chalicelib.domain.model import OPEN_STATUSES, SHANGHAI, Clock, Complaint, Deadline
+from chalicelib.domain.model import OPEN_STATUSES, SHANGHAI, Clock, Complaint, Deadline, Status
 
 DIMENSIONS = ("category", "sku", "batch", "territory", "assignee", "channel", "responsible_department")
 ALL = "all"  # the dimension (and group) of the totals
+TREND = "day"  # the dimension of the day-by-day series: one group per Shanghai day (yyyy-mm-dd)
 UNKNOWN = "-"
 MAX_HOURS = 24 * 90  # the last histogram bucket holds everything slower
 HOURS_PREFIX = "h"
@@ -26,6 +29,12 @@ Key = tuple[date, str, str]  # (receipt day in Shanghai, dimension, group)
 
 def receipt_day(c: Complaint) -> date:
     return c.received_at.astimezone(SHANGHAI).date()
+
+
+def closing_day(c: Complaint) -> date | None:
+    """The Shanghai day the complaint was closed; None while it is not closed (a reopening undoes it)."""
+    closed_at = _moment(c.closed_at) if c.status == Status.CLOSED else None
+    return closed_at.astimezone(SHANGHAI).date() if closed_at else None
 
 
 def groups(c: Complaint) -> dict[str, str]:
@@ -86,9 +95,23 @@ def contribution(c: Complaint | None) -> dict[Key, Counters]:
     return {(day, dimension, group): sums for dimension, group in groups(c).items()}
 
 
+def trend(c: Complaint | None) -> dict[Key, Counters]:
+    """The complaint's points in the day-by-day series: one `new` on its receipt day and, once closed,
+    one `closed` on its closing day (which may be in another period than its receipt)."""
+    if c is None or c.merged_into:
+        return {}
+    received = receipt_day(c)
+    points = {(received, TREND, received.isoformat()): Counter(new=1)}
+    closed = closing_day(c)
+    if closed is not None:
+        points.setdefault((closed, TREND, closed.isoformat()), Counter())["closed"] += 1
+    return points
+
+
 def delta(old: Complaint | None, new: Complaint | None) -> dict[Key, Counters]:
-    """How the aggregates move when a complaint changes from `old` to `new` (only what moves)."""
-    before, after = contribution(old), contribution(new)
+    """How the aggregates move when a complaint changes from `old` to `new` (only what moves): its
+    figures and its points in the series, applied together so both are exactly once."""
+    before, after = {**contribution(old), **trend(old)}, {**contribution(new), **trend(new)}
     moves: dict[Key, Counters] = {}
     for key in before.keys() | after.keys():
         change = Counter(after.get(key, {}))
@@ -110,6 +133,10 @@ class Figures:
     satisfaction_average: float | None
     first_contact_met_pct: float | None
     resolution_met_pct: float | None
+    first_contact_met: int  # the counts behind the percentages: met of decided
+    first_contact_decided: int
+    resolution_met: int
+    resolution_decided: int
 
     @classmethod
     def of(cls, sums: Counters) -> Figures:
@@ -121,6 +148,10 @@ class Figures:
             satisfaction_average=_ratio(sums["rating_sum"], sums["rated"], 1, 2),
             first_contact_met_pct=_ratio(sums["first_contact_met"], sums["first_contact_decided"], 100, 1),
             resolution_met_pct=_ratio(sums["resolution_met"], sums["resolution_decided"], 100, 1),
+            first_contact_met=sums["first_contact_met"],
+            first_contact_decided=sums["first_contact_decided"],
+            resolution_met=sums["resolution_met"],
+            resolution_decided=sums["resolution_decided"],
         )
 
 

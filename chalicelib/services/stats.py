@@ -29,13 +29,18 @@ def apply_stream(records: Iterable[dict[str, Any]], a: Adapters) -> int:
 
 
 def report(start: date, end: date, by: str, lang: str, a: Adapters, today: date) -> dict[str, Any]:
-    """The figures of the complaints received from `start` to `end` (Shanghai days, inclusive), per group."""
+    """The figures of the complaints received from `start` to `end` (Shanghai days, inclusive), per group,
+    and the series of every day of the period: complaints received (`new`) and closed (`closed`) that day.
+
+    The series is read from the same rows as the figures: it costs no further reads.
+    """
     sums = a.stats.sums(*split_period(start, end, today))
     totals = sums.get(stats.ALL, {}).get(stats.ALL, Counter())
+    present = {key: group for key, group in sums.get(by, {}).items() if group["count"] > 0}
+    names = _names(by, list(present), a)
     rows = [
-        {"key": key, "label": _label(by, key, lang), **vars(stats.Figures.of(group))}
-        for key, group in sums.get(by, {}).items()
-        if group["count"] > 0
+        {"key": key, "label": names.get(key) or _label(by, key, lang), **vars(stats.Figures.of(group))}
+        for key, group in present.items()
     ]
     rows.sort(key=lambda row: (-row["count"], row["key"]))
     return {
@@ -44,7 +49,18 @@ def report(start: date, end: date, by: str, lang: str, a: Adapters, today: date)
         "by": by,
         "total": vars(stats.Figures.of(totals)),
         "groups": rows,
+        "trend": trend(start, end, sums.get(stats.TREND, {})),
     }
+
+
+def trend(start: date, end: date, days: dict[str, Counter]) -> list[dict[str, Any]]:
+    """One point per day from `start` to `end`, zeros included, so a chart has every day."""
+    points = []
+    for n in range((end - start).days + 1):
+        day = (start + timedelta(days=n)).isoformat()
+        sums = days.get(day, Counter())
+        points.append({"day": day, "new": sums["new"], "closed": sums["closed"]})
+    return points
 
 
 def split_period(start: date, end: date, today: date) -> tuple[list[date], list[date]]:
@@ -73,6 +89,16 @@ def period(start: date | None, end: date | None, now: datetime) -> tuple[date, d
 
 def shanghai_day(now: datetime) -> date:
     return now.astimezone(SHANGHAI).date()
+
+
+def _names(by: str, keys: list[str], a: Adapters) -> dict[str, str]:
+    """The people's and territories' names for their codes (a few reads, one per salesperson shown)."""
+    if by == "assignee":
+        members = {key: a.directory.staff(key) for key in keys if key != stats.UNKNOWN}
+        return {key: member.name for key, member in members.items() if member and member.name}
+    if by == "territory" and keys:
+        return {str(t["code"]): str(t["name"]) for t in a.directory.territories() if t.get("name")}
+    return {}
 
 
 def _label(by: str, key: str, lang: str) -> str:

@@ -124,6 +124,52 @@ def test_three_complaints_on_one_production_date_alert_quality_and_the_manager_o
     assert "customer" not in alert["complaints"][0]
 
 
+def test_the_trend_has_every_day_of_the_period_with_what_was_received_and_closed_that_day(cases, api):
+    today = datetime.now(SHANGHAI).date()
+    assert stats(api, "category")["trend"] == [{"day": today.isoformat(), "new": 8, "closed": 1}]  # the blade
+    yesterday = (today - timedelta(days=1)).isoformat()
+    trend = stats(api, "sku", **{"from": yesterday})["trend"]
+    assert trend == [{"day": yesterday, "new": 0, "closed": 0}, {"day": today.isoformat(), "new": 8, "closed": 1}]
+
+
+def test_the_deadline_percentages_come_with_the_counts_they_are_made_of(cases, api):
+    total = stats(api, "channel")["total"]
+    assert (total["first_contact_met"], total["first_contact_decided"]) == (2, 3)  # seal-open breached
+    assert (total["resolution_met"], total["resolution_decided"]) == (1, 1)
+    web = stats(api, "channel")["groups"][0]
+    assert (web["first_contact_met"], web["first_contact_decided"], web["first_contact_met_pct"]) == (2, 3, 66.7)
+
+
+def test_salespeople_and_territories_are_labelled_by_their_names(cases, api):
+    assignees = {g["key"]: g["label"] for g in stats(api, "assignee")["groups"]}
+    assert assignees == {"sales_cs": "李明", "sales_wh": "王芳", "sales_gz": "陈强"}
+    territories = {g["key"]: g["label"] for g in stats(api, "territory")["groups"]}
+    assert territories == {"HN-CS": "湖南长沙片区", "HB-WH": "湖北武汉片区", "GD-GZ": "广东广州片区"}
+
+
+def test_a_complaint_closed_days_later_counts_as_closed_on_its_closing_day_and_a_reopening_takes_it_back(
+        cases, api, monkeypatch):
+    """Changes the short case: after the hand counts."""
+    from infra.pump import pump_for_app
+
+    today = datetime.now(SHANGHAI).date()
+    later = today + timedelta(days=2)
+    period = {"from": today.isoformat(), "to": later.isoformat()}
+    act(api, cases["short"], "sales_wh", "close_unsubstantiated", explanation="门店自行拆箱, 属正常")
+    monkeypatch.setattr("chalicelib.handlers.staff.now", lambda: datetime.now(SHANGHAI) + timedelta(days=2))
+    act(api, cases["short"], "service1", "close", note="结案")
+    api.pump.drain_stream()
+    trend = stats(api, "category", **period)["trend"]
+    assert [(p["new"], p["closed"]) for p in trend] == [(8, 1), (0, 0), (0, 1)]
+    assert stats(api, "category", **{"from": later.isoformat(), "to": later.isoformat()})["total"]["count"] == 0
+
+    act(api, cases["short"], "manager1", "reopen", reason="顾客仍不认可")
+    api.pump.drain_stream()
+    assert [(p["new"], p["closed"]) for p in stats(api, "category", **period)["trend"]] == [(8, 1), (0, 0), (0, 0)]
+    pump_for_app().drain_stream()  # every record again: nothing counted twice
+    assert [(p["new"], p["closed"]) for p in stats(api, "category", **period)["trend"]] == [(8, 1), (0, 0), (0, 0)]
+
+
 def test_a_stats_request_reads_the_same_rows_however_many_complaints(cases, api):
     """Last in the module: it adds complaints."""
     from chalicelib.clients import client
