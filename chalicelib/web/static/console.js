@@ -813,46 +813,100 @@
   }
 
   /* ---------- dashboard ---------- */
+  var DASH_PRESETS = ["week", "last_week", "month", "last_month", "year"];  // Shanghai weeks run Monday to Sunday
+  var DASH_GROUPS = ["territory", "assignee", "channel", "responsible_department"];  // dimensions of the stats API
+  var dashState = {preset: "month", from: null, to: null, by: DASH_GROUPS[0], asked: 0};
+
   function renderDashboard() {
-    var now = new Date(), today = dateInShanghai(now);
-    var from = today.slice(0, 8) + "01";
-    var periodForm = el("form", {class: "card period", novalidate: true, "aria-label": t("dash_period")}, [
-      el("div", {class: "filter-grid"}, [field({name: "from", label: t("dash_from"), type: "date", value: from}),
-                                         field({name: "to", label: t("dash_to"), type: "date", value: today})]),
+    var today = dateInShanghai(new Date());
+    var period = dashState.preset ? dashPeriod(dashState.preset, today) : [dashState.from || today, dashState.to || today];
+    var presets = el("div", {class: "presets", role: "group", "aria-label": t("dash_presets")}, DASH_PRESETS.map(function (name) {
+      return el("button", {type: "button", class: "small preset", "data-preset": name, "aria-pressed": String(name === dashState.preset), text: t("dash_preset_" + name)});
+    }));
+    var periodForm = el("form", {class: "card period", novalidate: true, "aria-label": t("dash_period")}, [presets,
+      el("div", {class: "filter-grid"}, [field({name: "from", label: t("dash_from"), type: "date", value: period[0]}),
+                                         field({name: "to", label: t("dash_to"), type: "date", value: period[1]})]),
       el("button", {type: "submit", class: "primary", text: t("apply")})]);
     var body = el("div", {id: "dashboard", class: "dashboard", "aria-live": "polite"});
     page(t("dash_title"), [periodForm, body]);
-    periodForm.addEventListener("submit", function (e) { e.preventDefault(); var v = formValues(periodForm); loadDashboard(body, v.from, v.to); });
-    loadDashboard(body, from, today);
+    var show = function (preset, from, to) {
+      dashState.preset = preset; dashState.from = from; dashState.to = to;
+      periodForm.querySelector("[name=from]").value = from; periodForm.querySelector("[name=to]").value = to;
+      Array.prototype.forEach.call(presets.querySelectorAll("button"), function (b) { b.setAttribute("aria-pressed", String(b.getAttribute("data-preset") === preset)); });
+      loadDashboard(body, from, to);
+    };
+    presets.addEventListener("click", function (e) {
+      var button = e.target.closest("button[data-preset]");
+      if (!button) { return; }
+      var name = button.getAttribute("data-preset"), chosen = dashPeriod(name, dateInShanghai(new Date()));
+      show(name, chosen[0], chosen[1]);
+    });
+    periodForm.addEventListener("submit", function (e) { e.preventDefault(); var v = formValues(periodForm); show(null, v.from, v.to); });
+    show(dashState.preset, period[0], period[1]);
   }
   function dateInShanghai(date) {
     var parts = new Intl.DateTimeFormat("en-CA", {timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit"}).format(date);
     return parts;
   }
+  function dashDay(iso, add) {  // yyyy-mm-dd plus `add` days, in calendar arithmetic (no time zone involved)
+    var p = iso.split("-").map(Number);
+    return new Date(Date.UTC(p[0], p[1] - 1, p[2] + (add || 0))).toISOString().slice(0, 10);
+  }
+  /* A preset's first and last day; a period still running ends today (nothing is received later). */
+  function dashPeriod(preset, today) {
+    var p = today.split("-").map(Number), weekday = (new Date(Date.UTC(p[0], p[1] - 1, p[2])).getUTCDay() + 6) % 7;
+    var monday = dashDay(today, -weekday), first = today.slice(0, 8) + "01", lastMonthEnd = dashDay(first, -1);
+    if (preset === "week") { return [monday, today]; }
+    if (preset === "last_week") { return [dashDay(monday, -7), dashDay(monday, -1)]; }
+    if (preset === "last_month") { return [lastMonthEnd.slice(0, 8) + "01", lastMonthEnd]; }
+    if (preset === "year") { return [today.slice(0, 5) + "01-01", today]; }
+    return [first, today];
+  }
+  /* A deadline figure as people quote it: the share with the counts it is made of, "92%（23/25）". */
+  function slaText(met, decided, pct) {
+    if (decided === undefined || decided === null) { return pct === null || pct === undefined ? null : Math.round(pct) + "%"; }
+    if (!decided) { return null; }
+    var shown = Math.round(met / decided * 100);
+    shown = shown === 100 && met < decided ? 99 : shown === 0 && met > 0 ? 1 : shown;  // never all or none when it is not
+    return t("dash_pct_counts", {pct: shown, met: met, decided: decided});
+  }
 
   function loadDashboard(body, from, to) {
+    var asked = ++dashState.asked;
     App.clear(body).appendChild(el("p", {text: t("loading")}));
     var range = "from=" + encodeURIComponent(from || "") + "&to=" + encodeURIComponent(to || "");
     var get = function (path) { return call("GET", path).then(null, function () { return {ok: false, status: 0}; }); };
-    Promise.all([get("api/v1/staff/stats?" + range + "&by=sku"), get("api/v1/staff/stats?" + range + "&by=category"),
-                 get("api/v1/staff/alerts")]).then(function (results) {
-      var bySku = results[0], byCategory = results[1], alerts = results[2];
+    var statsBy = function (by) { return get("api/v1/staff/stats?" + range + "&by=" + by); };
+    Promise.all([statsBy("sku"), statsBy("category"), statsBy(dashState.by), get("api/v1/staff/alerts")]).then(function (results) {
+      if (asked !== dashState.asked) { return; }  // a later period was asked for meanwhile
+      var bySku = results[0], byCategory = results[1], byGroup = results[2], alerts = results[3];
       App.clear(body);
       var Charts = window.Charts;
       var wide = window.matchMedia("(min-width: 760px)").matches;  // two charts a row there
       var width = Math.max(280, Math.min(640, Math.round((wide ? (view.clientWidth - 48) / 2 : view.clientWidth) - 50)));
+      var fullWidth = Math.max(280, Math.min(1240, view.clientWidth - 50));
       var unavailable = function (r) { return el("p", {class: "muted", text: t("dash_unavailable", {code: r.status})}); };
-      var total = byCategory.ok ? byCategory.data.total || {} : bySku.ok ? bySku.data.total || {} : null;
+      var answered = byCategory.ok ? byCategory : bySku.ok ? bySku : null;
+      var total = answered ? answered.data.total || {} : null, days = answered ? answered.data.trend || [] : [];
+      body.appendChild(el("p", {id: "dash-range", class: "dash-range", text: t("dash_range", {from: from, to: to})}));
       if (total) {
-        body.appendChild(el("div", {class: "kpis"}, [["dash_total", total.count], ["dash_open", total.open], ["dash_overdue", total.overdue]].map(function (k) {
-          return el("div", {class: "kpi card" + (k[0] === "dash_overdue" && total.overdue ? " bad" : "")}, [el("span", {class: "kpi-value", text: String(k[1] === undefined ? "—" : k[1])}), el("span", {text: t(k[0])})]);
+        var closed = days.reduce(function (sum, d) { return sum + (d.closed || 0); }, 0);
+        body.appendChild(el("div", {class: "kpis"}, [["dash_total", total.count], ["dash_closed", closed], ["dash_open", total.open], ["dash_overdue", total.overdue]].map(function (k) {
+          return el("div", {class: "kpi card" + (k[0] === "dash_overdue" && total.overdue ? " bad" : ""), id: "kpi-" + k[0].slice(5)}, [el("span", {class: "kpi-value", text: String(k[1] === undefined ? "—" : k[1])}), el("span", {text: t(k[0])})]);
         })));
       }
       var grid = el("div", {class: "chart-grid"});
       body.appendChild(grid);
+      var trendSection = section("dash_trend", [answered ? Charts.trend(days, {width: fullWidth, title: t("dash_trend"), newLabel: t("dash_new"), closedLabel: t("dash_closed_day"), dayLabel: t("dash_day"),
+        dayTitle: function (d) { return t("dash_day_title", {day: d.day, "new": d.new || 0, closed: d.closed || 0}); }, empty: t("dash_no_data"), tableLabel: t("dash_data_table")}) : unavailable(byCategory)], "chart-trend");
+      trendSection.classList.add("chart-wide");
+      grid.appendChild(trendSection);
+      grid.appendChild(groupSection(byGroup, width, statsBy));
       grid.appendChild(section("dash_by_sku", [bySku.ok ? Charts.pareto(groups(bySku), {width: width, title: t("dash_by_sku"), countLabel: t("dash_count"), cumulativeLabel: t("dash_cumulative"), empty: t("dash_no_data"), tableLabel: t("dash_data_table")}) : unavailable(bySku)], "chart-sku"));
       grid.appendChild(section("dash_by_category", [byCategory.ok ? Charts.bars(groups(byCategory).map(function (g) { return {label: STRINGS_HAS("cat_" + g.key) ? t("cat_" + g.key) : g.label || g.key, value: g.count}; }), {width: width, title: t("dash_by_category"), empty: t("dash_no_data"), tableLabel: t("dash_data_table")}) : unavailable(byCategory)], "chart-category"));
-      grid.appendChild(section("dash_deadlines", [total ? Charts.gauges([{label: t("dash_first_contact_met"), value: total.first_contact_met_pct}, {label: t("dash_resolution_met"), value: total.resolution_met_pct}], {width: width, title: t("dash_deadlines")}) : unavailable(byCategory)], "chart-deadlines"));
+      grid.appendChild(section("dash_deadlines", [total ? Charts.gauges([
+        {label: t("dash_first_contact_met"), value: total.first_contact_met_pct, shown: slaText(total.first_contact_met, total.first_contact_decided, total.first_contact_met_pct)},
+        {label: t("dash_resolution_met"), value: total.resolution_met_pct, shown: slaText(total.resolution_met, total.resolution_decided, total.resolution_met_pct)}], {width: width, title: t("dash_deadlines")}) : unavailable(byCategory)], "chart-deadlines"));
       grid.appendChild(section("dash_satisfaction", total ? [el("p", {class: "kpi-value", text: t("dash_sat_avg", {value: total.satisfaction_average === null || total.satisfaction_average === undefined ? "—" : Number(total.satisfaction_average).toFixed(1)})}),
         Charts.bars(groups(byCategory).filter(function (g) { return g.satisfaction_average !== null && g.satisfaction_average !== undefined; }).map(function (g) { return {label: STRINGS_HAS("cat_" + g.key) ? t("cat_" + g.key) : g.label || g.key, value: Number(g.satisfaction_average)}; }), {width: width, title: t("dash_satisfaction"), max: 5, decimals: 1, empty: t("dash_no_data"), tableLabel: t("dash_data_table")})] : [unavailable(byCategory)], "chart-satisfaction"));
       var alertItems = alerts.ok ? (alerts.data.items || []) : null;
@@ -867,6 +921,34 @@
             el("p", {}, (a.complaint_ids || []).map(function (id) { return el("a", {href: "#/c/" + id, class: "mono chip", text: id}); }))]);
         }))], "chart-alerts"));
     });
+  }
+  /* The figures per territory, salesperson, channel or responsible department: the select asks again. */
+  function groupSection(result, width, statsBy) {
+    var chooser = field({name: "by", label: t("dash_group_by"), type: "select", value: dashState.by,
+                         options: DASH_GROUPS.map(function (d) { return [d, t("dash_group_" + d)]; })});
+    var holder = el("div", {class: "group-chart", "aria-busy": "false"}, [drawGroups(result, width)]);
+    var asked = 0;
+    chooser.querySelector("select").addEventListener("change", function (e) {
+      var by = dashState.by = e.target.value, mine = ++asked;
+      holder.setAttribute("aria-busy", "true");
+      statsBy(by).then(function (answer) {
+        if (mine !== asked) { return; }
+        App.clear(holder).appendChild(drawGroups(answer, width));
+        holder.setAttribute("aria-busy", "false");
+      });
+    });
+    return section("dash_by_group", [chooser, holder], "chart-group");
+  }
+  function drawGroups(result, width) {
+    if (!result.ok) { return el("p", {class: "muted", text: t("dash_unavailable", {code: result.status})}); }
+    var by = result.data.by, named = t("dash_group_" + by);
+    return window.Charts.bars(groups(result).map(function (g) {
+      var label = g.key === "-" ? t("dash_group_unknown") : g.label || g.key;
+      return {label: label, value: g.count, cells: [label, g.count, g.open, g.overdue,
+        slaText(g.first_contact_met, g.first_contact_decided, g.first_contact_met_pct) || "—",
+        slaText(g.resolution_met, g.resolution_decided, g.resolution_met_pct) || "—"]};
+    }), {width: width, title: t("dash_by_group_of", {group: named}), empty: t("dash_no_data"), tableLabel: t("dash_data_table"),
+         head: [named, t("dash_count"), t("dash_open"), t("dash_overdue"), t("dash_first_contact_met"), t("dash_resolution_met")]});
   }
   function groups(result) { return result && result.ok && result.data && result.data.groups ? result.data.groups : []; }
 
