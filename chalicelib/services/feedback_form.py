@@ -3,10 +3,18 @@
 `fields` reads what the paper form asks for out of a complaint (text for every box);
 `render` lays it out as HTML with print CSS, escaping every value. A complaint whose form
 is not submitted yet prints with empty boxes, to be filled in by hand.
+
+The sheet is one A4 page however long the texts are, so that the sign-off rows are on the page
+that is signed: `fit` estimates each box's lines, sets a smaller type on the longest boxes first
+and, when even that is not enough, limits them to the lines the page has left (marked * and
+noted under the table; the page keeps the whole text, and so does the record).
 """
 
 from __future__ import annotations
 
+import math
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -45,19 +53,25 @@ WIDE = (
 )
 SIGNATURES = (("salesperson", "业务员"), ("quality_staff", "品质管理部"), ("approver", "审批领导"))
 STYLE = """
-@page { size: A4; margin: 15mm 12mm; }
+@page { size: A4; margin: 10mm 12mm; }
 * { box-sizing: border-box; }
-body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size: 10.5pt; color: #000;
-       max-width: 186mm; margin: 0 auto; }
-h1 { text-align: center; font-size: 18pt; letter-spacing: .3em; margin: 0 0 4mm; }
-.meta { display: flex; justify-content: space-between; margin-bottom: 2mm; }
+body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size: 10pt; line-height: 1.3;
+       color: #000; max-width: 186mm; margin: 0 auto; }
+h1 { text-align: center; font-size: 16pt; line-height: 1.2; letter-spacing: .3em; margin: 0 0 2mm; }
+.meta { display: flex; justify-content: space-between; margin: 0 0 1.5mm; font-size: 9.5pt; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; }
-th, td { border: 1px solid #000; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }
-th { width: 28mm; font-weight: normal; background: #f2f2f2; }
-td { white-space: pre-wrap; overflow-wrap: anywhere; }
-tr.wide td { height: 16mm; }
-tr.signatures td { height: 14mm; }
+col.label { width: 24mm; }
+th, td { border: .3mm solid #000; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+th { font-weight: normal; background: #f2f2f2; font-size: 9pt; line-height: 1.25; }
+td { font-size: 10pt; line-height: 1.3; }
+.box { white-space: pre-wrap; overflow-wrap: anywhere; overflow: hidden;
+       display: -webkit-box; -webkit-box-orient: vertical; }
+tr.wide td { height: 12mm; }
+.signoff { break-inside: avoid; page-break-inside: avoid; }
+.signoff tr:first-child > * { border-top: 0; }
+.signoff td { height: 12mm; }
 tr { break-inside: avoid; page-break-inside: avoid; }
+.note { font-size: 8pt; margin: 1mm 0 0; }
 .hint { color: #555; font-size: 9pt; }
 @media print { .hint { display: none; } th { background: none; } }
 @media screen { body { padding: 10mm 0; } }
@@ -114,19 +128,31 @@ def fields(c: Complaint, people: dict[str, str] | None = None) -> dict[str, str]
 
 
 def render(boxes: dict[str, str], printed_at: datetime) -> str:
-    """The page: escaped values in `data-field` cells (so tools can read them back)."""
+    """The page: escaped values in `data-field` boxes (so tools can read them back), fitted to one A4 sheet."""
+    fits = fit(boxes)
+
+    def label(name: str, text: str) -> str:
+        return f"<th>{escape(text)}{'*' if fits[name].clipped else ''}</th>"
 
     def cell(name: str, colspan: int = 1) -> str:
         span = f' colspan="{colspan}"' if colspan > 1 else ""
-        return f'<td data-field="{name}"{span}>{escape(boxes.get(name, ""))}</td>'
+        return f'<td{span}><div class="box" data-field="{name}">{escape(boxes.get(name, ""))}</div></td>'
 
-    lines = [f"<tr><th>{escape(l1)}</th>{cell(f1)}<th>{escape(l2)}</th>{cell(f2)}</tr>" for (f1, l1), (f2, l2) in PAIRS]
-    lines += [f'<tr class="wide"><th>{escape(text)}</th>{cell(name, 3)}</tr>' for name, text in WIDE]
-    signs = "".join(f"<th>{escape(text)}</th>{cell(name)}" for name, text in SIGNATURES[:2])
-    lines.append(f'<tr class="signatures">{signs}</tr>')
-    lines.append(
-        f'<tr class="signatures"><th>{escape(SIGNATURES[2][1])}</th>{cell(SIGNATURES[2][0])}<th>日期</th><td></td></tr>'
+    lines = [f"<tr>{label(f1, l1)}{cell(f1)}{label(f2, l2)}{cell(f2)}</tr>" for (f1, l1), (f2, l2) in PAIRS]
+    lines += [f'<tr class="wide">{label(name, text)}{cell(name, 3)}</tr>' for name, text in WIDE]
+    (sales, sales_label), (quality, quality_label), (approver, approver_label) = SIGNATURES
+    signoff = [
+        f"<tr><th>{sales_label}</th>{cell(sales)}<th>{quality_label}</th>{cell(quality)}</tr>",
+        f"<tr><th>{approver_label}</th>{cell(approver)}<th>日期</th><td></td></tr>",
+    ]
+    clipped = [text for name, text in (*(box for pair in PAIRS for box in pair), *WIDE) if fits[name].clipped]
+    note = (
+        f'<p class="note">* {escape("、".join(clipped))}: 内容较长, 打印时只印前几行, 全文见系统中的投诉 '
+        f"{escape(boxes.get('complaint_id', ''))}。</p>"
+        if clipped
+        else ""
     )
+    columns = '<colgroup><col class="label"><col><col class="label"><col></colgroup>'
     title = f"{TITLE} {boxes.get('complaint_id', '')}"
     return "\n".join(
         [
@@ -135,7 +161,7 @@ def render(boxes: dict[str, str], printed_at: datetime) -> str:
             "<head>",
             '<meta charset="utf-8">',
             f"<title>{escape(title)}</title>",
-            f"<style>{STYLE}</style>",
+            f"<style>{STYLE}{fitted_style(fits)}</style>",
             "</head>",
             "<body>",
             '<p class="hint">使用浏览器的打印功能 (Ctrl+P) 打印本表, 纸张 A4。</p>',
@@ -145,15 +171,130 @@ def render(boxes: dict[str, str], printed_at: datetime) -> str:
             f'<span>严重程度: <span data-field="severity">{escape(boxes.get("severity", ""))}</span></span>'
             f'<span>报告日期: <span data-field="report_date">{escape(boxes.get("report_date", ""))}</span></span>'
             "</div>",
-            "<table>",
+            f"<table>{columns}",
             *lines,
             "</table>",
+            f'<table class="signoff">{columns}',
+            *signoff,
+            "</table>",
+            note,
             f'<p class="hint">打印时间 {escape(shown(printed_at))}</p>',
             "</body>",
             "</html>",
             "",
         ]
     )
+
+
+# Fitting the sheet. Sizes in millimetres, as STYLE sets them (margins, the 24 mm label column, the
+# cells' padding); a CJK character is one em wide, most others about half.
+PT = 25.4 / 72
+SHEET_HEIGHT = 297 - 2 * 10  # within the @page margins
+BOX_WIDTH = {"pair": (186 - 2 * 24) / 2 - 2 * 1.5, "wide": 186 - 24 - 2 * 1.5}
+LABEL_WIDTH = 24 - 2 * 1.5
+ROW_EXTRA = 2 * 1 + 0.3  # a row's padding and border
+FIXED = 16 * 1.2 * PT + 2 + 9.5 * 1.3 * PT + 1.5 + 2 * 12 + 0.3  # title, meta line, the two sign-off rows
+NOTE = 2 * 8 * 1.3 * PT + 1  # the note on shortened boxes (two lines at most)
+SPARE = 6  # what the estimate may be short of the browser's lines
+WIDE_ROW = 12  # the least height of a wide box: room to write in by hand
+PAIR_LINES = 2  # a box of a pair never takes more lines
+
+
+@dataclass(frozen=True)
+class Size:
+    """A type size of the boxes and its line height."""
+
+    pt: float
+    leading: float
+
+    @property
+    def line(self) -> float:
+        return self.pt * self.leading * PT
+
+
+SIZES = (Size(10, 1.3), Size(9, 1.3), Size(8, 1.25), Size(7.5, 1.2))
+LABEL = Size(9, 1.25)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How one box is printed: its size (an index of SIZES), the lines it takes, whether it is shortened."""
+
+    size: int
+    lines: int
+    clipped: bool = False
+
+
+def fit(boxes: dict[str, str]) -> dict[str, Fit]:
+    """The size and lines of every box of the table, so that the page is one sheet.
+
+    A pair's box takes one line at the normal size, or two at a size that fits, or two shortened
+    at the smallest. Then the wide boxes: while the table is taller than the sheet, the tallest
+    of them is set a size smaller, and at the smallest size it loses a line.
+    """
+    fits = {name: _pair_fit(boxes.get(name, "")) for pair in PAIRS for name, _ in pair}
+    pairs_height = sum(max(_height(fits[a], la), _height(fits[b], lb)) for (a, la), (b, lb) in PAIRS)
+    wide = {name: Fit(0, _lines(boxes.get(name, ""), "wide", SIZES[0])) for name, _ in WIDE}
+    labels = dict(WIDE)
+
+    def over(note: bool) -> float:
+        height = sum(max(WIDE_ROW, _height(f, labels[n])) for n, f in wide.items())
+        return FIXED + pairs_height + height + (NOTE if note else 0) + SPARE - SHEET_HEIGHT
+
+    pairs_clipped = any(f.clipped for f in fits.values())
+    while over(pairs_clipped or any(f.clipped for f in wide.values())) > 0:
+        name = max(wide, key=lambda n: (_height(wide[n], labels[n]), wide[n].lines))
+        shrunk = _smaller(wide[name], boxes.get(name, ""))
+        if shrunk == wide[name]:
+            break  # every box at its least: nothing more to take
+        wide[name] = shrunk
+    return {**fits, **wide}
+
+
+def fitted_style(fits: dict[str, Fit]) -> str:
+    """The boxes' sizes and line limits (generated: a style block is the page's only style)."""
+    rules = []
+    for name, f in fits.items():
+        size = SIZES[f.size]
+        rules.append(
+            f'.box[data-field="{name}"] {{ font-size: {size.pt}pt; line-height: {size.leading}; '
+            f"-webkit-line-clamp: {f.lines}; max-height: {f.lines * size.line:.2f}mm; }}"
+        )
+    return "\n" + "\n".join(rules) + "\n"
+
+
+def _pair_fit(text: str) -> Fit:
+    for size, type_size in enumerate(SIZES):
+        lines = _lines(text, "pair", type_size)
+        if lines == 1 or (size > 0 and lines <= PAIR_LINES):
+            return Fit(size, lines)
+    return Fit(len(SIZES) - 1, PAIR_LINES, clipped=True)
+
+
+def _smaller(f: Fit, text: str) -> Fit:
+    """A size smaller while there is one, then a line fewer (shortened), never under one line."""
+    if f.size < len(SIZES) - 1 and not f.clipped:
+        return Fit(f.size + 1, _lines(text, "wide", SIZES[f.size + 1]))
+    if f.lines > 1:
+        return replace(f, lines=f.lines - 1, clipped=True)
+    return f
+
+
+def _height(f: Fit, label: str) -> float:
+    """A row's height: its box's lines or its label's (which may take two), with padding and border."""
+    label_lines = _lines(label + "*", "label", LABEL)
+    return max(f.lines * SIZES[f.size].line, label_lines * LABEL.line) + ROW_EXTRA
+
+
+def _lines(text: str, kind: str, size: Size) -> int:
+    """How many lines the text takes in a box at a size: each paragraph its own, a CJK character one em."""
+    width = LABEL_WIDTH if kind == "label" else BOX_WIDTH[kind]
+    per_line = math.floor(width / (size.pt * PT) * 0.97)  # a little short: the browser's breaks are not ours
+    return sum(max(1, math.ceil(_ems(paragraph) / per_line)) for paragraph in (text or "").split("\n"))
+
+
+def _ems(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
 
 
 def _signers(c: Complaint) -> tuple[str | None, str | None, str | None]:
