@@ -97,7 +97,8 @@ def dashboard(request, system, open_page, seeded):
 
 
 def shown_period(page, start: date, end: date) -> None:
-    page.wait_for_function("text => { const n = document.querySelector('#dash-range'); return n && n.textContent === text; }",
+    page.wait_for_function("text => { const n = document.querySelector('#dash-range'); "
+                           "return n && n.textContent === text; }",
                            arg=f"{start.isoformat()} 至 {end.isoformat()}")
 
 
@@ -116,15 +117,16 @@ def test_each_preset_sets_its_period_and_the_figures_and_the_trend_follow(dashbo
         assert (page.input_value("[name=from]"), page.input_value("[name=to]")) == (start.isoformat(), end.isoformat())
         days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
         expected = [(d.isoformat(), seeded["received"].count(d), seeded["closed"].count(d)) for d in days]
-        assert (kpi(page, "total"), kpi(page, "closed")) == (sum(e[1] for e in expected), sum(e[2] for e in expected)), name
+        totals = (sum(e[1] for e in expected), sum(e[2] for e in expected))
+        assert (kpi(page, "total"), kpi(page, "closed")) == totals, name
         # a bar (received) and a point (closed) for every day of the period, and the numbers behind them
         assert page.locator("#chart-trend rect.bar-new").count() == len(days), name
         assert page.locator("#chart-trend circle.point-closed").count() == len(days), name
         rows = page.eval_on_selector_all("#chart-trend .chart-data tbody tr",
                                          "rows => rows.map(r => Array.from(r.cells, c => c.textContent))")
         assert [(d, int(n), int(c)) for d, n, c in rows] == expected, name
-        tall = page.eval_on_selector_all("#chart-trend rect.bar-new",
-                                         "bars => bars.filter(b => +b.getAttribute('height') > 0).map(b => b.dataset.day)")
+        tall = page.eval_on_selector_all("#chart-trend rect.bar-new", "bars => bars.filter("
+                                         "b => +b.getAttribute('height') > 0).map(b => b.dataset.day)")
         assert tall == [d for d, n, _ in expected if n], name
         if name == "week":
             shoot(page, "21-console-dashboard-week")
@@ -157,7 +159,8 @@ def test_the_grouping_select_changes_the_chart(dashboard, seeded):
             before = page.inner_text("#chart-group .group-chart")
             chooser.select_option(by)
             page.wait_for_function("before => { const n = document.querySelector('#chart-group .group-chart'); "
-                                   "return n.getAttribute('aria-busy') === 'false' && n.innerText !== before; }", arg=before)
+                                   "return n.getAttribute('aria-busy') === 'false' && n.innerText !== before; }",
+                                   arg=before)
         labels = page.eval_on_selector_all("#chart-group svg text", "ts => ts.map(t => t.textContent)")
         expected = [g["label"] for g in staff.stats(f"{today.year}-01-01", today.isoformat(), by)["groups"]]
         assert page.eval_on_selector("#chart-group .chart-data th", "th => th.textContent") == heading

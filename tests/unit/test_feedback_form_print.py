@@ -1,18 +1,22 @@
 """The printable feedback form on one A4 sheet, sign-off rows included, however long the case: the layout
-rules without a browser, and Chromium's own PDF of the page (page.pdf, A4) counted page by page."""
+rules, without a browser (Chromium's own PDF of these pages: tests/e2e/test_feedback_form_pdf.py)."""
 from __future__ import annotations
 
-import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
-
-import pytest
 
 from chalicelib.domain.commands import COMMANDS
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.model import (
-    Actor, Category, Channel, Customer, CustomerType, DesiredResolution, Product, Role, StaffMember,
+    Actor,
+    Category,
+    Channel,
+    Customer,
+    CustomerType,
+    DesiredResolution,
+    Product,
+    Role,
+    StaffMember,
 )
 from chalicelib.domain.routing import Route
 from chalicelib.domain.workflow import Context, perform
@@ -20,7 +24,7 @@ from chalicelib.services.feedback_form import SIZES, Fit, fields, fit, render
 from tests.html_fields import read_form
 from tests.real_cases import HOTEL_NAPKINS
 
-NOW = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
+NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 SALES = StaffMember("sales_cs", "李明", frozenset({Role.SALES}), territories=["HN-CS"])
 PEOPLE = {"sales_cs": "李明", "quality1": "赵工", "leader1": "孙总"}
 
@@ -56,7 +60,8 @@ def hotel(size: int = 2000, line: int = 100):
             "customer_request": long("全部退货, 重新按合同标准供货, 并书面说明原因", size),
             "requested_amount": Decimal("12800")}),
         ("quality1", Role.QUALITY, "record_qc_result", {
-            "investigation_result": long("留样复检: 印刷墨量不足, 网纹辊磨损; 包装袋用错版本; 三个生产日期为拼批发货", size),
+            "investigation_result": long("留样复检: 印刷墨量不足, 网纹辊磨损; 包装袋用错版本; "
+                                         "三个生产日期为拼批发货", size),
             "cause_analysis": long("印刷机网纹辊到期未换; 包装车间领错袋子; 仓库拼批出货未登记", size),
             "responsible_department": long("印刷车间、包装车间、成品仓库", line),
             "corrective_actions": long("更换网纹辊, 重印该批; 包装袋按版本领用; 拼批出货须经品质确认", size),
@@ -76,65 +81,6 @@ def hotel(size: int = 2000, line: int = 100):
 
 def page_of(complaint) -> str:
     return render(fields(complaint, PEOPLE), NOW)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: run `make browser` (infra/ensure_chromium.sh)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def printed(chromium, html: str) -> tuple[bytes, dict]:
-    """Chromium's PDF of the page on A4, and where the sign-off table and the boxes are when printed."""
-    page = chromium.new_page()
-    try:
-        page.set_content(html)
-        page.emulate_media(media="print")
-        layout = page.evaluate("""() => {
-            const box = e => e.getBoundingClientRect();
-            return {signoff_bottom: box(document.querySelector('.signoff')).bottom,
-                    clipped: Array.from(document.querySelectorAll('.box')).filter(b => b.scrollHeight > b.clientHeight + 1)
-                                  .map(b => b.dataset.field)};
-        }""")
-        return page.pdf(format="A4"), layout
-    finally:
-        page.close()
-
-
-def pages(pdf: bytes) -> int:
-    """The pages of a PDF: its /Type /Page objects (not /Pages)."""
-    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
-
-
-def test_the_long_hotel_case_prints_on_one_a4_page_with_its_sign_off_rows(chromium):
-    pdf, layout = printed(chromium, page_of(hotel()))
-    assert pdf.startswith(b"%PDF") and pages(pdf) == 1
-    assert layout["signoff_bottom"] <= (297 - 2 * 10) / 25.4 * 96  # within the sheet's printable height (px)
-
-
-def test_a_short_case_and_an_empty_form_print_on_one_page_unshortened(chromium):
-    pdf, layout = printed(chromium, page_of(hotel(size=60, line=20)))
-    assert pages(pdf) == 1 and layout["clipped"] == []
-    empty = fields(hotel(size=60, line=20))
-    empty.update({name: "" for name in ("investigation", "investigation_result", "cause_analysis", "corrective_actions",
-                                        "preventive_actions", "handling_opinion", "customer_feedback")})
-    pdf, layout = printed(chromium, render(empty, NOW))
-    assert pages(pdf) == 1 and layout["clipped"] == []
-
-
-def test_only_the_boxes_said_to_be_shortened_are_shortened_in_the_browser(chromium):
-    html = page_of(hotel(size=700, line=60))
-    _, layout = printed(chromium, html)
-    marked = {name for name, f in fit(fields(hotel(size=700, line=60), PEOPLE)).items() if f.clipped}
-    assert set(layout["clipped"]) <= marked
 
 
 def test_the_longest_boxes_get_the_smaller_type_and_short_ones_keep_the_normal_size():
