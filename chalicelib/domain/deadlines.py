@@ -97,7 +97,7 @@ def pause_clock(complaint: Complaint, clock: Clock, now: datetime, policy: Deadl
     deadline = complaint.deadlines.get(clock)
     if deadline is None or deadline.stopped_at is not None or deadline.due_at is None:  # not running
         return
-    unit = _duration(deadline, complaint, policy).unit
+    unit = duration_of(deadline, complaint, policy).unit
     # negative if already overdue
     deadline.remaining_seconds = policy.calendar.seconds_between(now, deadline.due_at, unit)
     deadline.due_at = None
@@ -110,7 +110,7 @@ def resume_clock(complaint: Complaint, clock: Clock, now: datetime, policy: Dead
     deadline = complaint.deadlines.get(clock)
     if deadline is None or deadline.stopped_at is not None or deadline.due_at is not None:
         return
-    duration, calendar = _duration(deadline, complaint, policy), policy.calendar
+    duration, calendar = duration_of(deadline, complaint, policy), policy.calendar
     remaining = deadline.remaining_seconds or 0
     deadline.due_at = calendar.add_seconds(now, remaining, duration.unit)
     deadline.started_at = calendar.add_seconds(now, remaining - calendar.seconds(duration), duration.unit)
@@ -171,7 +171,7 @@ def survey_time(told_at: datetime, severity: Severity, policy: DeadlinePolicy = 
 def left(deadline: Deadline, complaint: Complaint, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY) -> float:
     """What the clock has left in its unit (hours, business hours or business days); negative if overdue.
     A paused clock has what it kept; a stopped one what it had when it stopped."""
-    duration, calendar = _duration(deadline, complaint, policy), policy.calendar
+    duration, calendar = duration_of(deadline, complaint, policy), policy.calendar
     if deadline.due_at is None:
         return (deadline.remaining_seconds or 0) / (calendar.seconds(Duration(1, duration.unit)))
     return calendar.left(deadline.stopped_at or _utc(now), deadline.due_at, duration.unit)
@@ -199,7 +199,7 @@ def on_timer(complaint: Complaint, clock: Clock, now: datetime, policy: Deadline
         complaint.cause(Unschedule(clock), TellCustomer(MessageKind.SURVEY))
         return _outcome(complaint, clock, now, "survey_sent")
     if now < due:
-        if deadline.warned or now < _warn_point(due, _duration(deadline, complaint, policy), policy):
+        if deadline.warned or now < _warn_point(due, duration_of(deadline, complaint, policy), policy):
             return _fired_early(complaint, deadline, policy)
         deadline.warned = True
         complaint.cause(
@@ -232,10 +232,11 @@ def _outcome(complaint: Complaint, clock: Clock, now: datetime, outcome: str) ->
 
 
 def _firing(deadline: Deadline, complaint: Complaint, policy: DeadlinePolicy) -> datetime:
-    return next_firing(deadline, _duration(deadline, complaint, policy), policy)
+    return next_firing(deadline, duration_of(deadline, complaint, policy), policy)
 
 
-def _duration(deadline: Deadline, complaint: Complaint, policy: DeadlinePolicy) -> Duration:
+def duration_of(deadline: Deadline, complaint: Complaint, policy: DeadlinePolicy) -> Duration:
+    """The duration the clock runs with: the one it was started with, else the policy's for its severity."""
     return deadline.duration or policy.duration(deadline.clock, complaint.severity)
 
 

@@ -335,7 +335,7 @@ PAGE_LISTS: dict[str, tuple[str, Words]] = {
     "message_channel": ("mch_", MESSAGE_CHANNEL),
     "message_state": ("mst_", MESSAGE_STATE),
     "day_reason": ("dr_", DAY_REASON),
-    "clock_unit": ("unit_", CLOCK_UNIT),
+    "clock_unit": ("cu_", CLOCK_UNIT),
 }
 PAGE_WORDS: tuple[tuple[str, Words], ...] = (
     ("act_", ACTION),

@@ -17,6 +17,7 @@ from chalicelib.domain.finding import (
     partition_of,
 )
 from chalicelib.domain.model import Actor, Complaint, Role
+from chalicelib.services import calendar
 from chalicelib.services.ports import ComplaintStore, Finder, FindNeeds
 from chalicelib.services.queries import summary
 
@@ -35,7 +36,8 @@ def search(find: Find, limit: int, actor: Actor, a: FindNeeds, now: datetime) ->
         found = _found(as_name, limit, own, a)
         if found:
             find = as_name
-    return {"items": [summary(c, now) for c in found], "matched_by": find.by.value}
+    policy = calendar.policy(a)
+    return {"items": [summary(c, now, policy) for c in found], "matched_by": find.by.value}
 
 
 def _found(find: Find, limit: int, own: str | None, a: FindNeeds) -> list[Complaint]:

@@ -219,7 +219,7 @@ class IntakeNeeds(NeedsCalendar, Protocol):
     def clusters(self) -> AlertedLots: ...
 
 
-class FindNeeds(Protocol):
+class FindNeeds(NeedsCalendar, Protocol):
     """What a staff search needs."""
 
     @property

@@ -11,10 +11,12 @@ from typing import Any
 
 from chalicelib.adapters.complaints import complaint_from_item
 from chalicelib.adapters.dynamo import iso
+from chalicelib.domain.deadlines import DeadlinePolicy
 from chalicelib.domain.errors import RuleViolation
 from chalicelib.domain.listing import ListQuery, plan
 from chalicelib.domain.model import STAFF_CLOCKS, Actor, Clock, Complaint, Role
-from chalicelib.services.views import jsonable
+from chalicelib.services import calendar
+from chalicelib.services.views import jsonable, time_left
 from chalicelib.wiring import Adapters
 
 
@@ -33,11 +35,12 @@ def list_complaints(query: ListQuery, cursor: str | None, actor: Actor, a: Adapt
     tier, after = _open_cursor(cursor, fingerprint, a.settings.cursor_secret) if cursor else (0, None)
     items, position = a.search.page(the_plan, query.limit, tier, after, now_key=iso(now))
     next_cursor = _seal_cursor(position, fingerprint, a.settings.cursor_secret) if position else None
-    return {"items": [summary(complaint_from_item(i), now) for i in items], "next_cursor": next_cursor}
+    policy = calendar.policy(a)
+    return {"items": [summary(complaint_from_item(i), now, policy) for i in items], "next_cursor": next_cursor}
 
 
-def summary(c: Complaint, now: datetime) -> dict[str, Any]:
-    """What a queue row shows."""
+def summary(c: Complaint, now: datetime, policy: DeadlinePolicy | None = None) -> dict[str, Any]:
+    """What a queue row shows (with `policy`, what each clock has left in its unit)."""
     running = {  # the running clocks: not stopped, not paused
         clock.value: d.due_at for clock, d in c.deadlines.items() if d.stopped_at is None and d.due_at is not None
     }
@@ -58,6 +61,7 @@ def summary(c: Complaint, now: datetime) -> dict[str, Any]:
             "escalated": c.escalated,
             "deadlines": running,
             "overdue": overdue and c.status.value != "closed",
+            "left": time_left(c, now, policy) if policy else None,
         }
     )
 

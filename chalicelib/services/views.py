@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.adapters.dynamo import iso, plain
+from chalicelib.domain import deadlines
 from chalicelib.domain.customer_messages import SentMessage
+from chalicelib.domain.deadlines import DeadlinePolicy
 from chalicelib.domain.model import Actor, Complaint, HistoryEntry
 from chalicelib.domain.workflow import allowed_actions
+from chalicelib.services import calendar
 from chalicelib.services.ports import WorkflowNeeds
 
 
@@ -17,11 +21,14 @@ def staff_view(
     a: WorkflowNeeds,
     history: list[HistoryEntry] | None = None,
     messages: list[SentMessage] | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """Everything about one complaint, its history and the messages to its customer (read now unless
     given; of a message only its kind, time, channel and state: never its text, code or link), photo
-    links valid for 15 minutes, and what `actor` may do."""
+    links valid for 15 minutes, what each running clock has left in its unit, and what `actor` may do."""
     view = jsonable(plain(complaint))
+    for clock, left in time_left(complaint, now or datetime.now(UTC), calendar.policy(a)).items():
+        view["deadlines"][clock]["left"] = left
     view.pop("access_code_hash", None)
     view.pop("find_keys", None)
     view["merged_into"] = complaint.merged_into
@@ -41,6 +48,21 @@ def staff_view(
     view["merged"] = [_merged(m, a) for m in merged if m.merged_into == complaint.id]  # not since reopened
     view["allowed_actions"] = allowed_actions(complaint, actor)
     return view
+
+
+def time_left(c: Complaint, now: datetime, policy: DeadlinePolicy) -> dict[str, dict[str, Any]]:
+    """What each running or paused clock has left in its own unit (negative: overdue by so much), with the
+    length of a business day, so that a page can say 还剩 1 个工作日 3 小时."""
+    found = {}
+    for clock, d in c.deadlines.items():
+        if d.stopped_at is None:
+            unit = deadlines.duration_of(d, c, policy).unit
+            found[clock.value] = {
+                "amount": round(deadlines.left(d, c, now, policy), 4),
+                "unit": unit.value,
+                "business_day_hours": policy.calendar.day_seconds / 3600,
+            }
+    return found
 
 
 def _merged_ids(history: list[HistoryEntry]) -> list[str]:

@@ -60,7 +60,7 @@ def _act(
     ]
     record = retry.record(complaint_id, now) if retry else None
     a.complaints.save(complaint, deliveries, now, record, together=ctx.survivor if isinstance(command, Merge) else None)
-    return staff_view(complaint, actor, a, history, messages)
+    return staff_view(complaint, actor, a, history, messages, now)
 
 
 def load(complaint_id: str, a: WorkflowNeeds) -> Complaint:

@@ -253,3 +253,33 @@ def test_the_dashboard_export_and_printable_form(system, open_page, problems):
     assert login_page.inner_text("h1") == "Staff log-in"
     check_accessibility(login_page, "the log-in page")
     shoot_both(login_page, "10-console-login")
+
+
+def test_each_due_time_says_what_is_left_in_its_clocks_unit(system, open_page, problems):
+    """First contact counts business hours, resolution working days (the company's calendar), a critical
+    first contact wall-clock hours; each line shows the due time in Shanghai time too."""
+    from tests.real_cases import BLADE, SEAL_OPEN
+
+    normal = requests.post(f"{system}/api/v1/complaints", timeout=10, json={
+        **SEAL_OPEN, "customer": {**SEAL_OPEN["customer"], "account_id": None}}).json()["complaint_id"]
+    critical = requests.post(f"{system}/api/v1/complaints", json=BLADE, timeout=10).json()["complaint_id"]
+    page = login(open_page, system, "service1", viewport={"width": 1366, "height": 768})
+    page.goto(f"{system}/console#/c/{normal}")
+    first_contact = page.locator("#sec-deadlines li", has_text="首次联系")
+    first_contact.wait_for()
+    assert re.search(r"还剩 \d 个工作小时", first_contact.inner_text()), first_contact.inner_text()
+    assert re.search(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}", first_contact.inner_text())
+    page.goto(f"{system}/console#/c/{critical}")
+    blade = page.locator("#sec-deadlines li", has_text="首次联系")
+    blade.wait_for()
+    assert "工作" not in blade.inner_text() and "小时" in blade.inner_text(), blade.inner_text()
+    token = requests.post(f"{system}/api/v1/auth/login", json={"username": "sales_gz", "password": DEMO_PASSWORD},
+                          timeout=10).json()["token"]
+    assert requests.post(f"{system}/api/v1/staff/complaints/{normal}/actions", timeout=10,
+                         json={"action": "contact", "note": "已联系"},
+                         headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    page.goto(f"{system}/console#/c/{normal}")
+    page.reload()
+    resolution = page.locator("#sec-deadlines li", has_text="处理完成")
+    resolution.wait_for()
+    assert re.search(r"还剩 [67] 个工作日", resolution.inner_text()), resolution.inner_text()

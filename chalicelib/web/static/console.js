@@ -151,11 +151,33 @@
     if (minutes >= 60) { return t("unit_h", {n: Math.floor(minutes / 60)}) + (minutes % 60 ? " " + t("unit_m", {n: minutes % 60}) : ""); }
     return t("unit_m", {n: minutes});
   }
-  function deadlineNode(clock, dueAt) {
+  /* What a clock has left in its own unit, as the server counts it (working days and business hours on
+     the company's calendar): "1 个工作日 3小时". Without it, wall-clock time to the due moment. */
+  function leftSpan(left, ms) {
+    if (!left || left.unit === "hours") { return span(ms); }
+    var x = Math.abs(left.amount), parts = [], whole, rest;
+    if (left.unit === "business_days") {
+      whole = Math.floor(x + 1e-9);
+      rest = Math.round((x - whole) * left.business_day_hours);
+      if (rest >= left.business_day_hours) { whole += 1; rest = 0; }
+      if (whole) { parts.push(t("span_workdays", {n: whole})); }
+      if (rest || !whole) { parts.push(t("unit_h", {n: rest})); }
+    } else {
+      whole = Math.floor(x + 1e-9);
+      rest = Math.round((x - whole) * 60);
+      if (rest >= 60) { whole += 1; rest = 0; }
+      if (whole) { parts.push(t("span_workhours", {n: whole})); }
+      if (rest || !whole) { parts.push(t("unit_m", {n: rest})); }
+    }
+    return parts.join(" ");
+  }
+  function deadlineNode(clock, dueAt, left) {
     var ms = new Date(dueAt).getTime() - Date.now();
-    var overdue = ms <= 0;
+    var overdue = left ? left.amount <= 0 : ms <= 0;
+    var time = leftSpan(left, ms);
     return el("span", {class: "deadline" + (overdue ? " overdue" : ms < 4 * 3600000 ? " soon" : ""), title: App.formatTime(dueAt)}, [
-      t("clock_" + clock) + " · ", el("strong", {text: overdue ? t("overdue_by", {time: span(ms)}) : t("left", {time: span(ms)})})]);
+      t("clock_" + clock) + " · ", el("strong", {text: overdue ? t("overdue_by", {time: time}) : t("left", {time: time})}),
+      el("span", {class: "due-at", text: " · " + App.formatTime(dueAt)})]);
   }
   function soonest(deadlines) {
     var best = null;
@@ -292,7 +314,7 @@
         el("td", {"data-label": t("col_severity")}, [el("span", {class: "badge sev " + item.severity, text: t("sev_" + item.severity)})]),
         el("td", {"data-label": t("col_id")}, [el("a", {href: "#/c/" + item.complaint_id, class: "mono", text: item.complaint_id})]),
         el("td", {"data-label": t("col_status")}, [el("span", {}, [t("st_" + item.status) + " "].concat(flags))]),
-        el("td", {"data-label": t("col_deadline")}, [due ? deadlineNode(due[0], due[1]) : "—"]),
+        el("td", {"data-label": t("col_deadline")}, [due ? deadlineNode(due[0], due[1], (item.left || {})[due[0]]) : "—"]),
         el("td", {"data-label": t("col_category"), text: t("cat_" + item.category)}),
         el("td", {"data-label": t("col_product"), text: productText(item.product)}),
         el("td", {"data-label": t("col_customer"), text: [(item.customer || {}).name, (item.customer || {}).city].filter(Boolean).join(" · ")}),
@@ -631,8 +653,8 @@
     var deadlines = Object.keys(c.deadlines || {}).map(function (clock) {
       var d = c.deadlines[clock];
       if (d.stopped_at) { return el("li", {class: "deadline done"}, [t("clock_" + clock) + " · ✓ " + App.formatTime(d.stopped_at)]); }
-      if (!d.due_at) { return el("li", {class: "deadline"}, [t("clock_" + clock) + " · " + t("paused")]); }
-      return el("li", {}, [deadlineNode(clock, d.due_at)]);
+      if (!d.due_at) { return el("li", {class: "deadline"}, [t("clock_" + clock) + " · " + t("paused") + (d.left ? " · " + t("left", {time: leftSpan(d.left, 0)}) : "")]); }
+      return el("li", {}, [deadlineNode(clock, d.due_at, d.left)]);
     });
     var facts = el("div", {class: "detail-grid"}, [
       section("detail_complaint", [pairs([["k_category", t("cat_" + c.category)], ["k_channel", t("ch_" + c.channel)],
