@@ -170,8 +170,16 @@ def field_errors(invalid: ValidationError, lang: str) -> list[dict[str, str]]:
         elif len(loc) > 1 and loc[0] in ACTION_TAGS:
             loc = loc[1:]  # discriminated union: the tag is not a field the caller wrote
         path = ".".join(loc) or "body"
-        fields.append({"field": path, "message": translate(error["type"], lang, error.get("ctx"))})
+        fields.append({"field": path, "message": translate(_kind(error), lang, error.get("ctx"))})
     return fields
+
+
+def _kind(error: Any) -> str:
+    """The error's type; a text's length checked after its own validators (a limit narrowed on an annotated
+    text type) comes as a list's too_short/too_long: it is a text's, counted in characters."""
+    if error["type"] in ("too_short", "too_long") and isinstance(error.get("input"), str):
+        return "string_" + error["type"]
+    return str(error["type"])
 
 
 def _field(field: str, kind: str, lang: str) -> dict[str, str]:

@@ -120,7 +120,7 @@ class ComplaintIn(Model):
     customer: CustomerIn
     product: ProductIn
     category: Category
-    description: Annotated[Text, Field(min_length=5)]
+    description: Annotated[Text, Field(min_length=2)]  # 纸巾发霉 is a complaint
     desired_resolution: DesiredResolution | None = None
     service_dimension: ServiceDimension | None = None
     upload_ids: Annotated[list[Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]], Field(max_length=6)] = []
