@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from chalicelib.domain.labels import NOTIFICATION_EVENT, zh
+
 
 class Notifier:
     def __init__(self, client: Any, topic_arn: str):
@@ -23,7 +25,7 @@ class Notifier:
         }
         response = self._client.publish(
             TopicArn=self._topic,
-            Subject=f"投诉 {complaint_id}: {event}"[:100],
+            Subject=f"投诉 {complaint_id}: {zh(NOTIFICATION_EVENT, event)}"[:100],
             Message=json.dumps({"default": text, "sms": text, "email": text}, ensure_ascii=False),
             MessageStructure="json",
             MessageAttributes=attributes,

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
 from chalicelib.domain.calendar import Duration, Unit, WorkCalendar
-from chalicelib.domain.labels import HANDLING, zh
+from chalicelib.domain.labels import HANDLING, sentence, zh
 from chalicelib.domain.model import (
     SHANGHAI,
     Clock,
@@ -294,9 +294,8 @@ def _breach_text(c: Complaint, clock: Clock, due: datetime) -> str:
 
 def _callback_text(c: Complaint) -> str:
     """The salesperson makes the call, so whom to call and what was agreed are in the text."""
-    agreed = zh(HANDLING, c.handling.type if c.handling else None) or "-"
-    note = (c.handling.note if c.handling else None) or ""
-    return (
-        f"【投诉处理】请回访投诉 {c.id}: 顾客 {c.customer.name} {c.customer.phone}, 约定处理: {agreed} {note}".rstrip()
-        + "。请记录顾客满意度。"
+    agreed = " ".join(filter(None, (zh(HANDLING, c.handling.type), c.handling.note))) if c.handling else ""
+    said = f"【投诉处理】请回访投诉 {c.id}: 顾客 {c.customer.name} {c.customer.phone}" + (
+        f", 约定处理: {agreed}" if agreed else ""
     )
+    return sentence(said) + "请记录顾客满意度。"

@@ -93,14 +93,14 @@ def open_complaint(
     if route:
         _assign(complaint, route, now)
     else:
-        complaint.record(now, "system", "unroutable", reason="no territory or account matches")
+        complaint.record(now, "system", "unroutable", reason="no_route")
         complaint.cause(
             Notify(NotificationEvent.ASSIGNED, _queue_text(complaint), role=Role.SERVICE),
             Notify(NotificationEvent.ASSIGNED, _queue_text(complaint), role=Role.MANAGER),
         )
     if complaint.severity is Severity.CRITICAL:
         complaint.escalated = True
-        complaint.record(now, "system", "escalate", reason="critical on intake")
+        complaint.record(now, "system", "escalate", reason="critical_on_intake")
         complaint.cause(Notify(NotificationEvent.ESCALATED, _critical_text(complaint), role=Role.MANAGER))
     elif complaint.severity is Severity.MAJOR and route:  # unroutable, the manager heard of it already
         complaint.cause(Notify(NotificationEvent.MAJOR_RECEIVED, _major_text(complaint), role=Role.MANAGER))
@@ -125,9 +125,11 @@ def _assign(complaint: Complaint, route: Route, now: datetime) -> None:
 
 
 def _summary(c: Complaint) -> str:
-    product = c.product.sku or c.product.name or "-"
-    place = "".join(p for p in (c.customer.province, c.customer.city) if p) or "-"
-    return f"投诉 {c.id}（{zh(SEVERITY, c.severity)}）: {zh(CATEGORY, c.category)}, 产品 {product}, {place}"
+    """投诉 C-…（紧急）: 异物, 产品 V2131, 湖南长沙: what is not known is left out."""
+    product = c.product.sku or c.product.name
+    place = "".join(p for p in (c.customer.province, c.customer.city) if p)
+    parts = [zh(CATEGORY, c.category), f"产品 {product}" if product else "", place]
+    return f"投诉 {c.id}（{zh(SEVERITY, c.severity)}）: " + ", ".join(p for p in parts if p)
 
 
 def _due_text(c: Complaint) -> str:
@@ -151,4 +153,5 @@ def _critical_text(c: Complaint) -> str:
 
 
 def _major_text(c: Complaint) -> str:
-    return f"【投诉处理】重要{_summary(c)}, 已分派给 {c.assignee or '-'}, 首次联系时限 {_due_text(c)}。"
+    assigned = f", 已分派给 {c.assignee}" if c.assignee else ""
+    return f"【投诉处理】重要{_summary(c)}{assigned}, 首次联系时限 {_due_text(c)}。"

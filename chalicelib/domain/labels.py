@@ -284,6 +284,24 @@ MESSAGE_STATE: Words = {
     "failed": ("发送失败", "Failed"),
     "opted_out": ("顾客已退订短信", "Customer opted out"),
 }
+NOTIFICATION_EVENT: Words = {  # what a staff notification is about (its e-mail subject)
+    "assigned": ("新投诉待处理", "New complaint"),
+    "escalated": ("投诉已升级", "Escalated"),
+    "qc_requested": ("待质检", "Quality test requested"),
+    "approval_requested": ("处理方案待审批", "Approval requested"),
+    "callback_due": ("请回访顾客", "Callback due"),
+    "sla_warning": ("期限将到", "Deadline near"),
+    "sla_breached": ("已超期限", "Deadline breached"),
+    "cluster_alert": ("同批次多起投诉", "Cluster alert"),
+    "note_added": ("新备注", "New note"),
+    "major_received": ("重要投诉", "Major complaint"),
+}
+HISTORY_REASON: Words = {  # the reasons the system gives in a complaint's history
+    "routing": ("按片区或客户自动分派", "routed by territory or account"),
+    "no_route": ("没有匹配的片区或客户", "no territory or account matches"),
+    "critical_on_intake": ("登记时判定为紧急", "critical when recorded"),
+    "raised_to_critical": ("级别改为紧急", "raised to critical"),
+}
 APPROVAL_REASON: Words = {
     "return": ("退货须审批", "every return"),
     "retailer_compensation": ("对大型超市的赔偿", "compensation to a large retailer"),
@@ -335,6 +353,7 @@ PAGE_LISTS: dict[str, tuple[str, Words]] = {
     "message_channel": ("mch_", MESSAGE_CHANNEL),
     "message_state": ("mst_", MESSAGE_STATE),
     "day_reason": ("dr_", DAY_REASON),
+    "history_reason": ("hr_", HISTORY_REASON),
     "clock_unit": ("cu_", CLOCK_UNIT),
 }
 PAGE_WORDS: tuple[tuple[str, Words], ...] = (
@@ -350,6 +369,7 @@ HISTORY_VALUES = {  # a history datum whose value is one of a list's: shown in t
     "type": "handling_type",
     "via": "notified_via",
     "clock": "clock",
+    "reason": "history_reason",
     "from_severity": "severity",
     "to_severity": "severity",
 }
@@ -410,6 +430,13 @@ ACTION_FORMS: dict[str, tuple[Field, ...]] = {
         Field("reason", "text", required=True),
     ),
 }
+
+
+def sentence(text: str) -> str:
+    """A text as the end of a sentence: its own full stop (or question or exclamation mark) kept, else 。
+    added, so that a note someone ended with 。 is not followed by another."""
+    text = text.rstrip()
+    return text if text.endswith(("。", "！", "？", "!", "?", ".")) else text + "。"
 
 
 def zh(table: Words, key: str | None) -> str:

@@ -38,7 +38,7 @@ from chalicelib.domain.commands import (
     SubmitFeedbackForm,
 )
 from chalicelib.domain.errors import AlreadyDone, InvalidTransition, NotAllowed, RuleViolation
-from chalicelib.domain.labels import HANDLING, SEVERITY, zh
+from chalicelib.domain.labels import APPROVAL_REASON, HANDLING, SEVERITY, sentence, zh
 from chalicelib.domain.model import (
     CUSTOMER,
     DEFAULT_COMPENSATION_LIMIT,
@@ -186,11 +186,18 @@ def _submit_feedback_form(c: Complaint, command: SubmitFeedbackForm, ctx: Contex
     c.cause(
         Notify(
             NotificationEvent.QC_REQUESTED,
-            f"【投诉处理】投诉 {c.id} 待检测: 产品 {c.product.sku or '-'} "
-            f"批次 {c.product.batch or '-'} 生产日期 {c.product.production_date or '-'}, {sample}。",
+            f"【投诉处理】投诉 {c.id} 待检测: {_lot_words(c)}{sample}。",
             role=Role.QUALITY,
         )
     )
+
+
+def _lot_words(c: Complaint) -> str:
+    """产品 V2131 批次 080520-2 生产日期 2008-05-20, : only the parts the complaint has (none: nothing)."""
+    product = c.product
+    named = (("产品", product.sku or product.name), ("批次", product.batch), ("生产日期", product.production_date))
+    parts = [f"{name} {value}" for name, value in named if value]
+    return " ".join(parts) + ", " if parts else ""
 
 
 def _record_qc_result(c: Complaint, command: RecordQcResult, ctx: Context) -> None:
@@ -251,7 +258,8 @@ def _propose_handling(c: Complaint, command: ProposeHandling, ctx: Context) -> N
     c.cause(
         Notify(
             NotificationEvent.APPROVAL_REQUESTED,
-            f"【投诉处理】投诉 {c.id} 处理方案待审批: {zh(HANDLING, kind)}{money_text}（{', '.join(reasons)}）。",
+            f"【投诉处理】投诉 {c.id} 处理方案待审批: {zh(HANDLING, kind)}{money_text}"
+            f"（{'、'.join(zh(APPROVAL_REASON, r) for r in reasons)}）。",
             role=Role.LEADER,
         )
     )
@@ -346,7 +354,7 @@ def _escalate(c: Complaint, command: Escalate, ctx: Context) -> None:
     c.cause(
         Notify(
             NotificationEvent.ESCALATED,
-            f"【投诉处理】投诉 {c.id} 已升级至经理: {command.note or '-'}",
+            f"【投诉处理】投诉 {c.id} 已升级至经理" + (f": {sentence(command.note)}" if command.note else "。"),
             role=Role.MANAGER,
         )
     )
@@ -408,13 +416,14 @@ def _set_severity(c: Complaint, command: SetSeverity, ctx: Context) -> None:
         reason=command.reason,
     )
     deadlines.rescale(c, ctx.now, ctx.policy, previous=before)
-    text = f"【投诉处理】投诉 {c.id} 级别由{zh(SEVERITY, before)}改为{zh(SEVERITY, after)}: {command.reason}"
+    changed = f"级别由{zh(SEVERITY, before)}改为{zh(SEVERITY, after)}"
+    text = f"【投诉处理】投诉 {c.id} {changed}, 原因: {sentence(command.reason)}"
     if after is Severity.CRITICAL:
         c.escalated = True
-        c.record(ctx.now, "system", "escalate", reason="raised to critical")
-        c.cause(Notify(NotificationEvent.ESCALATED, f"{text}, 已升级至经理。", role=Role.MANAGER))
+        c.record(ctx.now, "system", "escalate", reason="raised_to_critical")
+        c.cause(Notify(NotificationEvent.ESCALATED, f"{text}已升级至经理。", role=Role.MANAGER))
     elif after is Severity.MAJOR and before is Severity.NORMAL:
-        c.cause(Notify(NotificationEvent.MAJOR_RECEIVED, f"{text}。", role=Role.MANAGER))
+        c.cause(Notify(NotificationEvent.MAJOR_RECEIVED, text, role=Role.MANAGER))
 
 
 def _resend_receipt(c: Complaint, command: ResendReceipt, ctx: Context) -> None:
