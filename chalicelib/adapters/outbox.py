@@ -21,7 +21,15 @@ from typing import Any
 from chalicelib.adapters import keys
 from chalicelib.adapters.dynamo import from_item, iso, parse_required_time, parse_time, query_all, to_item
 from chalicelib.domain.customer_messages import SentMessage
-from chalicelib.domain.deliveries import CustomerMessage, Delivery, DuplicateMark, Notification, StaffSync, TimerSync
+from chalicelib.domain.deliveries import (
+    CustomerMessage,
+    Delivery,
+    DuplicateMark,
+    Notification,
+    Reassignment,
+    StaffSync,
+    TimerSync,
+)
 from chalicelib.domain.model import Clock, MessageKind
 from chalicelib.resources import SHARDS
 
@@ -142,6 +150,20 @@ class OutboxStore:
         )
         return sorted(items, key=lambda i: i["sk"])
 
+    def put_many(self, work: Sequence[tuple[str, Delivery]], now: datetime) -> None:
+        """Leave work for the stream, each (complaint id, delivery) in that complaint's partition, outside the
+        complaint's own changes (as a cluster alert does): what a staff change could not do in its request.
+        A hundred items a transaction; a failure part-way keeps the ones stored (the caller's retry stores
+        what is still to do again: each such delivery does its work once however often it is carried out)."""
+        items = [
+            i
+            for owner, delivery in work
+            for i in outbox_items(keys.complaint(owner), owner, [delivery], now, 0, tag=secrets.token_hex(4))
+        ]
+        for start in range(0, len(items), 100):  # a transaction holds at most 100 items
+            writes = [{"Put": {"TableName": self._table, "Item": to_item(i)}} for i in items[start : start + 100]]
+            self._client.transact_write_items(TransactItems=writes)
+
     def pending(self, older_than: datetime, limit: int = 100) -> list[OutboxKey]:
         """Keys of items still pending since before `older_than` (the sweeper's work)."""
         found: list[OutboxKey] = []
@@ -242,6 +264,14 @@ def _fields(delivery: Delivery) -> dict[str, Any]:
         return {"kind": "timer", "clock": delivery.clock.value}
     if isinstance(delivery, DuplicateMark):
         return {"kind": "duplicate_mark", "other": delivery.other, "linked": delivery.linked}
+    if isinstance(delivery, Reassignment):
+        return {
+            "kind": "reassign",
+            "leaving": delivery.leaving,
+            "by": delivery.by,
+            "reason": delivery.reason,
+            "to": delivery.to,
+        }
     return {"kind": "staff_sync", "subscriptions": delivery.subscriptions}
 
 
@@ -261,6 +291,8 @@ def _claimed(item: dict[str, Any]) -> Claimed:
         delivery = TimerSync(Clock(item["clock"]))
     elif kind == "duplicate_mark":
         delivery = DuplicateMark(item["other"], bool(item["linked"]))
+    elif kind == "reassign":
+        delivery = Reassignment(item["leaving"], item["by"], item["reason"], item.get("to"))
     else:
         delivery = StaffSync(item["username"], bool(item.get("subscriptions")))
     return Claimed(

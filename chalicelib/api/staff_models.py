@@ -43,6 +43,7 @@ __all__ = [  # what chalicelib.api.models hands out from here
     "ExportParams",
     "FireIn",
     "ListParams",
+    "MoveOpenParams",
     "PlaceIn",
     "SearchParams",
     "StaffComplaintIn",
@@ -465,6 +466,13 @@ class TerritoryOut(BaseModel):
     name: str
     places: list[PlaceIn]
     salesperson: str | None
+
+
+class MoveOpenParams(Model):
+    """A territory's (or an account's) PUT: `move_open=true` moves its open complaints from the previous
+    salesperson to the new one."""
+
+    move_open: bool = False
 
 
 class EraseIn(Model):

@@ -70,4 +70,16 @@ class DuplicateMark:
     linked: bool
 
 
-Delivery = Notification | TimerSync | StaffSync | CustomerMessage | DuplicateMark
+@dataclass(frozen=True)
+class Reassignment:
+    """Move the owner complaint off `leaving`, if it is still theirs and open: to `to`, or (None) where the
+    routing rules send it now (the service queue if nowhere). `by` made the staff change, `reason` says
+    which (services/staff_changes.py: what a request leaves for later, one complaint a delivery)."""
+
+    leaving: str
+    by: str
+    reason: str
+    to: str | None = None
+
+
+Delivery = Notification | TimerSync | StaffSync | CustomerMessage | DuplicateMark | Reassignment

@@ -50,3 +50,20 @@ def choose_route(found: dict[str, Route]) -> Route | None:
         if route and route.salesperson:
             return route
     return None
+
+
+REROUTE_ORDER = ("account", "territory", "city", "province")
+
+
+def reroutes(found: dict[str, Route], leaving: str) -> list[Route]:
+    """Where an open complaint may go when `leaving` no longer handles it, best first: its account's
+    salesperson, its territory's, then its customer's city's and province's (for a complaint with no
+    territory); never `leaving`, each salesperson once. Empty: the service queue."""
+    seen = {leaving}
+    routes = []
+    for kind in REROUTE_ORDER:
+        route = found.get(kind)
+        if route and route.salesperson and route.salesperson not in seen:
+            seen.add(route.salesperson)
+            routes.append(route)
+    return routes

@@ -144,13 +144,43 @@ def _assign(c: Complaint, command: Assign, ctx: Context) -> None:
     if ctx.assignee.territories:  # else the complaint keeps its territory
         c.territory = ctx.assignee.territories[0]
     c.record(ctx.now, ctx.actor.username, "assign", S.ASSIGNED, assignee=assignee)
-    c.cause(
-        Notify(
-            NotificationEvent.ASSIGNED,
-            f"【投诉处理】投诉 {c.id} 已分派给您, 顾客 {c.customer.name} {c.customer.phone}, 请尽快联系。",
-            recipient=assignee,
+    c.cause(Notify(NotificationEvent.ASSIGNED, _assigned_text(c), recipient=assignee))
+
+
+def _assigned_text(c: Complaint) -> str:
+    """The new assignee must call the customer: name and phone are in, nothing else personal."""
+    return f"【投诉处理】投诉 {c.id} 已分派给您, 顾客 {c.customer.name} {c.customer.phone}, 请尽快联系。"
+
+
+def reassign(c: Complaint, to: StaffMember | None, by: str, reason: str, now: datetime) -> None:
+    """Move an open complaint off its salesperson outside the staff actions: they were deactivated
+    (`reason` deactivated), or its territory's or account's salesperson changed. To `to`, told as an
+    assignment is; with None to the service queue, where service and the manager are told as on intake's
+    unroutable path. The work done so far and the status stay with the complaint, except that one still
+    waiting for its first contact, with nobody to make it, goes back to `received` (where service assigns
+    it). `by` made the change. To whom it is assigned already: AlreadyDone."""
+    if c.status not in OPEN_STATUSES:
+        raise InvalidTransition(f"a {c.status} complaint stays where it is")
+    previous = c.assignee
+    if to is None:
+        c.assignee = None
+        back = S.RECEIVED if c.status is S.ASSIGNED else None
+        c.record(now, by, "unroutable", back, from_assignee=previous, reason=reason)
+        text = f"【投诉处理】待分派投诉 {c.id}: 原负责人 {previous or '-'} 已不再负责, 无法自动分派, 请尽快分派。"
+        c.cause(
+            Notify(NotificationEvent.ASSIGNED, text, role=Role.SERVICE),
+            Notify(NotificationEvent.ASSIGNED, text, role=Role.MANAGER),
         )
-    )
+        return
+    if Role.SALES not in to.roles or not to.active:
+        raise RuleViolation("assignee", "not_a_salesperson")
+    if to.username == previous:
+        raise AlreadyDone(f"the complaint is already assigned to {previous}")
+    c.assignee = to.username
+    if c.territory is None and to.territories:
+        c.territory = to.territories[0]
+    c.record(now, by, "assign", assignee=to.username, from_assignee=previous, reason=reason)
+    c.cause(Notify(NotificationEvent.ASSIGNED, _assigned_text(c), recipient=to.username))
 
 
 def _contact(c: Complaint, command: Contact, ctx: Context) -> None:

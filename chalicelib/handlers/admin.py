@@ -65,13 +65,19 @@ TERRITORIES = _Records(
     "TerritoryIn",
     list=lambda admin, actor: admin.list_territories(actor, adapters()),
     get=lambda admin, code, actor: admin.get_territory(code, actor, adapters()),
-    put=lambda admin, code, body, actor: admin.put_territory(code, body, actor, adapters()),
+    put=lambda admin, code, body, actor: admin.put_territory(code, body, actor, adapters(), now(), _move_open()),
 )
 
 
 def _key(records: _Records, path: dict[str, str]) -> str:
     parsed = models.parse_query(getattr(models, records.key_model), path, lang(bp.current_request))
     return getattr(parsed, records.key)
+
+
+def _move_open() -> bool:
+    """`?move_open=true`: a territory's (or an account's) open complaints follow its new salesperson."""
+    request = bp.current_request
+    return models.parse_query(models.MoveOpenParams, request.query_params, lang(request)).move_open
 
 
 def _routes(records: _Records) -> None:

@@ -74,8 +74,10 @@ def put_staff(username: str, body: StaffIn, actor: Actor, a: Adapters, now: date
 
 
 def deactivate_staff(username: str, actor: Actor, a: Adapters, now: datetime) -> dict[str, Any] | None:
-    """Disable a member's log-in at once, invalidate their tokens and remove their subscriptions; the
-    profile stays (history names them). Deactivating twice changes nothing more."""
+    """Disable a member's log-in at once, invalidate their tokens and remove their subscriptions, then move
+    each of their open complaints by the routing rules or to the service queue (services/staff_changes.py);
+    the answer says where (`moved`, `queued`, `pending`: left to the outbox). The profile stays (history
+    names them). Deactivating twice moves only what is still theirs."""
     require_maintainer(actor)
     member = a.directory.staff(username)
     if member is None:
@@ -89,7 +91,10 @@ def deactivate_staff(username: str, actor: Actor, a: Adapters, now: datetime) ->
     if member.active:
         member.active, member.tokens_valid_after = False, tokens_valid_from(now.timestamp())
         _store_and_sync(member, True, a, now)
-    return staff_out(member)
+    from chalicelib.services import staff_changes
+
+    moves = staff_changes.reroute_open(username, actor, a, now)  # now that nothing new can be assigned to them
+    return {**staff_out(member), **moves.out()}
 
 
 def _store_and_sync(member: StaffMember, subscriptions: bool, a: Adapters, now: datetime) -> None:
@@ -153,12 +158,16 @@ def staff_out(m: StaffMember) -> dict[str, Any]:
 # --- territories -----------------------------------------------------------------------------------
 
 
-def put_territory(code: str, body: TerritoryIn, actor: Actor, a: Adapters) -> dict[str, Any]:
+def put_territory(
+    code: str, body: TerritoryIn, actor: Actor, a: Adapters, now: datetime | None = None, move_open: bool = False
+) -> dict[str, Any]:
     """Create or replace a territory; new complaints from its places go to its salesperson from now on.
 
     A place already served by another territory is refused (move it there first). The
     salespeople's own territory lists follow the change. Complaints already assigned stay
-    with whom they are assigned to. `actor` has passed `require_maintainer` (the handler asks first).
+    with whom they are assigned to, unless `move_open`: then the territory's open complaints still
+    with its previous salesperson go to the new one. The answer's `open_with_previous` says how many
+    the previous salesperson still has there. `actor` has passed `require_maintainer` (the handler asks first).
     """
     if body.salesperson:
         member = a.directory.staff(body.salesperson)
@@ -170,8 +179,17 @@ def put_territory(code: str, body: TerritoryIn, actor: Actor, a: Adapters) -> di
             raise RuleViolation(f"places.{n}", "place_taken")
     old = a.directory.territory(code)
     a.directory.put_territory(code, body.name, places, body.salesperson)
-    _move_territory(code, old.get("salesperson") if old else None, body.salesperson, a)
-    return territory_out({"code": code, "name": body.name, "places": places, "salesperson": body.salesperson})
+    before = old.get("salesperson") if old else None
+    _move_territory(code, before, body.salesperson, a)
+    from chalicelib.services import staff_changes
+
+    territory = staff_changes.Selector("territory", code)
+    when = now or datetime.now().astimezone()  # a caller with no clock of its own (an import)
+    moves = staff_changes.salesperson_changed(territory, before, body.salesperson, move_open, actor, a, when)
+    return {
+        **territory_out({"code": code, "name": body.name, "places": places, "salesperson": body.salesperson}),
+        **moves,
+    }
 
 
 def get_territory(code: str, actor: Actor, a: Adapters) -> dict[str, Any] | None:

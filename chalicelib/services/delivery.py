@@ -20,7 +20,7 @@ from typing import Any
 
 from chalicelib.adapters import outbox
 from chalicelib.adapters.outbox import OPTED_OUT, Claimed, OutboxKey, new_outbox_keys
-from chalicelib.domain.deliveries import CustomerMessage, DuplicateMark, Notification, StaffSync
+from chalicelib.domain.deliveries import CustomerMessage, DuplicateMark, Notification, Reassignment, StaffSync
 from chalicelib.services.ports import DeliveryNeeds
 
 log = logging.getLogger(__name__)
@@ -132,6 +132,10 @@ def _carry_out(item: Claimed, a: DeliveryNeeds) -> str:
 
         claimed_at = item.lease_until - outbox.LEASE
         return finding.apply_mark(delivery.other, item.owner, delivery.linked, a.complaints, claimed_at)
+    if isinstance(delivery, Reassignment):  # a complaint moved off a salesperson, as a staff change said
+        from chalicelib.services import staff_changes
+
+        return staff_changes.carry_out(item.owner, delivery, a, item.lease_until - outbox.LEASE)
     complaint = a.complaints.get(item.owner)
     deadline = complaint.deadlines.get(delivery.clock) if complaint else None
     at = deadline.timer_at if deadline else None

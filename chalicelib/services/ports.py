@@ -19,6 +19,7 @@ from chalicelib.domain.calendar import StatutoryDays
 from chalicelib.domain.clusters import ClusterRule
 from chalicelib.domain.customer_messages import IssuedLink, SentMessage
 from chalicelib.domain.deliveries import Delivery
+from chalicelib.domain.listing import Plan
 from chalicelib.domain.model import Complaint, HistoryEntry, Role, StaffMember
 from chalicelib.domain.routing import Route
 from chalicelib.idempotency import IdempotencyRecord
@@ -68,6 +69,12 @@ class Directory(Protocol):
     def usernames_with_role(self, role: Role) -> list[str]: ...
 
     def find_routes(self, lookups: dict[str, tuple[str, str]]) -> dict[str, Route]: ...
+
+
+class TerritoryDirectory(Directory, Protocol):
+    """What moving a complaint off a salesperson reads: the routes, and the territory the complaint is in."""
+
+    def territory(self, code: str) -> dict[str, Any] | None: ...
 
 
 class RoutingDirectory(Directory, Protocol):
@@ -267,11 +274,47 @@ class StaffSyncNeeds(Protocol):
     def notifier(self) -> Subscriptions: ...
 
 
+class Listing(Finder, Protocol):
+    """A page of complaint items from the index a plan names (the staff list's), and `Finder.find`."""
+
+    def page(
+        self, plan: Plan, limit: int, tier: int = 0, after: str | None = None, now_key: str | None = None
+    ) -> tuple[list[dict[str, Any]], tuple[int, str] | None]: ...
+
+
+class LaterWork(Protocol):
+    def put_many(self, work: Sequence[tuple[str, Delivery]], now: datetime) -> None: ...
+
+
+class MoveNeeds(Protocol):
+    """What moving one complaint off a salesperson needs (services/staff_changes.py)."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def complaints(self) -> ComplaintStore: ...
+    @property
+    def directory(self) -> TerritoryDirectory: ...
+
+
+class StaffChangeNeeds(MoveNeeds, Protocol):
+    """What moving a salesperson's open complaints needs: the indexes to find them, the outbox for what
+    the request leaves for later."""
+
+    @property
+    def search(self) -> Listing: ...
+    @property
+    def outbox(self) -> LaterWork: ...
+
+
 class DeliveryNeeds(Protocol):
     """What carrying out outbox items needs: notifications and schedules, and for a staff sync what
     `StaffSyncNeeds` lists (`identity`, `notifier.subscribe`: the fakes of tests/services leave
-    these out, as the use cases run on them make no staff sync)."""
+    these out, as the use cases run on them make no staff sync), for a complaint's move what `MoveNeeds`
+    lists."""
 
+    @property
+    def settings(self) -> Settings: ...
     @property
     def outbox(self) -> Outbox: ...
     @property
@@ -285,6 +328,6 @@ class DeliveryNeeds(Protocol):
     @property
     def complaints(self) -> ComplaintStore: ...
     @property
-    def directory(self) -> Directory: ...
+    def directory(self) -> TerritoryDirectory: ...
     @property
     def identity(self) -> Accounts: ...

@@ -119,6 +119,11 @@ class FakeDirectory:
         account = lookups.get("account")
         return Routing(self.find_routes(lookups), bool(account and account[1] in self.key_accounts))
 
+    territories: dict[str, dict] = field(default_factory=dict)  # code -> {"code", "name", "salesperson", ...}
+
+    def territory(self, code: str) -> dict | None:
+        return self.territories.get(code)
+
 
 @dataclass
 class FakePhotos:
@@ -270,6 +275,10 @@ class FakeOutbox:
     def pending(self, older_than: datetime, limit: int = 100) -> list[OutboxKey]:
         return [k for k, i in self.items.items() if i.status == "pending"][:limit]
 
+    def put_many(self, work: Sequence[tuple[str, Delivery]], now: datetime) -> None:
+        for owner, delivery in work:
+            self.put(owner, [delivery], now)
+
     def done(self) -> list[Delivery]:
         return [i.delivery for i in self.items.values() if i.status == "done"]
 
@@ -301,6 +310,24 @@ class FakeFinder:
         ]
         found.sort(key=lambda c: (c.received_at, c.id), reverse=True)
         return [_meta_item(c, c.version, "-") for c in found[:limit]]
+
+    def page(self, plan, limit: int, tier: int = 0, after: str | None = None,
+             now_key: str | None = None) -> tuple[list[dict], tuple[int, str] | None]:
+        """A list's page by assignee or territory (the plans the staff changes make), newest first, as the
+        by_assignee and by_territory indexes give it."""
+        from chalicelib.adapters.complaints import _meta_item
+
+        self.queries += 1
+        wanted = {plan.by: plan.tiers[0][0], **plan.residual}
+        found = sorted((c for c in self._complaints.complaints.values()
+                        if all(getattr(c, name) == value for name, value in wanted.items())),
+                       key=lambda c: (c.received_at, c.id), reverse=True)
+        items = [_meta_item(c, c.version, "-") for c in found]
+        sort_key = f"by_{plan.by}_sk"
+        items = [i for i in items if after is None or i[sort_key] < after]
+        if len(items) > limit:
+            return items[:limit], (0, items[limit - 1][sort_key])
+        return items, None
 
 
 @dataclass
