@@ -321,6 +321,16 @@ CLOCK_UNIT: Words = {
     "business_hours": ("工作小时", "business hours"),
     "business_days": ("个工作日", "working days"),
 }
+ROLE: Words = {  # the staff's roles, as the admin pages offer them (page_vocabulary's "roles")
+    "service": ("客服专员", "Customer service"),
+    "sales": ("业务员", "Salesperson"),
+    "quality": ("品质管理", "Quality"),
+    "manager": ("经理", "Manager"),
+    "leader": ("领导 (审批)", "Leader (approvals)"),
+    "admin": ("系统管理员", "Administrator"),
+}
+# the roles a manager grants: services/admin.py's MANAGED_BY_MANAGERS (tests/e2e/test_admin_pages.py checks)
+MANAGER_GRANTS = ("service", "sales", "quality")
 
 # Each list the pages offer: the prefix of its words' keys (`st_received`) and its words, in the pages' order.
 PAGE_LISTS: dict[str, tuple[str, Words]] = {
@@ -343,6 +353,7 @@ PAGE_LISTS: dict[str, tuple[str, Words]] = {
     ),
     "category": ("cat_", CATEGORY_ON_PAGES),
     "customer_type": ("ct_", CUSTOMER_TYPE_ON_PAGES),
+    "account_type": ("at_", {k: CUSTOMER_TYPE[k] for k in CUSTOMER_TYPE if k != "consumer"}),  # a key account's type
     "desired_resolution": ("res_", DESIRED_RESOLUTION_ON_PAGES),
     "handling_type": ("h_", HANDLING),
     "notified_via": ("via_", NOTIFIED_VIA_ON_PAGES),
@@ -361,6 +372,7 @@ PAGE_WORDS: tuple[tuple[str, Words], ...] = (
     ("a_", ACTION_FIELD),
     ("hk_", HISTORY_FIELD),
     ("why_", APPROVAL_REASON),
+    ("role_", ROLE),
 )
 HISTORY_VALUES = {  # a history datum whose value is one of a list's: shown in that list's words
     "channel": "channel",
@@ -465,4 +477,6 @@ def page_vocabulary() -> dict[str, Any]:
         "lists": {name: {"prefix": prefix, "values": list(table)} for name, (prefix, table) in PAGE_LISTS.items()},
         "actions": {name: [asdict(f) for f in fields] for name, fields in ACTION_FORMS.items()},
         "history_values": dict(HISTORY_VALUES),
+        # not a list of PAGE_LISTS: the scripts name roles to decide what to show, which such a list forbids
+        "roles": {"prefix": "role_", "values": list(ROLE), "manager_grants": list(MANAGER_GRANTS)},
     }

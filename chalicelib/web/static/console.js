@@ -84,6 +84,8 @@
     if (hash === "#/search") { renderChrome(null); return renderSearch(searchState.q); }
     if (hash === "#/new" && hasRole("service", "sales", "manager")) { renderChrome("new"); return renderNew(); }
     if (hash === "#/dashboard") { renderChrome("dashboard"); return renderDashboard(); }
+    var admin = /^#\/admin(?:\/([a-z]+))?$/.exec(hash);
+    if (admin && hasRole("manager")) { renderChrome("admin"); return renderAdmin(admin[1] || ADMIN_PAGES[0]); }
     renderChrome("queue");
     return renderQueue();
   }
@@ -832,6 +834,741 @@
           popup.focus();
         });
       }, function () { if (popup) { popup.close(); } notice.textContent = t("err_network"); });
+  }
+
+  /* ---------- administration (admin, manager) ---------- */
+  /* #/admin/<page>: staff, territories, accounts, departments, calendar, import. Each kind of record is a list
+     with a search box (filtered here: a company's lists are a few hundred rows at most) and a form above it
+     that creates or edits one; Enter saves, Esc closes the form. A manager is shown only what he may change:
+     leader and admin members read-only, only the roles he may grant, the calendar read-only. */
+  var ADMIN_PAGES = ["staff", "territories", "accounts", "departments", "calendar", "import"];
+  var ADMIN_VIEWS = {staff: adminStaff, territories: adminTerritories, accounts: adminAccounts,
+                     departments: adminDepartments, calendar: adminCalendar, "import": adminImport};
+  var ROLES = VOCABULARY.roles || {prefix: "role_", values: [], manager_grants: []};
+  var IMPORT_KINDS = ["staff", "territories", "accounts"];  // what the import reads, each with its template
+
+  function isAdmin() { return !!session && session.roles.indexOf("admin") >= 0; }
+  function grantable(role) { return isAdmin() || ROLES.manager_grants.indexOf(role) >= 0; }
+  function mayManage(member) { return (member.roles || []).every(grantable); }
+  function roleText(role) { return STRINGS_HAS(ROLES.prefix + role) ? t(ROLES.prefix + role) : role; }
+  function listWord(list, value) { return value && STRINGS_HAS(list.prefix + value) ? t(list.prefix + value) : value || "—"; }
+  function failed(node) { return function (e) { if (e.message !== "unauthenticated") { node.textContent = t("err_network"); } }; }
+
+  function renderAdmin(name) {
+    if (!Object.prototype.hasOwnProperty.call(ADMIN_VIEWS, name)) { name = ADMIN_PAGES[0]; }
+    var tabs = el("nav", {class: "admin-tabs", "aria-label": t("admin_pages")}, [el("ul", {}, ADMIN_PAGES.map(function (p) {
+      return el("li", {}, [el("a", {href: "#/admin/" + p, id: "admin-tab-" + p, "aria-current": p === name ? "page" : null, text: t("admin_" + p)})]);
+    }))]);
+    var body = el("div", {id: "admin-" + name, class: "admin-page"});
+    page(t("admin_" + name + "_title"), [tabs, body]);
+    ADMIN_VIEWS[name](body);
+  }
+
+  /* Esc closes, Enter sends from a box or a choice too (a text field sends by itself), Ctrl+Enter from a text area. */
+  function formKeys(form, close) {
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); close(); return; }
+      if (event.key !== "Enter" || event.isComposing) { return; }
+      var target = event.target, tag = target.tagName;
+      if (tag === "TEXTAREA") { if (event.ctrlKey || event.metaKey) { event.preventDefault(); form.requestSubmit(); } return; }
+      if (tag === "SELECT" || (tag === "INPUT" && (target.type === "checkbox" || target.type === "radio"))) { event.preventDefault(); form.requestSubmit(); }
+    });
+  }
+
+  /* An edit form: spec {id, title, fields: [nodes], send(form) -> promise of the API's answer, done(answer), close}. */
+  function editForm(spec) {
+    var message = el("p", {class: "form-message", role: "alert"});
+    var save = el("button", {type: "submit", class: "primary", text: t("admin_save")});
+    var cancel = el("button", {type: "button", class: "admin-cancel", "aria-keyshortcuts": "Escape", text: t("admin_cancel")});
+    var form = el("form", {class: "card admin-form", id: spec.id, novalidate: true, "aria-labelledby": spec.id + "-title"}, [
+      el("h2", {id: spec.id + "-title", text: spec.title}), el("p", {class: "hint", text: t("admin_form_keys")}),
+      el("div", {class: "entry-grid admin-grid"}, spec.fields), message, el("div", {class: "buttons"}, [save, cancel])]);
+    cancel.addEventListener("click", spec.close);
+    formKeys(form, spec.close);
+    var busy = false;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (busy) { return; }
+      App.clearFieldErrors(form);
+      message.textContent = "";
+      var sending = spec.send(form);
+      if (!sending) { return; }
+      busy = true; save.disabled = true; save.textContent = t("saving");
+      sending.then(function (result) {
+        if (result.ok) { return spec.done(result.data); }
+        if (result.status === 400) {
+          showErrors(form, (result.data.error || {}).fields || [], message);
+          if (!message.textContent) { message.textContent = t("admin_check_fields"); }
+          return;
+        }
+        message.textContent = result.status === 409 ? t("admin_conflict") : errorText(result);
+      }, failed(message)).then(function () { busy = false; save.disabled = false; save.textContent = t("admin_save"); });
+    });
+    return form;
+  }
+
+  /* One kind of record as a list with a search box and the form that creates or edits one. spec: {id, load() ->
+     promise of the list's answer, key(item), columns: [[title key, cell(item)]], text(item) (what the search
+     looks in), editable(item), form(item or null, close, done), remove: {label, confirm, allowed(item), run(item)
+     -> promise, done(item, answer) -> notice}, create: false when nothing may be created}. */
+  function recordsPage(body, spec) {
+    var items = [], opener = null;
+    var searchId = "admin-search-" + spec.id;
+    var search = el("input", {type: "search", id: searchId, class: "admin-search-input", autocomplete: "off", "aria-describedby": "admin-count"});
+    var create = spec.create === false ? null : el("button", {type: "button", class: "primary", id: "admin-new", text: t("admin_new_" + spec.id)});
+    var count = el("p", {class: "admin-count muted", id: "admin-count", "aria-live": "polite"});
+    var notice = el("p", {class: "form-message ok", role: "status", id: "admin-notice"});
+    var holder = el("div", {class: "admin-form-holder", id: "admin-form-holder"});
+    var list = el("div", {class: "admin-list", id: "admin-list", "aria-busy": "true"});
+    [el("div", {class: "admin-tools"}, [el("div", {class: "field admin-search"}, [el("label", {for: searchId, text: t("admin_search_" + spec.id)}), search]), create]),
+     count, notice, holder, list].forEach(function (n) { if (n) { body.appendChild(n); } });
+
+    function open(item, from) {
+      opener = from || null;
+      notice.textContent = "";
+      App.clear(holder).appendChild(spec.form(item, close, done));
+      var first = holder.querySelector("input:not([readonly]):not([disabled]):not([type=hidden]),select:not([disabled]),textarea");
+      if (first) { first.focus(); }
+      holder.scrollIntoView({block: "nearest"});
+    }
+    function close() {
+      App.clear(holder);
+      if (opener && opener.isConnected) { opener.focus(); } else { search.focus(); }
+    }
+    function done(text, key) {  // said once the list shows the change
+      App.clear(holder);
+      reload().then(function () {
+        notice.textContent = text;
+        announce(text);
+        var again = key !== undefined && list.querySelector("tr[data-key='" + String(key).replace(/'/g, "") + "'] .admin-edit");
+        (again || create || search).focus();
+      });
+    }
+    function reload() {
+      list.setAttribute("aria-busy", "true");
+      return spec.load().then(function (result) {
+        list.setAttribute("aria-busy", "false");
+        if (!result.ok) { App.clear(list).appendChild(el("p", {class: "form-message", role: "alert", text: errorText(result)})); return; }
+        items = result.data.items || [];
+        draw();
+      }, function (e) { list.setAttribute("aria-busy", "false"); failed(notice)(e); });
+    }
+    function draw() {
+      var head = el("tr", {}, spec.columns.map(function (c) { return el("th", {scope: "col", text: t(c[0])}); })
+        .concat([el("th", {scope: "col", text: t("admin_actions")})]));
+      var rows = items.map(function (item) {
+        var key = spec.key(item);
+        var cells = spec.columns.map(function (c) {
+          var shown = c[1](item);
+          return el("td", {"data-label": t(c[0])}, [shown === null || shown === undefined || shown === "" ? "—" : shown]);
+        });
+        return el("tr", {"data-key": key, "data-search": spec.text(item).toLowerCase()}, cells.concat([el("td", {class: "admin-row-actions", "data-label": t("admin_actions")}, [el("div", {class: "admin-row-buttons"}, rowActions(item))])]));
+      });
+      App.clear(list).appendChild(items.length ? el("table", {class: "queue-table admin-table"}, [
+        el("caption", {class: "visually-hidden", text: t("admin_" + spec.id + "_title")}), el("thead", {}, [head]), el("tbody", {}, rows)])
+        : el("p", {class: "empty", text: t("admin_empty")}));
+      filter();
+    }
+    function rowActions(item) {
+      var key = spec.key(item), label = item.name ? key + " " + item.name : key, nodes = [];
+      if (!spec.editable(item)) { return [el("span", {class: "muted admin-readonly", text: t(spec.readonly || "admin_readonly")})]; }
+      var edit = el("button", {type: "button", class: "small admin-edit", "aria-label": t("admin_edit_label", {name: label}), text: t("admin_edit")});
+      edit.addEventListener("click", function () { open(item, edit); });
+      nodes.push(edit);
+      if (spec.remove && spec.remove.allowed(item)) {
+        var remove = el("button", {type: "button", class: "small danger admin-remove", "aria-label": t(spec.remove.label) + " " + label, text: t(spec.remove.label)});
+        remove.addEventListener("click", function () { confirmRemove(item, remove, label); });
+        nodes.push(remove);
+      }
+      return nodes;
+    }
+    /* Asked in the row itself: Enter (or the button) confirms, Esc (or 取消) keeps the record. */
+    function confirmRemove(item, button, label) {
+      var cell = button.parentNode, kept = Array.prototype.slice.call(cell.childNodes);
+      var yes = el("button", {type: "button", class: "small danger admin-confirm", text: t(spec.remove.label)});
+      var no = el("button", {type: "button", class: "small admin-keep", text: t("admin_cancel")});
+      var question = el("span", {class: "admin-question", role: "alert", text: t(spec.remove.confirm, {name: label})});
+      App.clear(cell);
+      [question, yes, no].forEach(function (n) { cell.appendChild(n); });
+      function keep() { App.clear(cell); kept.forEach(function (n) { cell.appendChild(n); }); button.focus(); }
+      cell.addEventListener("keydown", function (event) { if (event.key === "Escape" && yes.isConnected) { event.preventDefault(); keep(); } });
+      no.addEventListener("click", keep);
+      yes.addEventListener("click", function () {
+        yes.disabled = true;
+        spec.remove.run(item).then(function (result) {
+          if (result.ok) { return done(spec.remove.done(item, result.data)); }
+          question.textContent = result.status === 409 ? t("admin_conflict") : errorText(result);
+          yes.disabled = false;
+        }, function (e) { yes.disabled = false; failed(question)(e); });
+      });
+      yes.focus();
+    }
+    function filter() {
+      var words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean), shown = 0;
+      Array.prototype.forEach.call(list.querySelectorAll("tbody tr"), function (row) {
+        var text = row.getAttribute("data-search"), match = words.every(function (w) { return text.indexOf(w) >= 0; });
+        row.hidden = !match;
+        if (match) { shown++; }
+      });
+      count.textContent = words.length ? t("admin_count_filtered", {shown: shown, n: items.length}) : t("admin_count", {n: items.length});
+    }
+    search.addEventListener("input", filter);
+    if (create) { create.addEventListener("click", function () { open(null, create); }); }
+    reload();
+    return {reload: reload};
+  }
+
+  /* A labelled control of the admin forms (field() with the key of its words), optionally with a hint under it. */
+  function adminField(spec) {
+    var node = field(Object.assign({}, spec, {label: t(spec.label)}));
+    if (spec.hint) {
+      var control = node.querySelector("input,select,textarea");
+      var hint = el("p", {class: "hint", id: control.id + "-hint", text: t(spec.hint)});
+      node.insertBefore(hint, control.nextSibling);
+      control.setAttribute("aria-describedby", control.getAttribute("aria-describedby") + " " + hint.id);
+    }
+    return node;
+  }
+  /* Boxes to tick in a fieldset (roles, territories): [[value, words]]; `fixed` leaves them as they are. */
+  function checkGroup(name, legend, choices, checked, fixed, hint) {
+    var group = el("fieldset", {class: "field wide admin-checks", "data-field": name, disabled: fixed || null}, [el("legend", {text: t(legend)})]);
+    var boxes = el("div", {class: "admin-check-grid"});
+    choices.forEach(function (c) {
+      var id = "f" + (++uid) + "-" + name + "-" + c[0].replace(/[^a-z0-9]/gi, "-");
+      boxes.appendChild(el("label", {class: "check", for: id}, [
+        el("input", {type: "checkbox", id: id, name: name, value: c[0], checked: checked.indexOf(c[0]) >= 0 ? true : null}), el("span", {text: c[1]})]));
+    });
+    group.appendChild(boxes);
+    if (!choices.length) { group.appendChild(el("p", {class: "muted", text: t("admin_none_yet")})); }
+    if (hint) { group.appendChild(el("p", {class: "hint", text: t(hint)})); }
+    group.appendChild(el("p", {class: "field-error", hidden: true}));
+    return group;
+  }
+  function ticked(form, name) {
+    return Array.prototype.filter.call(form.querySelectorAll("input[type=checkbox][name='" + name + "']"), function (b) { return b.checked; })
+      .map(function (b) { return b.value; });
+  }
+  function valueOf(form, name) { var n = form.querySelector("[name='" + name + "']"); return n ? n.value.trim() : ""; }
+  function put(path, key, bodyOf, params) {
+    var q = params ? query(params) : "";
+    return call("PUT", "api/v1/admin/" + path + "/" + encodeURIComponent(key) + (q ? "?" + q : ""), {body: bodyOf});
+  }
+  /* Every page of a paged list (the accounts), as one answer. */
+  function allItems(path, cursor, got) {
+    return call("GET", path + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "")).then(function (r) {
+      if (!r.ok) { return r; }
+      var items = (got || []).concat(r.data.items || []);
+      if (r.data.next_cursor && items.length < 10000) { return allItems(path, r.data.next_cursor, items); }
+      return {ok: true, status: r.status, data: {items: items}};
+    });
+  }
+  function salespeople(staff) {
+    return staff.filter(function (m) { return m.active !== false && m.roles.indexOf("sales") >= 0; })
+      .map(function (m) { return [m.username, m.name + " (" + m.username + ")"]; });
+  }
+  function staffName(staff, username) {
+    var found = staff.filter(function (m) { return m.username === username; })[0];
+    return username ? (found ? found.name + " (" + username + ")" : username) : null;
+  }
+
+  /* ---------- staff ---------- */
+  function adminStaff(body) {
+    var territories = [];
+    recordsPage(body, {
+      id: "staff",
+      load: function () {
+        return Promise.all([call("GET", "api/v1/admin/staff"), call("GET", "api/v1/admin/territories")]).then(function (r) {
+          territories = r[1].ok ? r[1].data.items || [] : [];
+          return r[0];
+        });
+      },
+      key: function (m) { return m.username; },
+      columns: [["admin_username", function (m) { return el("span", {class: "mono", text: m.username}); }],
+                ["admin_full_name", function (m) { return m.name; }],
+                ["admin_roles", function (m) { return m.roles.map(roleText).join(", "); }],
+                ["admin_territories", function (m) { return (m.territories || []).join(", "); }],
+                ["admin_contact", function (m) { return [m.phone, m.email].filter(Boolean).join(" · "); }],
+                ["admin_state", function (m) { return el("span", {class: "badge" + (m.active === false ? " bad" : ""), text: t(m.active === false ? "admin_inactive" : "admin_active")}); }]],
+      text: function (m) { return [m.username, m.name, m.phone, m.email].concat(m.roles.map(roleText), m.roles, m.territories || []).join(" "); },
+      editable: mayManage,
+      readonly: "admin_only_admin",
+      form: function (m, close, done) { return staffForm(m, territories, close, done); },
+      remove: {label: "admin_deactivate", confirm: "admin_deactivate_confirm",
+               allowed: function (m) { return m.active !== false && m.username !== session.username; },
+               run: function (m) { return call("POST", "api/v1/admin/staff/" + encodeURIComponent(m.username) + "/deactivate"); },
+               done: function (m, answer) {
+                 var moved = (answer && answer.moved) || [], queued = (answer && answer.queued) || [];
+                 return [t("admin_deactivated", {name: m.name})].concat(moved.length ? [t("admin_moved", {n: moved.length})] : [],
+                                                                        queued.length ? [t("admin_queued", {n: queued.length})] : []).join(" ");
+               }}
+    });
+  }
+
+  function staffForm(m, territories, close, done) {
+    var own = !!m && m.username === session.username;
+    var roles = ROLES.values.filter(grantable).map(function (r) { return [r, roleText(r)]; });
+    var fields = [
+      adminField({name: "username", label: "admin_username", required: !m, value: m ? m.username : "", hint: m ? null : "admin_username_hint",
+                  attrs: {autocapitalize: "none", autocomplete: "off", spellcheck: "false", readonly: m ? true : null}}),
+      adminField({name: "name", label: "admin_full_name", required: true, value: m ? m.name : "", attrs: {autocomplete: "off"}}),
+      adminField({name: "phone", label: "admin_phone", type: "tel", value: m ? m.phone || "" : "", attrs: {autocomplete: "off"}}),
+      adminField({name: "email", label: "admin_email", type: "email", value: m ? m.email || "" : "", attrs: {autocomplete: "off", autocapitalize: "none"}}),
+      checkGroup("roles", "admin_roles", roles, m ? m.roles : [], own, own ? "admin_own_roles" : isAdmin() ? null : "admin_manager_roles"),
+      checkGroup("territories", "admin_territories", territories.map(function (x) { return [x.code, x.code + " " + x.name]; }), m ? m.territories || [] : []),
+      adminField({name: "compensation_limit", label: "admin_compensation_limit", type: "number", value: m ? m.compensation_limit : "",
+                  attrs: {min: "0", step: "0.01", inputmode: "decimal"}, hint: m ? null : "admin_compensation_default"}),
+      adminField({name: "password", label: m ? "admin_password_reset" : "admin_password", type: "password", required: !m,
+                  hint: m ? "admin_password_keep" : "admin_password_hint", attrs: {autocomplete: "new-password"}})];
+    return editForm({
+      id: "staff-form", title: m ? t("admin_edit_staff", {name: m.name}) : t("admin_new_staff"), fields: fields, close: close,
+      send: function (form) {
+        var username = m ? m.username : valueOf(form, "username").toLowerCase();
+        if (!username) { showErrors(form, [{field: "username", message: t("admin_required")}]); return null; }
+        var data = {name: valueOf(form, "name"), roles: own ? m.roles : ticked(form, "roles"), territories: ticked(form, "territories")};
+        ["phone", "email", "compensation_limit"].forEach(function (k) { if (valueOf(form, k)) { data[k] = valueOf(form, k); } });
+        if (form.querySelector("[name=password]").value) { data.password = form.querySelector("[name=password]").value; }
+        return put("staff", username, data);
+      },
+      done: function (saved) { done(t(m ? "admin_saved" : "admin_created", {name: saved.name + " (" + saved.username + ")"}), saved.username); }
+    });
+  }
+
+  /* ---------- territories ---------- */
+  /* Places as the import writes them: 湖南/长沙; 湖南/* (a province alone, or with /*, is the whole province). */
+  function placesText(places) { return (places || []).map(function (p) { return p.province + "/" + (p.city || "*"); }).join("; "); }
+  function placesOf(text) {
+    return text.split(/[;；,，、\n]+/).map(function (s) { return s.trim(); }).filter(Boolean).map(function (s) {
+      var parts = s.split(/\s*[/／]\s*/), city = (parts[1] || "").trim();
+      return {province: parts[0].trim(), city: city && city !== "*" ? city : null};
+    });
+  }
+
+  function adminTerritories(body) {
+    var staff = [];
+    recordsPage(body, {
+      id: "territories",
+      load: function () {
+        return Promise.all([call("GET", "api/v1/admin/territories"), call("GET", "api/v1/admin/staff")]).then(function (r) {
+          staff = r[1].ok ? r[1].data.items || [] : [];
+          return r[0];
+        });
+      },
+      key: function (x) { return x.code; },
+      columns: [["admin_code", function (x) { return el("span", {class: "mono", text: x.code}); }],
+                ["admin_name", function (x) { return x.name; }],
+                ["admin_places", function (x) { return placesText(x.places); }],
+                ["admin_salesperson", function (x) { return staffName(staff, x.salesperson) || t("admin_to_service_queue"); }]],
+      text: function (x) { return [x.code, x.name, placesText(x.places), x.salesperson, staffName(staff, x.salesperson)].join(" "); },
+      editable: function () { return true; },
+      form: function (x, close, done) {
+        var fields = [
+          adminField({name: "code", label: "admin_code", required: !x, value: x ? x.code : "", hint: x ? null : "admin_code_hint",
+                      attrs: {autocapitalize: "characters", autocomplete: "off", spellcheck: "false", readonly: x ? true : null}}),
+          adminField({name: "name", label: "admin_name", required: true, value: x ? x.name : "", attrs: {autocomplete: "off"}}),
+          adminField({name: "places", label: "admin_places", required: true, wide: true, value: x ? placesText(x.places) : "", hint: "admin_places_hint", attrs: {autocomplete: "off"}}),
+          adminField({name: "salesperson", label: "admin_salesperson", type: "select", value: x ? x.salesperson || "" : "",
+                      options: [["", t("admin_to_service_queue")]].concat(salespeople(staff))}),
+          x ? adminField({name: "move_open", label: "admin_move_open", type: "checkbox", value: false}) : null];
+        var built = editForm({
+          id: "territory-form", title: x ? t("admin_edit_territory", {name: x.name}) : t("admin_new_territories"), fields: fields, close: close,
+          send: function (form) {
+            var code = x ? x.code : valueOf(form, "code").toUpperCase();
+            if (!code) { showErrors(form, [{field: "code", message: t("admin_required")}]); return null; }
+            var move = form.querySelector("[name=move_open]");
+            return put("territories", code, {name: valueOf(form, "name"), places: placesOf(valueOf(form, "places")), salesperson: valueOf(form, "salesperson") || null},
+                       move && move.checked && !move.closest(".field").hidden ? {move_open: "true"} : null);
+          },
+          done: function (saved) { done(t(x ? "admin_saved" : "admin_created", {name: saved.code + " " + saved.name}), saved.code); }
+        });
+        if (x) {  // offered once another salesperson is chosen: the territory's open complaints may follow them
+          var chosen = built.querySelector("[name=salesperson]"), offer = built.querySelector("[data-field=move_open]");
+          var toggle = function () { offer.hidden = chosen.value === (x.salesperson || ""); };
+          chosen.addEventListener("change", toggle); toggle();
+        }
+        return built;
+      }
+    });
+  }
+
+  /* ---------- key accounts ---------- */
+  function adminAccounts(body) {
+    var staff = [], territories = [], types = LISTS.account_type;
+    recordsPage(body, {
+      id: "accounts",
+      load: function () {
+        return Promise.all([allItems("api/v1/admin/accounts?limit=100"), call("GET", "api/v1/admin/staff"), call("GET", "api/v1/admin/territories")]).then(function (r) {
+          staff = r[1].ok ? r[1].data.items || [] : [];
+          territories = r[2].ok ? r[2].data.items || [] : [];
+          return r[0];
+        });
+      },
+      key: function (a) { return a.account_id; },
+      columns: [["admin_account_id", function (a) { return el("span", {class: "mono", text: a.account_id}); }],
+                ["admin_name", function (a) { return a.name; }],
+                ["admin_account_type", function (a) { return listWord(types, a.type); }],
+                ["admin_territory", function (a) { return a.territory; }],
+                ["admin_salesperson", function (a) { return staffName(staff, a.salesperson); }],
+                ["admin_key_account_col", function (a) { return a.key_account ? el("span", {class: "badge warn", text: t("admin_key_account_yes")}) : t("no"); }]],
+      text: function (a) { return [a.account_id, a.name, listWord(types, a.type), a.territory, a.salesperson, staffName(staff, a.salesperson), a.key_account ? t("admin_key_account_yes") : ""].join(" "); },
+      editable: function () { return true; },
+      form: function (a, close, done) {
+        var fields = [
+          adminField({name: "account_id", label: "admin_account_id", required: !a, value: a ? a.account_id : "", hint: a ? null : "admin_account_id_hint",
+                      attrs: {autocapitalize: "characters", autocomplete: "off", spellcheck: "false", readonly: a ? true : null}}),
+          adminField({name: "name", label: "admin_name", required: true, value: a ? a.name : "", attrs: {autocomplete: "off"}}),
+          adminField({name: "type", label: "admin_account_type", type: "select", required: true, value: a ? a.type : undefined, options: options(types)}),
+          adminField({name: "territory", label: "admin_territory", type: "select", required: true, value: a ? a.territory || "" : "",
+                      options: [["", t("choose")]].concat(territories.map(function (x) { return [x.code, x.code + " " + x.name]; }))}),
+          adminField({name: "salesperson", label: "admin_salesperson", type: "select", required: true, value: a ? a.salesperson || "" : "", hint: "admin_account_salesperson_hint",
+                      options: [["", t("choose")]].concat(salespeople(staff))}),
+          adminField({name: "key_account", label: "admin_key_account", type: "checkbox", value: a ? a.key_account : false})];
+        return editForm({
+          id: "account-form", title: a ? t("admin_edit_account", {name: a.name}) : t("admin_new_accounts"), fields: fields, close: close,
+          send: function (form) {
+            var id = a ? a.account_id : valueOf(form, "account_id").toUpperCase();
+            if (!id) { showErrors(form, [{field: "account_id", message: t("admin_required")}]); return null; }
+            var data = {name: valueOf(form, "name"), type: valueOf(form, "type"), territory: valueOf(form, "territory") || null,
+                        salesperson: valueOf(form, "salesperson") || null, key_account: form.querySelector("[name=key_account]").checked};
+            if (a && a.revision !== undefined) { data.revision = a.revision; }
+            return put("accounts", id, data);
+          },
+          done: function (saved) { done(t(a ? "admin_saved" : "admin_created", {name: saved.account_id + " " + saved.name}), saved.account_id); }
+        });
+      },
+      remove: {label: "admin_delete", confirm: "admin_delete_confirm", allowed: function () { return true; },
+               run: function (a) { return call("DELETE", "api/v1/admin/accounts/" + encodeURIComponent(a.account_id)); },
+               done: function (a) { return t("admin_deleted", {name: a.account_id + " " + a.name}); }}
+    });
+  }
+
+  /* ---------- responsible departments ---------- */
+  function adminDepartments(body) {
+    recordsPage(body, {
+      id: "departments",
+      load: function () { return call("GET", "api/v1/admin/departments"); },
+      key: function (d) { return d.code; },
+      columns: [["admin_code", function (d) { return el("span", {class: "mono", text: d.code}); }], ["admin_name", function (d) { return d.name; }]],
+      text: function (d) { return d.code + " " + d.name; },
+      editable: function () { return true; },
+      form: function (d, close, done) {
+        var fields = [
+          adminField({name: "code", label: "admin_code", required: !d, value: d ? d.code : "", hint: d ? null : "admin_department_code_hint",
+                      attrs: {autocapitalize: "characters", autocomplete: "off", spellcheck: "false", readonly: d ? true : null}}),
+          adminField({name: "name", label: "admin_name", required: true, value: d ? d.name : "", attrs: {autocomplete: "off"}})];
+        return editForm({
+          id: "department-form", title: d ? t("admin_edit_department", {name: d.name}) : t("admin_new_departments"), fields: fields, close: close,
+          send: function (form) {
+            var code = d ? d.code : valueOf(form, "code").toUpperCase();
+            if (!code) { showErrors(form, [{field: "code", message: t("admin_required")}]); return null; }
+            var data = {name: valueOf(form, "name")};
+            if (d && d.revision !== undefined) { data.revision = d.revision; }
+            return put("departments", code, data);
+          },
+          done: function (saved) { done(t(d ? "admin_saved" : "admin_created", {name: saved.code + " " + saved.name}), saved.code); }
+        });
+      },
+      remove: {label: "admin_delete", confirm: "admin_delete_confirm", allowed: function () { return true; },
+               run: function (d) { return call("DELETE", "api/v1/admin/departments/" + encodeURIComponent(d.code)); },
+               done: function (d) { return t("admin_deleted", {name: d.code + " " + d.name}); }}
+    });
+  }
+
+  /* ---------- the working calendar ---------- */
+  /* Business hours, each clock's duration by severity, the company's own closed and working days (an admin's
+     to change; a manager reads them), and a month as the clocks count it (GET /api/v1/staff/calendar). */
+  var calendarState = {month: null};
+  function adminCalendar(body) {
+    var readOnly = !isAdmin();
+    var notice = el("p", {class: "form-message ok", role: "status", id: "admin-notice"});
+    var holder = el("div", {id: "calendar-settings"}, [el("p", {text: t("loading")})]);
+    var month = el("section", {class: "card", id: "calendar-month", "aria-labelledby": "calendar-month-title"});
+    [readOnly ? el("p", {class: "admin-readonly-note", id: "calendar-readonly", text: t("admin_cal_readonly")}) : null, notice, holder, month]
+      .forEach(function (n) { if (n) { body.appendChild(n); } });
+    function load(text) {
+      return call("GET", "api/v1/admin/calendar").then(function (result) {
+        if (!result.ok) { App.clear(holder).appendChild(el("p", {class: "form-message", role: "alert", text: errorText(result)})); return; }
+        App.clear(holder).appendChild(calendarForm(result.data, readOnly, saved, load));
+        if (text) { notice.textContent = text; }
+      }, failed(notice));
+    }
+    function saved(settings) {
+      notice.textContent = t("admin_cal_saved"); announce(t("admin_cal_saved"));
+      App.clear(holder).appendChild(calendarForm(settings, readOnly, saved, load));
+      monthView(month);  // the month as the new days make it
+      var save = holder.querySelector("#calendar-save");
+      if (save) { save.focus(); }
+    }
+    load();
+    monthView(month);
+  }
+
+  function calendarForm(settings, readOnly, saved, reload) {
+    var severities = LISTS.severity, units = LISTS.clock_unit;
+    var clocks = LISTS.clock.values.filter(function (c) { return settings.clocks && settings.clocks[c]; });
+    var message = el("p", {class: "form-message", role: "alert"});
+    function timeField(name, value) {
+      return adminField({name: "business_hours." + name, label: "admin_cal_" + name, type: "time", value: value, required: true});
+    }
+    var rows = clocks.map(function (clock) {
+      return el("tr", {"data-clock": clock}, [el("th", {scope: "row", text: t(LISTS.clock.prefix + clock)})].concat(severities.values.map(function (sev) {
+        var d = settings.clocks[clock][sev] || {amount: "", unit: units.values[0]};
+        var id = "clock-" + clock + "-" + sev, words = t(LISTS.clock.prefix + clock) + " · " + t(severities.prefix + sev);
+        return el("td", {"data-field": "clocks." + clock + "." + sev, "data-label": t(severities.prefix + sev)}, [el("div", {class: "clock-cell"}, [
+          el("label", {for: id + "-amount", class: "visually-hidden", text: words + " · " + t("admin_cal_amount")}),
+          el("input", {type: "number", id: id + "-amount", name: "amount", min: "0.01", step: "any", inputmode: "decimal", value: String(d.amount), required: true, "aria-describedby": id + "-error"}),
+          el("label", {for: id + "-unit", class: "visually-hidden", text: words + " · " + t("admin_cal_unit")}),
+          el("select", {id: id + "-unit", name: "unit", "aria-describedby": id + "-error"}, units.values.map(function (u) {
+            return el("option", {value: u, text: t(units.prefix + u), selected: u === d.unit ? true : null});
+          }))]), el("p", {class: "field-error", id: id + "-error", hidden: true})]);
+      })));
+    });
+    var table = el("table", {class: "clock-table", id: "clock-table"}, [el("caption", {text: t("admin_cal_clocks")}),
+      el("thead", {}, [el("tr", {}, [el("th", {scope: "col", text: t("admin_cal_clock")})].concat(severities.values.map(function (sev) {
+        return el("th", {scope: "col", text: t(severities.prefix + sev)}); })))]), el("tbody", {}, rows)]);
+    var closed = dayList("company_closed", settings.company_closed || [], readOnly);
+    var workdays = dayList("company_workdays", settings.company_workdays || [], readOnly);
+    var history = (settings.history || []).slice(-3).reverse();
+    var save = readOnly ? null : el("button", {type: "submit", class: "primary", id: "calendar-save", text: t("admin_save")});
+    var form = el("form", {class: "card admin-form", id: "calendar-form", novalidate: true, "aria-labelledby": "calendar-form-title"}, [
+      el("h2", {id: "calendar-form-title", text: t("admin_cal_settings")}),
+      settings.degraded ? el("p", {class: "admin-degraded", id: "calendar-degraded", text: t("admin_cal_degraded", {why: settings.degraded})}) : null,
+      el("fieldset", {class: "admin-fieldset", disabled: readOnly || null}, [el("legend", {class: "visually-hidden", text: t("admin_cal_settings")}),
+        el("div", {class: "entry-grid admin-grid"}, [timeField("start", settings.business_hours.start), timeField("end", settings.business_hours.end)]),
+        el("div", {class: "clock-scroll", "data-field": "clocks"}, [table, el("p", {class: "field-error", hidden: true})]),
+        el("div", {class: "day-lists"}, [closed.node, workdays.node])]),
+      history.length ? el("p", {class: "muted", id: "calendar-changed"}, [t("admin_cal_changed", {when: App.formatTime(history[0].at), by: history[0].by})]) : null,
+      message, save ? el("div", {class: "buttons"}, [save]) : null]);
+    if (readOnly) { return form; }
+    formKeys(form, function () {  // Esc: back to what is stored
+      reload().then(function () { var first = document.querySelector("#calendar-form input"); if (first) { first.focus(); } });
+    });
+    var busy = false;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (busy) { return; }
+      App.clearFieldErrors(form);
+      message.textContent = "";
+      var clockData = {};
+      clocks.forEach(function (clock) {
+        clockData[clock] = {};
+        severities.values.forEach(function (sev) {
+          var cell = form.querySelector("[data-field='clocks." + clock + "." + sev + "']");
+          clockData[clock][sev] = {amount: Number(cell.querySelector("[name=amount]").value), unit: cell.querySelector("[name=unit]").value};
+        });
+      });
+      var data = {timezone: settings.timezone || "Asia/Shanghai", revision: settings.revision,
+                  business_hours: {start: valueOf(form, "business_hours.start"), end: valueOf(form, "business_hours.end")},
+                  clocks: clockData, company_closed: closed.days(), company_workdays: workdays.days()};
+      busy = true; save.disabled = true; save.textContent = t("saving");
+      call("PUT", "api/v1/admin/calendar", {body: data}).then(function (result) {
+        if (result.ok) { saved(result.data); return; }
+        if (result.status === 400) {
+          showErrors(form, (result.data.error || {}).fields || [], message);
+          if (!message.textContent) { message.textContent = t("admin_check_fields"); }
+          return;
+        }
+        message.textContent = result.status === 409 ? t("admin_cal_conflict") : errorText(result);
+      }, failed(message)).then(function () { busy = false; if (save.isConnected) { save.disabled = false; save.textContent = t("admin_save"); } });
+    });
+    return form;
+  }
+
+  /* A list of dates to add to (a date field and 添加; Enter there adds) and take from (删除 beside each). */
+  function dayList(name, days, readOnly) {
+    var kept = days.slice().sort();
+    var id = "days-" + name, list = el("ul", {class: "plain day-list", id: id + "-list", "aria-labelledby": id + "-title"});
+    var input = el("input", {type: "date", id: id + "-add", min: "2000-01-01", max: "2099-12-31", "aria-describedby": id + "-error"});
+    var add = el("button", {type: "button", class: "small", id: id + "-add-button", text: t("admin_cal_add")});
+    var node = el("fieldset", {class: "field admin-days", "data-field": name}, [el("legend", {id: id + "-title", text: t("admin_cal_" + name)}),
+      el("p", {class: "hint", text: t("admin_cal_" + name + "_hint")}), list,
+      readOnly ? null : el("div", {class: "day-add"}, [el("label", {for: id + "-add", text: t("admin_cal_add_" + name)}), el("div", {class: "day-add-row"}, [input, add])]),
+      el("p", {class: "field-error", id: id + "-error", hidden: true})]);
+    function draw() {
+      App.clear(list);
+      if (!kept.length) { list.appendChild(el("li", {class: "muted", text: t("admin_cal_no_days")})); }
+      kept.forEach(function (day) {
+        var remove = readOnly ? null : el("button", {type: "button", class: "small link-button", "aria-label": t("admin_cal_remove_day", {day: day}), text: t("admin_cal_remove")});
+        if (remove) {
+          remove.addEventListener("click", function () {
+            var at = kept.indexOf(day);
+            kept.splice(at, 1); draw();
+            var next = list.querySelectorAll("button")[Math.min(at, kept.length - 1)];
+            (next || input).focus();
+            announce(t("admin_cal_removed", {day: day}));
+          });
+        }
+        list.appendChild(el("li", {"data-day": day}, [el("span", {class: "mono", text: day + " " + weekday(day)}), remove ? " " : null, remove]));
+      });
+    }
+    function addDay() {
+      var day = input.value, error = node.querySelector(".field-error");
+      error.hidden = true; error.textContent = "";
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) { error.textContent = t("admin_cal_pick_day"); error.hidden = false; input.focus(); return; }
+      if (kept.indexOf(day) < 0) { kept.push(day); kept.sort(); }
+      draw(); input.value = ""; input.focus();
+      announce(t("admin_cal_added", {day: day}));
+    }
+    add.addEventListener("click", addDay);
+    input.addEventListener("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); event.stopPropagation(); addDay(); } });
+    draw();
+    return {node: node, days: function () { return kept.slice(); }};
+  }
+  function weekday(day, style) {
+    var p = day.split("-").map(Number);
+    return new Intl.DateTimeFormat(App.lang === "en" ? "en-GB" : "zh-CN", {weekday: style || "short", timeZone: "UTC"}).format(new Date(Date.UTC(p[0], p[1] - 1, p[2])));
+  }
+
+  /* One month of the calendar the clocks run on: each day worked or not and why (周末, 法定节假日 国庆节, 调休上班 …). */
+  function monthView(section) {
+    var today = dateInShanghai(new Date());
+    var shown = calendarState.month || today.slice(0, 7);
+    var picker = el("input", {type: "month", id: "calendar-month-input", value: shown, min: "2000-01", max: "2099-12"});
+    var prev = el("button", {type: "button", class: "small", id: "calendar-prev", text: t("admin_cal_prev")});
+    var next = el("button", {type: "button", class: "small", id: "calendar-next", text: t("admin_cal_next")});
+    var grid = el("div", {id: "calendar-days", "aria-live": "polite"});
+    App.clear(section);
+    [el("h2", {id: "calendar-month-title", text: t("admin_cal_month")}),
+     el("div", {class: "month-tools"}, [prev, el("label", {for: "calendar-month-input", text: t("admin_cal_month_pick")}), picker, next]), grid]
+      .forEach(function (n) { section.appendChild(n); });
+    var asked = 0;
+    function show(ym) {
+      if (!/^\d{4}-\d{2}$/.test(ym)) { return; }
+      calendarState.month = shown = ym; picker.value = ym;
+      var mine = ++asked, first = ym + "-01", last = dashDay(dashDay(first, 32).slice(0, 8) + "01", -1);
+      grid.setAttribute("aria-busy", "true");
+      call("GET", "api/v1/staff/calendar?" + query({from: first, to: last})).then(function (result) {
+        if (mine !== asked) { return; }
+        grid.setAttribute("aria-busy", "false");
+        App.clear(grid);
+        if (!result.ok) { grid.appendChild(el("p", {class: "form-message", role: "alert", text: errorText(result)})); return; }
+        drawMonth(grid, ym, result.data);
+      }, failed(grid));
+    }
+    function step(n) { var p = shown.split("-").map(Number), d = new Date(Date.UTC(p[0], p[1] - 1 + n, 1)); show(d.toISOString().slice(0, 7)); }
+    prev.addEventListener("click", function () { step(-1); });
+    next.addEventListener("click", function () { step(1); });
+    picker.addEventListener("change", function () { show(picker.value); });
+    show(shown);
+  }
+  function drawMonth(grid, ym, answer) {
+    var days = answer.days || [], reasons = LISTS.day_reason, p = ym.split("-").map(Number);
+    var title = new Intl.DateTimeFormat(App.lang === "en" ? "en-GB" : "zh-CN", {year: "numeric", month: "long", timeZone: "UTC"}).format(new Date(Date.UTC(p[0], p[1] - 1, 1)));
+    if (answer.degraded) { grid.appendChild(el("p", {class: "admin-degraded", id: "calendar-month-degraded", text: t("admin_cal_degraded", {why: answer.degraded})})); }
+    grid.appendChild(el("h3", {id: "calendar-month-name", text: title}));
+    var head = el("div", {class: "month-head", "aria-hidden": "true"});
+    for (var i = 0; i < 7; i++) { head.appendChild(el("span", {text: weekday(dashDay("2024-01-01", i))})); }  // 2024-01-01 was a Monday
+    grid.appendChild(head);
+    var offset = days.length ? (new Date(days[0].date + "T00:00:00Z").getUTCDay() + 6) % 7 : 0;
+    grid.appendChild(el("ol", {class: "month-days start-" + offset, "aria-labelledby": "calendar-month-name"}, days.map(function (d) {
+      var reason = listWord(reasons, d.reason);
+      return el("li", {class: "day " + (d.working ? "working" : "off") + " reason-" + d.reason, "data-date": d.date, "data-reason": d.reason}, [
+        el("span", {class: "day-number"}, [el("span", {class: "visually-hidden", text: d.date + " "}), String(Number(d.date.slice(8)))]),
+        el("span", {class: "day-weekday", text: weekday(d.date)}),
+        el("span", {class: "day-reason", text: reason}),
+        d.name ? el("span", {class: "day-name", text: d.name}) : null]);
+    })));
+  }
+
+  /* ---------- import from a spreadsheet ---------- */
+  /* Pick an .xlsx or .csv (staff, territories or accounts: the server tells them by the header row), 预览 runs it
+     dry and shows what would be created or changed and every bad row; 导入 applies it, offered only without errors. */
+  var SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  function adminImport(body) {
+    var templates = el("section", {class: "card", id: "import-templates", "aria-labelledby": "import-templates-title"}, [
+      el("h2", {id: "import-templates-title", text: t("admin_import_templates")}), el("p", {class: "hint", text: t("admin_import_templates_hint")}),
+      el("ul", {class: "plain import-template-list"}, IMPORT_KINDS.map(function (kind) {
+        var link = el("a", {href: "api/v1/admin/import/template?kind=" + kind + "&format=xlsx", id: "template-" + kind, class: "button", "data-kind": kind, download: "",
+                            text: t("admin_import_template_" + kind)});
+        link.addEventListener("click", function (event) { event.preventDefault(); template(kind); });
+        return el("li", {}, [link]);
+      })), el("p", {class: "form-message", role: "status", id: "import-template-message"})]);
+    var fileId = "import-file";
+    var file = el("input", {type: "file", id: fileId, name: "file", accept: ".xlsx,.csv," + SPREADSHEET + ",text/csv", "aria-describedby": fileId + "-hint"});
+    var preview = el("button", {type: "submit", class: "primary", id: "import-preview", text: t("admin_import_preview")});
+    var apply = el("button", {type: "button", id: "import-apply", disabled: true, "aria-describedby": "import-apply-hint", text: t("admin_import_apply")});
+    var message = el("p", {class: "form-message", role: "alert", id: "import-message"});
+    var result = el("div", {id: "import-result", "aria-live": "polite"});
+    var form = el("form", {class: "card admin-form", id: "import-form", novalidate: true, "aria-labelledby": "import-form-title"}, [
+      el("h2", {id: "import-form-title", text: t("admin_import_file")}),
+      el("div", {class: "field"}, [el("label", {for: fileId, text: t("admin_import_pick")}), el("p", {class: "hint", id: fileId + "-hint", text: t("admin_import_pick_hint")}), file]),
+      message, el("div", {class: "buttons"}, [preview, apply]),
+      el("p", {class: "hint", id: "import-apply-hint", text: t("admin_import_apply_hint")}), result]);
+    [templates, form].forEach(function (n) { body.appendChild(n); });
+    var checked = null;  // the file the last dry run read without errors: the one 导入 applies
+    file.addEventListener("change", function () { checked = null; apply.disabled = true; App.clear(result); message.textContent = ""; });
+    form.addEventListener("keydown", function (event) { if (event.key === "Escape") { event.preventDefault(); form.reset(); file.dispatchEvent(new Event("change")); file.focus(); } });
+    form.addEventListener("submit", function (event) { event.preventDefault(); send(true); });
+    apply.addEventListener("click", function () { send(false); });
+    var busy = false;
+    function send(dryRun) {
+      var picked = file.files && file.files[0];
+      message.textContent = "";
+      if (busy) { return; }
+      if (!picked) { message.textContent = t("admin_import_no_file"); file.focus(); return; }
+      if (!dryRun && picked !== checked) { return; }
+      busy = true; preview.disabled = true; apply.disabled = true;
+      var type = /\.csv$/i.test(picked.name) ? "text/csv" : /\.xlsx$/i.test(picked.name) ? SPREADSHEET : picked.type || "application/octet-stream";
+      fetch("api/v1/admin/import?dry_run=" + (dryRun ? "true" : "false"), {method: "POST", body: picked, headers: {
+        Authorization: "Bearer " + session.token, "Content-Type": type, Accept: "application/json", "Accept-Language": App.lang === "en" ? "en" : "zh-CN"}})
+        .then(function (response) {
+          return response.json().then(function (data) { return {ok: response.ok, status: response.status, data: data}; },
+                                      function () { return {ok: response.ok, status: response.status, data: null}; });
+        })
+        .then(function (answer) {
+          if (answer.status === 401) { save(null); route(t("session_expired")); return; }
+          if (!answer.ok) { message.textContent = answer.data ? errorText(answer) : String(answer.status); return; }
+          var errors = answer.data.errors || [];
+          checked = dryRun && !errors.length ? picked : null;
+          drawImport(result, answer.data, dryRun);
+          var text = dryRun ? t(errors.length ? "admin_import_has_errors" : "admin_import_ready", {n: errors.length}) : t("admin_import_done");
+          announce(text);
+        }, function () { message.textContent = t("err_network"); })
+        .then(function () { busy = false; preview.disabled = false; apply.disabled = !checked; });
+    }
+    function template(kind) {
+      var note = templates.querySelector("#import-template-message");
+      note.textContent = "";
+      fetch("api/v1/admin/import/template?kind=" + kind + "&format=xlsx", {headers: {Authorization: "Bearer " + session.token, Accept: SPREADSHEET + ", application/json"}})
+        .then(function (response) {
+          if (!response.ok) { note.textContent = t("admin_import_template_failed", {code: response.status}); return; }
+          return response.blob().then(function (blob) {
+            var disposition = response.headers.get("Content-Disposition") || "";
+            var named = /filename\*=UTF-8''([^;]+)/i.exec(disposition), m = /filename="?([^";]+)"?/.exec(disposition);
+            var url = URL.createObjectURL(blob);
+            download(url, named ? decodeURIComponent(named[1]) : m ? m[1] : kind + "-template.xlsx", note);
+            setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+          });
+        }, function () { note.textContent = t("err_network"); });
+    }
+  }
+  function drawImport(node, data, dryRun) {
+    var errors = data.errors || [];
+    App.clear(node);
+    node.appendChild(el("h3", {id: "import-result-title", text: t(dryRun ? "admin_import_preview_title" : "admin_import_done")}));
+    node.appendChild(el("dl", {class: "pairs import-counts"}, [
+      el("dt", {text: t(dryRun ? "admin_import_would_create" : "admin_import_created")}), el("dd", {id: "import-create", text: String(data.create || 0)}),
+      el("dt", {text: t(dryRun ? "admin_import_would_change" : "admin_import_changed")}), el("dd", {id: "import-change", text: String(data.change || 0)}),
+      el("dt", {text: t("admin_import_unchanged")}), el("dd", {id: "import-unchanged", text: String(data.unchanged || 0)})]));
+    var rows = (data.rows || []).filter(function (r) { return r.action !== "unchanged"; });
+    if (rows.length) {  // what each row creates or changes
+      node.appendChild(el("table", {class: "queue-table import-rows", id: "import-rows"}, [el("caption", {text: t(dryRun ? "admin_import_rows_would" : "admin_import_rows")}),
+        el("thead", {}, [el("tr", {}, ["admin_import_row", "admin_import_kind", "admin_import_key", "admin_import_action", "admin_import_fields"].map(function (k) { return el("th", {scope: "col", text: t(k)}); }))]),
+        el("tbody", {}, rows.map(function (r) {
+          return el("tr", {"data-row": r.row}, [el("td", {"data-label": t("admin_import_row"), text: String(r.row)}),
+            el("td", {"data-label": t("admin_import_kind"), text: STRINGS_HAS("admin_" + r.kind) ? t("admin_" + r.kind) : r.kind}),
+            el("td", {"data-label": t("admin_import_key"), class: "mono", text: r.key}),
+            el("td", {"data-label": t("admin_import_action"), text: STRINGS_HAS("admin_import_action_" + r.action) ? t("admin_import_action_" + r.action) : r.action}),
+            el("td", {"data-label": t("admin_import_fields"), text: (r.changed || []).join(", ") || "—"})]);
+        }))]));
+    }
+    if (!errors.length) { node.appendChild(el("p", {class: "form-message ok", id: "import-ok", text: t(dryRun ? "admin_import_ready" : "admin_import_done")})); return; }
+    node.appendChild(el("p", {class: "form-message", id: "import-errors-note", text: t("admin_import_has_errors", {n: errors.length})}));
+    node.appendChild(el("table", {class: "queue-table import-errors", id: "import-errors"}, [el("caption", {text: t("admin_import_errors")}),
+      el("thead", {}, [el("tr", {}, ["admin_import_row", "admin_import_column", "admin_import_message"].map(function (k) { return el("th", {scope: "col", text: t(k)}); }))]),
+      el("tbody", {}, errors.map(function (e) {
+        return el("tr", {}, [el("td", {"data-label": t("admin_import_row"), text: String(e.row)}), el("td", {"data-label": t("admin_import_column"), text: [e.column, e.cell ? "(" + e.cell + ")" : null].filter(Boolean).join(" ") || "—"}),
+                             el("td", {"data-label": t("admin_import_message"), text: e.message})]);
+      }))]));
   }
 
   /* ---------- dashboard ---------- */
