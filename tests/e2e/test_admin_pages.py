@@ -146,6 +146,14 @@ def test_an_admin_creates_a_salesperson_and_a_territory_through_the_pages(system
     assert territory["places"] == [{"province": "江西", "city": "南昌"}, {"province": "江西", "city": None}]
     assert territory["salesperson"] == "sales_nc"
     assert api(system, "GET", "admin/staff/sales_nc").json()["territories"] == ["JX-NC"]
+    row.locator(".admin-edit").click()
+    move = page.locator("#territory-form [data-field=move_open]")
+    assert move.is_hidden()  # offered only for another salesperson
+    page.select_option("#territory-form [name=salesperson]", "sales_wh")
+    assert move.is_visible()
+    page.select_option("#territory-form [name=salesperson]", "sales_nc")
+    assert move.is_hidden()
+    page.keyboard.press("Escape")
     page.set_viewport_size(PHONE)
     page.fill("#admin-search-territories", "")
     check_accessibility(page, "the territories at 390 px")
@@ -185,6 +193,41 @@ def test_a_staff_member_is_created_with_the_keyboard_alone(system, open_page):
     assert page.locator("#staff-form").count() == 0
     assert focused_row(page) == "quality2"
     shoot(page, "42-admin-staff-keyboard")
+
+
+def test_the_admin_pages_are_in_english_with_lang_en(system, open_page):
+    page = open_page(f"{system}/console?lang=en", viewport=PHONE)
+    page.fill("input[name=username]", "manager1")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.locator("#queue table, #queue .empty").first.wait_for()
+    page.click("#nav a[data-nav=admin]")
+    page.locator("#admin-list[aria-busy=false]").wait_for()
+    assert page.inner_text("#page-title") == "Staff"
+    assert "Salesperson" in page.inner_text("#admin-list tr[data-key=sales_cs]")
+    assert "Only an administrator may change this" in page.inner_text("#admin-list tr[data-key=leader1]")
+    page.click("#admin-tab-calendar")
+    page.locator("#calendar-days li").first.wait_for()
+    assert "Only an administrator changes the calendar" in page.inner_text("#calendar-readonly")
+    page.fill("#calendar-month-input", "2026-10")
+    page.locator("#calendar-days li[data-date='2026-10-01'] .day-reason", has_text="Public holiday").wait_for()
+    check_accessibility(page, "the calendar in English")
+
+
+def test_a_member_is_deactivated_from_the_list_after_a_confirmation(system, open_page):
+    member = {"name": "冯雪", "roles": ["service"], "password": "Service-Leaving-2026"}
+    assert api(system, "PUT", "admin/staff/service_leaving", json=member).status_code == 200
+    page = admin_page(open_page, system, "admin1", "staff")
+    row = page.locator("#admin-list tr[data-key=service_leaving]")
+    row.locator(".admin-remove").click()
+    assert "冯雪" in row.locator(".admin-question").inner_text()
+    page.keyboard.press("Escape")  # kept
+    assert active(page, "className").startswith("small danger admin-remove")
+    row.locator(".admin-remove").click()
+    row.locator(".admin-confirm").click()
+    assert "已停用 冯雪" in notice(page, "已停用")
+    assert "已停用" in row.inner_text() and row.locator(".admin-remove").count() == 0
+    assert api(system, "GET", "admin/staff/service_leaving").json()["active"] is False
 
 
 def test_a_manager_gets_no_leader_or_admin_role_to_grant_and_cannot_save_the_calendar(system, open_page):
@@ -383,6 +426,10 @@ def test_the_import_previews_a_bad_row_with_its_reason_and_applies_a_good_file(s
     assert page.inner_text("#import-create") == "1"
     assert api(system, "GET", "admin/staff/service_x1").json()["name"] == "吴敏"
     assert page.locator("#import-apply").is_disabled()  # the same file again would change nothing
+    page.set_viewport_size(PHONE)
+    check_accessibility(page, "the import at 390 px")
+    shoot(page, "48-admin-import-applied")
+    page.set_viewport_size(DESKTOP)
     if landed(
         system,
         "GET",

@@ -1066,6 +1066,15 @@
     return staff.filter(function (m) { return m.active !== false && m.roles.indexOf("sales") >= 0; })
       .map(function (m) { return [m.username, m.name + " (" + m.username + ")"]; });
   }
+  /* Where a change sent the open complaints (deactivation, a territory's new salesperson), or how many stayed. */
+  function movesText(answer) {
+    var a = answer || {}, parts = [];
+    if ((a.moved || []).length) { parts.push(t("admin_moved", {n: a.moved.length})); }
+    if ((a.queued || []).length) { parts.push(t("admin_queued", {n: a.queued.length})); }
+    if ((a.pending || []).length) { parts.push(t("admin_pending", {n: a.pending.length})); }
+    if (a.moved === undefined && a.open_with_previous) { parts.push(t("admin_open_with_previous", {n: a.open_with_previous})); }
+    return parts.join(" ");
+  }
   function staffName(staff, username) {
     var found = staff.filter(function (m) { return m.username === username; })[0];
     return username ? (found ? found.name + " (" + username + ")" : username) : null;
@@ -1096,11 +1105,7 @@
       remove: {label: "admin_deactivate", confirm: "admin_deactivate_confirm",
                allowed: function (m) { return m.active !== false && m.username !== session.username; },
                run: function (m) { return call("POST", "api/v1/admin/staff/" + encodeURIComponent(m.username) + "/deactivate"); },
-               done: function (m, answer) {
-                 var moved = (answer && answer.moved) || [], queued = (answer && answer.queued) || [];
-                 return [t("admin_deactivated", {name: m.name})].concat(moved.length ? [t("admin_moved", {n: moved.length})] : [],
-                                                                        queued.length ? [t("admin_queued", {n: queued.length})] : []).join(" ");
-               }}
+               done: function (m, answer) { return [t("admin_deactivated", {name: m.name}), movesText(answer)].join(" "); }}
     });
   }
 
@@ -1178,7 +1183,7 @@
             return put("territories", code, {name: valueOf(form, "name"), places: placesOf(valueOf(form, "places")), salesperson: valueOf(form, "salesperson") || null},
                        move && move.checked && !move.closest(".field").hidden ? {move_open: "true"} : null);
           },
-          done: function (saved) { done(t(x ? "admin_saved" : "admin_created", {name: saved.code + " " + saved.name}), saved.code); }
+          done: function (saved) { done([t(x ? "admin_saved" : "admin_created", {name: saved.code + " " + saved.name}), movesText(saved)].join(" "), saved.code); }
         });
         if (x) {  // offered once another salesperson is chosen: the territory's open complaints may follow them
           var chosen = built.querySelector("[name=salesperson]"), offer = built.querySelector("[data-field=move_open]");
