@@ -255,6 +255,7 @@ HISTORY_FIELD: Words = {  # the data of a history entry
     "severity": ("级别", "severity"),
     "photos": ("照片", "photos"),
     "assignee": ("负责人", "assignee"),
+    "from_assignee": ("原负责人", "previous assignee"),
     "territory": ("片区", "territory"),
     "reason": ("原因", "reason"),
     "note": ("备注", "note"),
@@ -301,6 +302,9 @@ HISTORY_REASON: Words = {  # the reasons the system gives in a complaint's histo
     "no_route": ("没有匹配的片区或客户", "no territory or account matches"),
     "critical_on_intake": ("登记时判定为紧急", "critical when recorded"),
     "raised_to_critical": ("级别改为紧急", "raised to critical"),
+    "deactivated": ("原负责人已停用", "the assignee was deactivated"),
+    "territory_changed": ("片区业务员变更", "the territory's salesperson changed"),
+    "account_changed": ("客户的业务员变更", "the account's salesperson changed"),
 }
 APPROVAL_REASON: Words = {
     "return": ("退货须审批", "every return"),

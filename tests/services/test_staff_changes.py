@@ -218,3 +218,21 @@ def test_an_accounts_open_complaints_are_found_by_its_id_in_any_spelling(a):
     assert moves.out()["moved"] == [{"complaint_id": cid, "to": "sales_wh"}]
     [entry] = [h for h in a.complaints.history(cid) if h.data.get("reason") == staff_changes.ACCOUNT_CHANGED]
     assert entry.data["assignee"] == "sales_wh"
+
+
+@pytest.mark.parametrize("reason", [staff_changes.DEACTIVATED, staff_changes.TERRITORY_CHANGED,
+                                    staff_changes.ACCOUNT_CHANGED])
+def test_what_a_move_writes_and_sends_is_in_the_consoles_words(a, reason):
+    from chalicelib.domain.labels import ACTION, HISTORY_FIELD, HISTORY_REASON
+    from tests.unit.test_message_words import english_words
+
+    moved, queued = complaint(a), complaint(a, territory=None, **NOWHERE)
+    a.directory.territories.clear()
+    a.directory.routes.clear()
+    staff_changes.move(moved, Reassignment("sales_old", "admin1", reason, "sales_cs"), a, NOW)
+    staff_changes.move(queued, Reassignment("sales_old", "admin1", reason), a, NOW)
+    for cid in (moved, queued):
+        [entry] = [h for h in a.complaints.history(cid) if h.data.get("reason") == reason]
+        assert entry.action in ACTION and set(entry.data) <= set(HISTORY_FIELD) and reason in HISTORY_REASON
+        texts = [i.delivery.text for i in a.outbox.items.values() if i.owner == cid]
+        assert texts and all(english_words(t, "sales_old") == [] for t in texts), texts
