@@ -284,6 +284,43 @@ OUTBOX = {
     },
 }
 FIRED = {"type": "object", "required": ["fired"], "properties": {"fired": {"type": "array", "items": OBJECT}}}
+IDS = {"type": "array", "items": {"type": "string"}}
+MOVES = {  # what a staff change moved (services/staff_changes.py)
+    "moved": {
+        "type": "array",
+        "description": "each open complaint moved, and to whom",
+        "items": {
+            "type": "object",
+            "required": ["complaint_id", "to"],
+            "properties": {"complaint_id": {"type": "string"}, "to": {"type": "string"}},
+        },
+    },
+    "queued": {**IDS, "description": "the complaints with no route now: in the service queue, service told"},
+    "pending": {**IDS, "description": "left to the outbox: moved within seconds, each once"},
+}
+DEACTIVATED = {
+    "allOf": [
+        {"$ref": "#/components/schemas/StaffOut"},
+        {"type": "object", "required": list(MOVES), "properties": MOVES},
+    ]
+}
+TERRITORY_PUT = {
+    "allOf": [
+        {"$ref": "#/components/schemas/TerritoryOut"},
+        {
+            "type": "object",
+            "required": ["open_with_previous"],
+            "properties": {
+                "open_with_previous": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "open complaints there still with the previous salesperson (move_open moves them)",
+                },
+                **MOVES,
+            },
+        },
+    ]
+}
 HEALTH = {
     "type": "object",
     "required": ["status", "calendar"],
@@ -675,8 +712,8 @@ def openapi_document() -> dict[str, Any]:
         },
         "/api/v1/admin/staff/{username}/deactivate": {
             "post": _operation(
-                "disable a member's log-in, end their tokens and subscriptions",
-                response=_ref(m.StaffOut),
+                "disable a member's log-in, end their tokens and subscriptions, move their open complaints",
+                response=DEACTIVATED,
                 staff=True,
                 params=[staff_key],
                 errors=("400", "404"),
@@ -694,11 +731,11 @@ def openapi_document() -> dict[str, Any]:
                 errors=("400", "404"),
             ),
             "put": _operation(
-                "create or replace a territory",
+                "create or replace a territory; move_open=true: its open complaints follow its new salesperson",
                 body=_ref(m.TerritoryIn),
-                response=_ref(m.TerritoryOut),
+                response=TERRITORY_PUT,
                 staff=True,
-                params=[territory_key],
+                params=[territory_key, *_query_params(m.MoveOpenParams)],
                 errors=("409",),
             ),
         },
