@@ -23,7 +23,9 @@ chalicelib/adapters/keys.py; tests/adapters/test_keys.py checks that this table 
 | who has a role; who is deactivated        | table            | ROLE#<role> / STAFF_INACTIVE, STAFF#<u>            |
 | territory; the list of all territories    | table            | TERRITORY#<code>, META; TERRITORIES, TERRITORY#<code> |
 | route of a place to a territory           | table            | ROUTE#<province>#<city or *>, ROUTE                |
-| key account                               | table            | ACCOUNT#<account id>, META                         |
+| account (key account yes/no, salesperson, revision) | table  | ACCOUNT#<account id>, META                         |
+| the account list, by id or by name prefix | table            | ACCOUNTS, ACCOUNT#<account id> / NAME#<normal name>#<account id> |
+| responsible departments (the list is the items) | table      | DEPARTMENTS, DEPARTMENT#<code>                     |
 | the complaint an uploaded photo belongs to| table            | UPLOAD#uploads/<upload id>, CLAIM                  |
 | complaints about a lot (SKU + batch/date) | table            | LOT#<lot>, MEMBER#<received>#<id>                  |
 | cluster alerts                            | table            | ALERTS, <lot>                                      |

@@ -39,10 +39,20 @@ STAFF = [
     StaffMember("leader1", "孙总", frozenset({Role.LEADER}), "+8613900000040", "leader1@example.com"),
     StaffMember("admin1", "系统管理员", frozenset({Role.ADMIN}), None, "admin1@example.com"),
 ]
-ACCOUNTS = [  # (account id, name, territory, salesperson, key account: its complaints are major)
-    ("HOTEL-CS-001", "长沙某五星级酒店", "HN-CS", "sales_cs", True),
-    ("DIST-WH-001", "武汉某经销商", "HB-WH", "sales_wh", False),
-    ("AFF-GZ-001", "广州关联公司", "GD-GZ", "sales_gz", True),
+ACCOUNTS = [  # (account id, name, type, territory, salesperson, key account: its complaints are major)
+    ("HOTEL-CS-001", "长沙某五星级酒店", "hotel", "HN-CS", "sales_cs", True),
+    ("DIST-WH-001", "武汉某经销商", "distributor", "HB-WH", "sales_wh", False),
+    ("AFF-GZ-001", "广州关联公司", "affiliate", "GD-GZ", "sales_gz", True),
+]
+DEPARTMENTS = [  # (code, name): the responsible departments a QC result picks from
+    ("PROD", "生产车间"),
+    ("ROLL", "卷纸车间"),
+    ("PRINT", "印刷车间"),
+    ("PACK", "包装车间"),
+    ("WH", "仓库"),
+    ("LOGI", "物流"),
+    ("PURCH", "采购部"),
+    ("SALES", "销售部"),
 ]
 
 
@@ -104,5 +114,7 @@ def _demo_data(dynamodb: Any, table: str, notifier: Notifier, identity: StaffIde
         identity.create_user(member.username, DEMO_PASSWORD, sorted(member.roles), member.email, member.name)
     for code, name, places, salesperson in TERRITORIES:
         directory.put_territory(code, name, places, salesperson)
-    for account_id, name, territory, salesperson, key_account in ACCOUNTS:
-        directory.put_account(account_id, name, territory, salesperson, key_account)
+    for account_id, name, kind, territory, salesperson, key_account in ACCOUNTS:
+        directory.put_account(account_id, name, territory, salesperson, key_account, account_type=kind)
+    for code, name in DEPARTMENTS:
+        directory.put_department(code, name)

@@ -1,11 +1,14 @@
-"""StaffDirectory: staff members, territories, routes and accounts in the table.
+"""StaffDirectory: staff members, territories, routes, accounts and responsible departments in the table.
 
 Routing is data: a territory lists its provinces/cities and its salesperson, and
 writing it writes one ROUTE item per place so that intake finds the salesperson with
 one BatchGetItem. Role items (`ROLE#<role>`) list who has a role, for notifications
 addressed to "every manager". The console's lists are Queries too: staff through the role
 items (everyone has at least one role), territories through one `TERRITORIES` partition
-holding a copy of each territory (a few dozen small items, written only by admins).
+holding a copy of each territory (a few dozen small items, written only by admins). Accounts, which a
+company may have thousands of, are listed in one `ACCOUNTS` partition twice over: by id and by the name as
+`normal_name` writes it, so that a look-up by the beginning of either is one Query of a few items. The
+responsible departments are the items of one `DEPARTMENTS` partition.
 """
 
 from __future__ import annotations
@@ -21,8 +24,22 @@ from chalicelib.adapters.dynamo import batch_get, cancellation_codes, from_item,
 from chalicelib.adapters.outbox import OutboxKey, outbox_items
 from chalicelib.domain.deliveries import StaffSync
 from chalicelib.domain.errors import ConcurrentChange
+from chalicelib.domain.finding import normal_name
 from chalicelib.domain.model import DEFAULT_COMPENSATION_LIMIT, Role, StaffMember
 from chalicelib.domain.routing import ANY_CITY, Route, place
+
+
+@dataclass(frozen=True)
+class Account:
+    """A customer account the company serves (a distributor, a hotel, ...): who serves it, whether it is key."""
+
+    account_id: str
+    name: str
+    type: str  # a CustomerType other than consumer
+    territory: str | None
+    salesperson: str | None
+    key_account: bool = False
+    revision: int = 0
 
 
 @dataclass(frozen=True)
@@ -157,25 +174,109 @@ class StaffDirectory:
         found = self.find_routes({k: ("route", k) for k in places_keys})
         return [found[k].territory if k in found else None for k in places_keys]
 
+    # accounts ------------------------------------------------------------------------------
     def put_account(
-        self, account_id: str, name: str, territory: str | None, salesperson: str, key_account: bool = False
-    ) -> None:
-        """Store an account; a key account's complaints are `major` (domain/severity.py)."""
-        self._client.put_item(
-            TableName=self._table,
-            Item=to_item(
-                {
-                    "pk": keys.account(account_id),
-                    "sk": keys.META,
-                    "type": "account",
-                    "account_id": account_id,
-                    "name": name,
-                    "territory": territory,
-                    "salesperson": salesperson,
-                    "key_account": key_account,
-                }
-            ),
-        )
+        self,
+        account_id: str,
+        name: str,
+        territory: str | None,
+        salesperson: str | None,
+        key_account: bool = False,
+        *,
+        account_type: str = "other",
+        revision: int | None = None,
+    ) -> Account:
+        """Store an account (its id as `normal_account` writes it) with its list entries; a key account's
+        complaints are `major` (domain/severity.py), a complaint naming it goes to its salesperson.
+
+        With `revision` (the one the caller read: 0 for a new account), only over that revision:
+        ConcurrentChange if someone changed or created it since. Without it the account is replaced
+        whatever it was (the demo bootstrap). Returns the account as stored, with its new revision."""
+        old = self.account(account_id)
+        stored = (old.revision if old else 0) + 1
+        account = Account(account_id, name, account_type, territory, salesperson, key_account, stored)
+        fields = {"type": "account", **_account_fields(account)}
+        meta = self._put({"pk": keys.account(account_id), "sk": keys.META, **fields})
+        if revision is not None:
+            meta["Put"].update(_over_revision(revision))
+        writes = [
+            meta,
+            self._put({"pk": keys.ACCOUNT_LIST, "sk": keys.account(account_id), **fields, "type": "account_entry"}),
+            self._put({"pk": keys.ACCOUNT_LIST, "sk": _name_key(account), **fields, "type": "account_name"}),
+        ]
+        if old and _name_key(old) != _name_key(account):
+            writes.append(self._delete(keys.ACCOUNT_LIST, _name_key(old)))
+        self._transact(writes, account_id)
+        return account
+
+    def account(self, account_id: str) -> Account | None:
+        item = self._get(keys.account(account_id), keys.META)
+        return _account_from_item(item) if item else None
+
+    def accounts(self, limit: int, after: str | None = None) -> tuple[list[Account], str | None]:
+        """A page of the accounts in the order of their ids, and the id to continue after (None: the last page)."""
+        request: dict[str, Any] = {}
+        if after:
+            request["ExclusiveStartKey"] = to_item({"pk": keys.ACCOUNT_LIST, "sk": keys.account(after)})
+        items = self._query_prefix(keys.ACCOUNT_LIST, keys.ACCOUNT, limit + 1, **request)
+        page = [_account_from_item(i) for i in items[:limit]]
+        return page, (page[-1].account_id if len(items) > limit else None)
+
+    def find_accounts(self, id_prefix: str | None, name_prefix: str | None, limit: int) -> list[Account]:
+        """The accounts whose id or name (as `normal_name` writes it) begins so, by id: one Query each."""
+        found: dict[str, Account] = {}
+        if id_prefix:
+            for item in self._query_prefix(keys.ACCOUNT_LIST, keys.account(id_prefix), limit):
+                found[item["account_id"]] = _account_from_item(item)
+        if name_prefix:
+            for item in self._query_prefix(keys.ACCOUNT_LIST, keys.ACCOUNT_NAME + name_prefix, limit):
+                found[item["account_id"]] = _account_from_item(item)
+        return [found[k] for k in sorted(found)][:limit]
+
+    def delete_account(self, account_id: str) -> bool:
+        """Remove an account and its list entries; False if there was none. Complaints naming it later are
+        routed by their place, and the manager sees the id as an unregistered one."""
+        old = self.account(account_id)
+        if old is None:
+            return False
+        meta = self._delete(keys.account(account_id), keys.META)
+        meta["Delete"]["ConditionExpression"] = "attribute_exists(pk)"
+        writes = [meta, self._delete(keys.ACCOUNT_LIST, keys.account(account_id))]
+        writes.append(self._delete(keys.ACCOUNT_LIST, _name_key(old)))
+        try:
+            self._transact(writes, account_id)
+        except ConcurrentChange:  # deleted meanwhile by someone else
+            return False
+        return True
+
+    # responsible departments -------------------------------------------------------------------
+    def put_department(self, code: str, name: str, revision: int | None = None) -> dict[str, Any]:
+        """Store a responsible department; with `revision` (0: a new one) only over that revision."""
+        old = self.department(code)
+        item = {"code": code, "name": name, "revision": (old["revision"] if old else 0) + 1}
+        put = self._put({"pk": keys.DEPARTMENT_LIST, "sk": keys.department(code), "type": "department", **item})
+        if revision is not None:
+            put["Put"].update(_over_revision(revision))
+        self._transact([put], code)
+        return item
+
+    def department(self, code: str) -> dict[str, Any] | None:
+        item = self._get(keys.DEPARTMENT_LIST, keys.department(code))
+        return _department_of(item) if item else None
+
+    def departments(self) -> list[dict[str, Any]]:
+        """Every responsible department ({"code", "name", "revision"}), by code: one Query."""
+        return [_department_of(i) for i in self._query(keys.DEPARTMENT_LIST)]
+
+    def delete_department(self, code: str) -> bool:
+        """Remove a department from the list; False if there was none. Complaints keep its code."""
+        delete = self._delete(keys.DEPARTMENT_LIST, keys.department(code))
+        delete["Delete"]["ConditionExpression"] = "attribute_exists(pk)"
+        try:
+            self._client.delete_item(**delete["Delete"])
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def find_routes(self, lookups: dict[str, tuple[str, str]]) -> dict[str, Route]:
         """Fetch the routing items named by `routing.route_lookups` in one round trip."""
@@ -200,6 +301,30 @@ class StaffDirectory:
         )
 
     # plumbing --------------------------------------------------------------------------------
+    def _transact(self, writes: list[dict[str, Any]], what: str) -> None:
+        try:
+            self._client.transact_write_items(TransactItems=writes)
+        except self._client.exceptions.TransactionCanceledException as error:
+            if "ConditionalCheckFailed" in cancellation_codes(error):
+                raise ConcurrentChange(what) from error
+            raise
+
+    def _query_prefix(self, pk: str, prefix: str, limit: int, **request: Any) -> list[dict[str, Any]]:
+        """At most `limit` items of a partition whose sort key begins with `prefix`, in order."""
+        items: list[dict[str, Any]] = []
+        request.update(
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues=to_item({":pk": pk, ":prefix": prefix}),
+        )
+        while len(items) < limit:
+            page = self._client.query(**request, Limit=limit - len(items))
+            items += [from_item(i) for i in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return items
+
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
         response = self._client.get_item(TableName=self._table, Key=to_item({"pk": pk, "sk": sk}), ConsistentRead=True)
         return from_item(response["Item"]) if "Item" in response else None
@@ -217,6 +342,45 @@ class StaffDirectory:
 
     def _delete(self, pk: str, sk: str) -> dict[str, Any]:
         return {"Delete": {"TableName": self._table, "Key": to_item({"pk": pk, "sk": sk})}}
+
+
+def _over_revision(revision: int) -> dict[str, Any]:
+    """The condition of a write over the revision read (0: there was none, or one stored before revisions)."""
+    if revision == 0:
+        return {"ConditionExpression": "attribute_not_exists(revision)"}
+    return {"ConditionExpression": "revision = :read", "ExpressionAttributeValues": to_item({":read": revision})}
+
+
+def _name_key(account: Account) -> str:
+    return keys.account_by_name(normal_name(account.name), account.account_id)
+
+
+def _account_fields(a: Account) -> dict[str, Any]:
+    return {
+        "account_id": a.account_id,
+        "name": a.name,
+        "account_type": a.type,
+        "territory": a.territory,
+        "salesperson": a.salesperson,
+        "key_account": a.key_account,
+        "revision": a.revision,
+    }
+
+
+def _account_from_item(item: dict[str, Any]) -> Account:
+    return Account(
+        account_id=item["account_id"],
+        name=item.get("name") or item["account_id"],
+        type=item.get("account_type") or "other",
+        territory=item.get("territory"),
+        salesperson=item.get("salesperson"),
+        key_account=bool(item.get("key_account")),
+        revision=int(item.get("revision", 0)),
+    )
+
+
+def _department_of(item: dict[str, Any]) -> dict[str, Any]:
+    return {"code": item["code"], "name": item["name"], "revision": int(item.get("revision", 0))}
 
 
 def _route_key(p: dict[str, str | None]) -> str:

@@ -22,6 +22,8 @@ TERRITORY = "TERRITORY#"
 TERRITORY_LIST = "TERRITORIES"
 ROUTE = "ROUTE#"
 ACCOUNT = "ACCOUNT#"
+ACCOUNT_LIST = "ACCOUNTS"  # one partition listing every account: by id (ACCOUNT#<id>) and by name (NAME#<name>#<id>)
+DEPARTMENT_LIST = "DEPARTMENTS"  # the responsible departments, one item each (sk DEPARTMENT#<code>)
 UPLOAD = "UPLOAD#"
 LOT = "LOT#"
 ALERTS = "ALERTS"  # one partition of every cluster alert, sk = the lot
@@ -45,6 +47,8 @@ WINDOW = "WINDOW#"
 CLIENT = "CLIENT#"
 TOKEN = "TOKEN"
 CHANGE = "CHANGE#"  # a settings change, by its revision
+ACCOUNT_NAME = "NAME#"  # an account's entry by its name (normal_name) in the ACCOUNTS partition
+DEPARTMENT = "DEPARTMENT#"
 
 # partitions of the global secondary indexes (index name -> its key attributes: resources.GLOBAL_INDEXES)
 STATUS_PARTITION = "STATUS#"
@@ -94,6 +98,15 @@ def route(place_key: str) -> str:
 
 def account(account_id: str) -> str:
     return ACCOUNT + account_id
+
+
+def account_by_name(normal_name: str, account_id: str) -> str:
+    """The sort key of an account's name entry in the ACCOUNTS partition (a name prefix is a begins_with)."""
+    return f"{ACCOUNT_NAME}{normal_name}#{account_id}"
+
+
+def department(code: str) -> str:
+    return DEPARTMENT + code
 
 
 def upload(photo_key: str) -> str:

@@ -301,6 +301,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "calendar_period": ("应不早于 from, 且最多 366 天", "must be on or after from, at most 366 days"),
     "complaint_id": ("应为投诉编号, 如 C-20260101-ABC123", "must be a complaint number such as C-20260101-ABC123"),
     "not_another_complaint": ("应为另一条投诉的编号", "must be the number of another complaint"),
+    "account_id": (
+        "应为 1-40 个字母、数字或 _ . -, 以字母或数字开头",
+        "must be 1-40 letters, digits or _ . -, starting with a letter or digit",
+    ),
+    "department_code": (
+        "应为 1-20 个字母、数字或 -, 以字母或数字开头",
+        "must be 1-20 letters, digits or -, starting with a letter or digit",
+    ),
+    "territory_code": (
+        "应为 1-20 个字母、数字或 -, 以字母或数字开头",
+        "must be 1-20 letters, digits or -, starting with a letter or digit",
+    ),
+    "account_salesperson": ("应为在职的业务员 (有销售角色)", "must be an active member with the sales role"),
+    "unknown_department": (
+        "没有这个责任部门, 请从责任部门列表中选择 (或先添加它)",
+        "is not a responsible department: pick one of the list (or add it first)",
+    ),
+    "unknown_department_of": ("没有这个责任部门, 可选: {values}", "is not a responsible department; one of: {values}"),
+    "department_name_taken": ("已有同名的责任部门", "another department has this name"),
+    "search_text": ("最多 {max_length} 个字", "must be at most {max_length} characters"),
     "not_open": (
         "那条投诉已结案或已被合并, 不能合并进去",
         "that complaint is closed or merged: nothing can be merged into it",
@@ -311,6 +331,11 @@ ACTION_TAGS: set[str] = set()  # filled by staff_models.py with the action names
 
 
 def translate(kind: str, lang: str, ctx: dict[str, Any] | None = None) -> str:
+    """The message of an error kind. A rule's kind may carry its values after a colon
+    (`unknown_department:PROD 生产车间, WH 仓库`): the message of `<kind>_of`, with them as {values}."""
+    if kind not in MESSAGES and ":" in kind:
+        kind, _, values = kind.partition(":")
+        kind, ctx = f"{kind}_of", {**(ctx or {}), "values": values}
     pair = MESSAGES.get(kind, DEFAULT_MESSAGE)
     text = pair[1] if lang == "en" else pair[0]
     try:

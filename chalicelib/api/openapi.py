@@ -117,6 +117,10 @@ SCHEMA_MODELS = (
     m.TerritoryOut,
     m.EraseIn,
     m.CalendarIn,
+    m.AccountIn,
+    m.AccountOut,
+    m.DepartmentIn,
+    m.DepartmentOut,
     *m.ACTION_MODELS,
 )
 HTML = "text/html"
@@ -430,6 +434,15 @@ def _items(model: type[BaseModel]) -> dict[str, Any]:
     return {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": _ref(model)}}}
 
 
+def _page_of(model: type[BaseModel]) -> dict[str, Any]:
+    """A page of a list: its items and the cursor of the next page (null: the last)."""
+    return {
+        "type": "object",
+        "required": ["items", "next_cursor"],
+        "properties": {"items": {"type": "array", "items": _ref(model)}, "next_cursor": STRING_OR_NULL},
+    }
+
+
 def _json(schema: dict[str, Any], example: Any = None) -> dict[str, Any]:
     media: dict[str, Any] = {"schema": schema}
     if example is not None:
@@ -472,6 +485,13 @@ def _operation(
     if staff:
         op["security"] = [{"bearer": []}]
     return op
+
+
+def _deleted(summary: str, key: dict[str, Any]) -> dict[str, Any]:
+    """A DELETE: 204 with no body, 404 when there was nothing to remove."""
+    operation = _operation(summary, "204", staff=True, params=[key], errors=("400", "404"))
+    operation["responses"]["204"] = {"description": "removed"}
+    return operation
 
 
 def _page(summary: str, params: list[dict] | None = None) -> dict[str, Any]:
@@ -546,6 +566,8 @@ def openapi_document() -> dict[str, Any]:
     }
     staff_key = _path_param("username")
     territory_key = _path_param("code")
+    account_key = _path_param("account_id", {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"})
+    department_key = _path_param("code", {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]{0,19}$"})
     lang = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"}}
     paths = {
         "/": {"get": _page("the public complaint form", [lang])},
@@ -738,6 +760,55 @@ def openapi_document() -> dict[str, Any]:
                 params=[territory_key, *_query_params(m.MoveOpenParams)],
                 errors=("409",),
             ),
+        },
+        "/api/v1/admin/accounts": {
+            "get": _operation(
+                "the accounts by id, a page at a time; with q those whose id or name begins with it (admin, manager)",
+                response=_page_of(m.AccountOut),
+                staff=True,
+                params=_query_params(m.AccountListParams),
+            )
+        },
+        "/api/v1/admin/accounts/{account_id}": {
+            "get": _operation(
+                "one account", response=_ref(m.AccountOut), staff=True, params=[account_key], errors=("400", "404")
+            ),
+            "put": _operation(
+                "create or replace an account (409: changed since the revision sent)",
+                body=_ref(m.AccountIn),
+                response=_ref(m.AccountOut),
+                staff=True,
+                params=[account_key],
+                errors=("409",),
+            ),
+            "delete": _deleted("remove an account", account_key),
+        },
+        "/api/v1/admin/departments": {
+            "get": _operation(
+                "every responsible department (admin, manager)",
+                response=_items(m.DepartmentOut),
+                staff=True,
+                errors=(),
+            )
+        },
+        "/api/v1/admin/departments/{code}": {
+            "put": _operation(
+                "create or rename a responsible department (409: changed since the revision sent)",
+                body=_ref(m.DepartmentIn),
+                response=_ref(m.DepartmentOut),
+                staff=True,
+                params=[department_key],
+                errors=("409",),
+            ),
+            "delete": _deleted("remove a responsible department (complaints keep its code)", department_key),
+        },
+        "/api/v1/staff/departments": {
+            "get": _operation(
+                "every responsible department, for any staff member (the QC form's choices)",
+                response=_items(m.DepartmentOut),
+                staff=True,
+                errors=(),
+            )
         },
         "/api/v1/staff/calendar": {
             "get": _operation(

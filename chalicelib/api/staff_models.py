@@ -25,6 +25,7 @@ from chalicelib.domain.model import (
     SHANGHAI,
     Category,
     Channel,
+    CustomerType,
     HandlingType,
     Role,
     Severity,
@@ -34,10 +35,17 @@ from chalicelib.domain.stats import DIMENSIONS
 
 __all__ = [  # what chalicelib.api.models hands out from here
     "ACTION_MODELS",
+    "AccountIn",
+    "AccountKey",
+    "AccountListParams",
+    "AccountOut",
     "BusinessHoursIn",
     "CalendarIn",
     "CalendarParams",
     "ClocksIn",
+    "DepartmentIn",
+    "DepartmentKey",
+    "DepartmentOut",
     "DurationIn",
     "EraseIn",
     "ExportParams",
@@ -473,6 +481,93 @@ class MoveOpenParams(Model):
     salesperson to the new one."""
 
     move_open: bool = False
+
+
+# --- accounts and responsible departments -------------------------------------------------------------
+
+_ACCOUNT_ID = re.compile(r"[A-Z0-9][A-Z0-9_.-]{0,39}")
+_DEPARTMENT_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")
+ACCOUNT_TYPES = tuple(t.value for t in CustomerType if t is not CustomerType.CONSUMER)
+
+
+def _account_id(value: str) -> str:
+    """An account id as `finding.normal_account` compares it (`hotel-cs-001` is HOTEL-CS-001), at most 40."""
+    text = unicodedata.normalize("NFKC", value).strip().upper()
+    if not _ACCOUNT_ID.fullmatch(text):
+        raise PydanticCustomError("account_id", "1-40 letters, digits or _ . -")
+    return text
+
+
+def _department_code(value: str) -> str:
+    text = unicodedata.normalize("NFKC", value).strip().upper()
+    if not _DEPARTMENT_CODE.fullmatch(text):
+        raise PydanticCustomError("department_code", "1-20 letters, digits or -")
+    return text
+
+
+AccountId = Annotated[str, AfterValidator(_account_id)]
+
+
+class AccountKey(Model):
+    account_id: AccountId
+
+
+class AccountIn(Model):
+    """An account as a whole (PUT replaces): its name, type, territory (a territory's code), the salesperson
+    who serves it (an active member with the sales role: its complaints go to them), whether it is a key
+    account (its complaints are major). `revision`: the one read; a PUT over a newer one is a 409."""
+
+    name: Annotated[Line, Field(max_length=100)]
+    type: Literal[ACCOUNT_TYPES]  # type: ignore[valid-type]
+    territory: Annotated[TerritoryCode, AfterValidator(_upper_code)]
+    salesperson: Annotated[Username, AfterValidator(str.lower)]
+    key_account: bool = False
+    revision: Annotated[int, Field(ge=0)] | None = None
+
+    @field_validator("territory", "salesperson", mode="before")
+    @classmethod
+    def _given(cls, value: Any) -> Any:
+        """A null territory or salesperson is one not given (必填), not text of the wrong type."""
+        if value is None or value == "":
+            raise PydanticCustomError("missing", "is required")
+        return value
+
+
+class AccountOut(BaseModel):
+    account_id: str
+    name: str
+    type: str
+    territory: str | None
+    salesperson: str | None
+    key_account: bool
+    revision: int
+
+
+class AccountListParams(Model):
+    """The account list: every account by id, a page at a time (`cursor`: the `next_cursor` of the page
+    before), or with `q` the accounts whose id or name begins with it (at most `limit`, no further page)."""
+
+    q: Annotated[Line, Field(max_length=40)] | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 50
+    cursor: AccountId | None = None
+
+
+class DepartmentKey(Model):
+    code: Annotated[str, AfterValidator(_department_code)]
+
+
+class DepartmentIn(Model):
+    """A responsible department: its name (what the QC form and the statistics show). `revision`: as for
+    accounts."""
+
+    name: Annotated[Line, Field(max_length=50)]
+    revision: Annotated[int, Field(ge=0)] | None = None
+
+
+class DepartmentOut(BaseModel):
+    code: str
+    name: str
+    revision: int
 
 
 class EraseIn(Model):

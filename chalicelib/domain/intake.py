@@ -25,7 +25,7 @@ from chalicelib.domain.model import (
     Status,
     TellCustomer,
 )
-from chalicelib.domain.routing import Route
+from chalicelib.domain.routing import Route, unregistered_account
 from chalicelib.domain.severity import judge
 
 
@@ -98,6 +98,9 @@ def open_complaint(
             Notify(NotificationEvent.ASSIGNED, _queue_text(complaint), role=Role.SERVICE),
             Notify(NotificationEvent.ASSIGNED, _queue_text(complaint), role=Role.MANAGER),
         )
+    unregistered = unregistered_account(cmd.customer, route)
+    if unregistered:  # kept on the complaint as given; the manager sees 未登记的客户编号 in its history
+        complaint.record(now, "system", "unknown_account", account_id=unregistered)
     if complaint.severity is Severity.CRITICAL:
         complaint.escalated = True
         complaint.record(now, "system", "escalate", reason="critical_on_intake")

@@ -218,6 +218,7 @@ ACTION: Words = {  # the workflow's actions, then what else a complaint's histor
     "possible_duplicate": ("可能与其他投诉重复", "Possible duplicate"),
     "merged_in": ("合并了另一投诉", "Another complaint merged in"),
     "unroutable": ("无法自动分派", "Could not be routed"),
+    "unknown_account": ("未登记的客户编号", "Account id not registered"),
     "erased": ("个人信息已删除", "Personal data erased"),
     "sla_warning": ("期限预警", "Deadline warning"),
     "sla_breached": ("期限已超", "Deadline breached"),
@@ -272,6 +273,7 @@ HISTORY_FIELD: Words = {  # the data of a history entry
     "complaint_ids": ("投诉编号", "complaints"),
     "from_severity": ("原级别", "from severity"),
     "to_severity": ("新级别", "to severity"),
+    "account_id": ("客户编号", "account id"),
 }
 CUSTOMER_MESSAGE_KIND: Words = {  # what was sent to the customer (the console's customer messages)
     "received": ("受理回执 (编号和查询码)", "Receipt (number and access code)"),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
+from chalicelib.domain.finding import normal_account
 from chalicelib.domain.model import Customer
 
 ANY_CITY = "*"
@@ -16,6 +17,7 @@ class Route:
 
     territory: str | None
     salesperson: str | None
+    via: str | None = field(default=None, compare=False)  # the look-up that chose it: account, city or province
 
 
 def place(name: str | None) -> str | None:
@@ -32,8 +34,9 @@ def place(name: str | None) -> str | None:
 def route_lookups(customer: Customer) -> dict[str, tuple[str, str]]:
     """The routing data that may decide this customer: account, city, whole province."""
     lookups: dict[str, tuple[str, str]] = {}
-    if customer.account_id:
-        lookups["account"] = ("account", customer.account_id.strip())
+    account = normal_account(customer.account_id or "")  # `hotel-cs-001` is the account HOTEL-CS-001
+    if account:
+        lookups["account"] = ("account", account)
     province = place(customer.province)
     if province:
         city = place(customer.city)
@@ -44,12 +47,24 @@ def route_lookups(customer: Customer) -> dict[str, tuple[str, str]]:
 
 
 def choose_route(found: dict[str, Route]) -> Route | None:
-    """An account's own salesperson first, then the city's, then the province's; None: unroutable."""
+    """An account's own salesperson first, then the city's, then the province's; None: unroutable.
+    The route chosen says which it was (`via`)."""
     for kind in ("account", "city", "province"):
         route = found.get(kind)
         if route and route.salesperson:
-            return route
+            return replace(route, via=kind)
     return None
+
+
+def unregistered_account(customer: Customer, route: Route | None) -> str | None:
+    """The account id a business customer named that routing did not find, so that the complaint went by its
+    place: the manager is to see it. None for a consumer (their `account_id` is a loyalty card number, never
+    registered), for a route chosen by the account or of unknown origin (`via` None: not `choose_route`'s),
+    and for no route at all (the unroutable complaint's queue notice sends the manager to it anyway)."""
+    named = (customer.account_id or "").strip()
+    if not named or customer.type == "consumer" or route is None or route.via in (None, "account"):
+        return None
+    return normal_account(named) or named
 
 
 REROUTE_ORDER = ("account", "territory", "city", "province")

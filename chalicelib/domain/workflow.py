@@ -8,13 +8,13 @@ No I/O here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.domain import deadlines
+from chalicelib.domain import deadlines, departments
 from chalicelib.domain.access import IssuedCode
 from chalicelib.domain.commands import (
     AddNote,
@@ -83,6 +83,7 @@ class Context:
     new_code: IssuedCode | None = None
     reachable: bool = False
     survivor: Complaint | None = None  # a merge's `into`, read for it (None: there is no such complaint)
+    departments: Mapping[str, str] | None = None  # a QC result's: the responsible departments, code -> name
 
 
 Rule = Callable[[Complaint, Any, Context], None]  # takes the command of its own action
@@ -234,7 +235,7 @@ def _record_qc_result(c: Complaint, command: RecordQcResult, ctx: Context) -> No
     c.qc_result = QcResult(
         investigation_result=command.investigation_result,
         cause_analysis=command.cause_analysis,
-        responsible_department=command.responsible_department,
+        responsible_department=departments.resolve(command.responsible_department, ctx.departments or {}),
         corrective_actions=command.corrective_actions,
         preventive_actions=command.preventive_actions,
         company_at_fault=command.company_at_fault,

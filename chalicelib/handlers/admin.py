@@ -1,5 +1,6 @@
-"""Admin endpoints: staff members and territories (admin, manager), the calendar settings (admin; manager
-may read), personal-data erasure (admin)."""
+"""Admin endpoints: staff members, territories, accounts and responsible departments (admin, manager; the
+departments' list also for any staff member), the calendar settings (admin; manager may read),
+personal-data erasure (admin)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.api import models
 from chalicelib.api.errors import NotFound, parse_body
@@ -108,6 +109,83 @@ def _routes(records: _Records) -> None:
 
 for _kind in (STAFF, TERRITORIES):
     _routes(_kind)
+
+
+# --- accounts and responsible departments: a list query and DELETE besides get and put ------------------
+
+
+def _path_key(model: str, field: str, value: str) -> str:
+    return getattr(models.parse_query(getattr(models, model), {field: value}, lang(bp.current_request)), field)
+
+
+def _gone(removed: bool) -> Any:
+    if not removed:
+        raise NotFound()
+    return Response(body="", status_code=204)
+
+
+@bp.route("/api/v1/admin/accounts", methods=["GET"], authorizer=staff_token)
+@api
+def list_accounts():
+    request = bp.current_request
+    actor = _service().require_maintainer(current_actor(request))  # before the query: 403 whatever was sent
+    params = models.parse_query(models.AccountListParams, request.query_params, lang(request))
+    return json_response(_service().list_accounts(params, actor, adapters()))
+
+
+@bp.route("/api/v1/admin/accounts/{account_id}", methods=["GET"], authorizer=staff_token)
+@api
+def get_account(account_id):
+    actor = _service().require_maintainer(current_actor(bp.current_request))
+    return _found(_service().get_account(_path_key("AccountKey", "account_id", account_id), actor, adapters()))
+
+
+@bp.route("/api/v1/admin/accounts/{account_id}", methods=["PUT"], authorizer=staff_token)
+@api
+def put_account(account_id):
+    request = bp.current_request
+    actor = _service().require_maintainer(current_actor(request))  # before the body: 403 whatever was sent
+    key = _path_key("AccountKey", "account_id", account_id)
+    body = parse_body(models.AccountIn, request.raw_body, lang(request))
+    return json_response(_service().put_account(key, body, actor, adapters(), now(), _move_open()))
+
+
+@bp.route("/api/v1/admin/accounts/{account_id}", methods=["DELETE"], authorizer=staff_token)
+@api
+def delete_account(account_id):
+    actor = _service().require_maintainer(current_actor(bp.current_request))
+    key = _path_key("AccountKey", "account_id", account_id)
+    return _gone(_service().delete_account(key, actor, adapters()))
+
+
+@bp.route("/api/v1/admin/departments", methods=["GET"], authorizer=staff_token)
+@api
+def list_departments():
+    return json_response(_service().list_departments(current_actor(bp.current_request), adapters()))
+
+
+@bp.route("/api/v1/staff/departments", methods=["GET"], authorizer=staff_token)
+@api
+def staff_departments():
+    """The departments for any staff member: the QC form offers them (here, with the rest of the list's code)."""
+    return json_response(_service().department_list(current_actor(bp.current_request), adapters()))
+
+
+@bp.route("/api/v1/admin/departments/{code}", methods=["PUT"], authorizer=staff_token)
+@api
+def put_department(code):
+    request = bp.current_request
+    actor = _service().require_maintainer(current_actor(request))  # before the body: 403 whatever was sent
+    key = _path_key("DepartmentKey", "code", code)
+    body = parse_body(models.DepartmentIn, request.raw_body, lang(request))
+    return json_response(_service().put_department(key, body, actor, adapters()))
+
+
+@bp.route("/api/v1/admin/departments/{code}", methods=["DELETE"], authorizer=staff_token)
+@api
+def delete_department(code):
+    actor = _service().require_maintainer(current_actor(bp.current_request))
+    return _gone(_service().delete_department(_path_key("DepartmentKey", "code", code), actor, adapters()))
 
 
 @bp.route("/api/v1/admin/staff/{username}/deactivate", methods=["POST"], authorizer=staff_token)

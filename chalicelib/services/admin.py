@@ -1,7 +1,7 @@
-"""Administration: staff members and territories (routing is data), the calendar settings; erasure is in
-services/erasure.py.
+"""Administration: staff members, territories and accounts (routing is data), the responsible departments,
+the calendar settings; erasure is in services/erasure.py.
 
-Staff and territories are maintained by managers and admins. A manager manages service,
+Staff, territories, accounts and departments are maintained by managers and admins. A manager manages service,
 sales and quality members and grants only those roles; leader and admin members and roles
 are an admin's alone; nobody changes their own roles. Only an admin erases personal data.
 
@@ -13,16 +13,31 @@ with a password resets it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.calendar import CalendarSettings, SettingsChange
-from chalicelib.api.models import CalendarIn, StaffIn, StaffOut, TerritoryIn, TerritoryOut
+from chalicelib.adapters.directory import Account
+from chalicelib.api.models import (
+    AccountIn,
+    AccountListParams,
+    AccountOut,
+    CalendarIn,
+    DepartmentIn,
+    DepartmentOut,
+    StaffIn,
+    StaffOut,
+    TerritoryIn,
+    TerritoryOut,
+)
 from chalicelib.auth import staff_records, tokens_valid_from
+from chalicelib.domain import departments
 from chalicelib.domain.calendar import Duration, Unit
 from chalicelib.domain.deliveries import StaffSync
 from chalicelib.domain.errors import ConcurrentChange, NotAllowed, RuleViolation
+from chalicelib.domain.finding import normal_account, normal_name
 from chalicelib.domain.model import Actor, Clock, Role, Severity, StaffMember, money
 from chalicelib.services import calendar, delivery
 from chalicelib.services.ports import CalendarAdminNeeds
@@ -218,6 +233,112 @@ def territory_out(item: dict[str, Any]) -> dict[str, Any]:
     return TerritoryOut(
         code=item["code"], name=item["name"], places=item.get("places", []), salesperson=item.get("salesperson")
     ).model_dump(mode="json")
+
+
+# --- accounts: who serves a distributor, a hotel, an affiliate; whether it is a key account ------------
+
+
+def put_account(
+    account_id: str, body: AccountIn, actor: Actor, a: Adapters, now: datetime | None = None, move_open: bool = False
+) -> dict[str, Any]:
+    """Create or replace an account; complaints naming it from now on go to its salesperson (and are major
+    for a key account). Its territory must exist, its salesperson be an active member with the sales role.
+
+    Stored over the revision read, which must be `body.revision` when the caller sent one (the one they
+    saw): ConcurrentChange otherwise, as when someone else stores it in between. A new salesperson gets
+    the account's open complaints still with the previous one when `move_open`; the answer's
+    `open_with_previous` says how many stay (as a territory's PUT). `actor` has passed
+    `require_maintainer` (the handler asks before it parses the body)."""
+    if a.directory.territory(body.territory) is None:
+        raise RuleViolation("territory", "unknown_territory")
+    _check_salesperson(body.salesperson, a, "account_salesperson")
+    old = a.directory.account(account_id)
+    read = old.revision if old else 0
+    if body.revision is not None and body.revision != read:
+        raise ConcurrentChange(account_id)
+    account = a.directory.put_account(
+        account_id,
+        body.name,
+        body.territory,
+        body.salesperson,
+        body.key_account,
+        account_type=body.type,
+        revision=read,
+    )
+    from chalicelib.services import staff_changes
+
+    selector = staff_changes.Selector("account", account_id)
+    when = now or datetime.now().astimezone()  # a caller with no clock of its own (an import)
+    before = old.salesperson if old else None
+    return {
+        **account_out(account),
+        **staff_changes.salesperson_changed(selector, before, body.salesperson, move_open, actor, a, when),
+    }
+
+
+def get_account(account_id: str, actor: Actor, a: Adapters) -> dict[str, Any] | None:
+    require_maintainer(actor)
+    account = a.directory.account(account_id)
+    return account_out(account) if account else None
+
+
+def list_accounts(params: AccountListParams, actor: Actor, a: Adapters) -> dict[str, Any]:
+    """A page of the accounts by id; with `q`, those whose id or name begins with it. Never a Scan."""
+    require_maintainer(actor)
+    if params.q:
+        found = a.directory.find_accounts(normal_account(params.q), normal_name(params.q) or None, params.limit)
+        return {"items": [account_out(x) for x in found], "next_cursor": None}
+    page, after = a.directory.accounts(params.limit, params.cursor)
+    return {"items": [account_out(x) for x in page], "next_cursor": after}
+
+
+def delete_account(account_id: str, actor: Actor, a: Adapters) -> bool:
+    """Remove an account (False: there was none). Its complaints keep it; new ones are routed by place."""
+    require_maintainer(actor)
+    return a.directory.delete_account(account_id)
+
+
+def account_out(account: Account) -> dict[str, Any]:
+    return AccountOut(**dataclasses.asdict(account)).model_dump(mode="json")
+
+
+def _check_salesperson(username: str, a: Adapters, message: str = "not_a_salesperson") -> None:
+    member = a.directory.staff(username)
+    if member is None or Role.SALES not in member.roles or not member.active:
+        raise RuleViolation("salesperson", message)
+
+
+# --- responsible departments: the list a QC result picks from ------------------------------------------
+
+
+def put_department(code: str, body: DepartmentIn, actor: Actor, a: Adapters) -> dict[str, Any]:
+    """Create or rename a responsible department; a name another department has (in any spelling) is
+    refused, since a QC result may name a department by its name. Complaints store the code, so a rename
+    relabels their statistics. Revisions as for accounts. `actor` has passed `require_maintainer`."""
+    listed = {d["code"]: d for d in a.directory.departments()}
+    if departments.name_taken(code, body.name, {c: d["name"] for c, d in listed.items()}):
+        raise RuleViolation("name", "department_name_taken")
+    read = listed[code]["revision"] if code in listed else 0
+    if body.revision is not None and body.revision != read:
+        raise ConcurrentChange(code)
+    return DepartmentOut(**a.directory.put_department(code, body.name, read)).model_dump(mode="json")
+
+
+def list_departments(actor: Actor, a: Adapters) -> dict[str, Any]:
+    """Every responsible department, by code: for their administration (manager, admin)."""
+    require_maintainer(actor)
+    return department_list(actor, a)
+
+
+def department_list(actor: Actor, a: Adapters) -> dict[str, Any]:
+    """Every responsible department, by code, for any staff member (the QC form offers them)."""
+    return {"items": [DepartmentOut(**d).model_dump(mode="json") for d in a.directory.departments()]}
+
+
+def delete_department(code: str, actor: Actor, a: Adapters) -> bool:
+    """Remove a department from the list (False: there was none); complaints keep its code."""
+    require_maintainer(actor)
+    return a.directory.delete_department(code)
 
 
 # --- the calendar: business hours, the clock table, the company's own days ----------------------------

@@ -92,12 +92,15 @@ def shanghai_day(now: datetime) -> date:
 
 
 def _names(by: str, keys: list[str], a: Adapters) -> dict[str, str]:
-    """The people's and territories' names for their codes (a few reads, one per salesperson shown)."""
+    """The people's, territories' and departments' names for their codes (a few reads, one per salesperson
+    shown)."""
     if by == "assignee":
         members = {key: a.directory.staff(key) for key in keys if key != stats.UNKNOWN}
         return {key: member.name for key, member in members.items() if member and member.name}
     if by == "territory" and keys:
         return {str(t["code"]): str(t["name"]) for t in a.directory.territories() if t.get("name")}
+    if by == "responsible_department" and keys:  # the code a QC result stored (older ones: their text)
+        return {str(d["code"]): str(d["name"]) for d in a.directory.departments()}
     return {}
 
 
