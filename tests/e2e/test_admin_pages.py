@@ -60,12 +60,12 @@ def notice(page, text: str) -> str:
     return found.inner_text()
 
 
-def tab_to(page, condition: str, most: int = 80) -> None:
-    """Tab until `condition` (a script expression on document.activeElement) holds."""
+def tab_to(page, condition: str, most: int = 80, key: str = "Tab") -> None:
+    """Tab (or `key`) until `condition` (a script expression on document.activeElement) holds."""
     for _ in range(most):
         if page.evaluate(f"() => {{ const a = document.activeElement; return !!({condition}); }}"):
             return
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
     raise AssertionError(f"never reached by Tab: {condition}")
 
 
@@ -193,6 +193,10 @@ def test_a_staff_member_is_created_with_the_keyboard_alone(system, open_page):
     assert page.locator("#staff-form").count() == 0
     assert focused_row(page) == "quality2"
     shoot(page, "42-admin-staff-keyboard")
+    tab_to(page, "a.id === 'admin-tab-calendar'", key="Shift+Tab")
+    keys.press("Enter")
+    page.locator("#calendar-form").wait_for()
+    assert active(page, "id") == "admin-tab-calendar"  # the keyboard stays where it was
 
 
 def test_the_admin_pages_are_in_english_with_lang_en(system, open_page):

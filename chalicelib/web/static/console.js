@@ -856,11 +856,13 @@
 
   function renderAdmin(name) {
     if (!Object.prototype.hasOwnProperty.call(ADMIN_VIEWS, name)) { name = ADMIN_PAGES[0]; }
+    var fromTab = !!document.activeElement && /^admin-tab-/.test(document.activeElement.id);  // keep the keyboard's place
     var tabs = el("nav", {class: "admin-tabs", "aria-label": t("admin_pages")}, [el("ul", {}, ADMIN_PAGES.map(function (p) {
       return el("li", {}, [el("a", {href: "#/admin/" + p, id: "admin-tab-" + p, "aria-current": p === name ? "page" : null, text: t("admin_" + p)})]);
     }))]);
     var body = el("div", {id: "admin-" + name, class: "admin-page"});
     page(t("admin_" + name + "_title"), [tabs, body]);
+    if (fromTab) { tabs.querySelector("#admin-tab-" + name).focus(); }
     ADMIN_VIEWS[name](body);
   }
 
