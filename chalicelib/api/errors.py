@@ -325,6 +325,57 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "那条投诉已结案或已被合并, 不能合并进去",
         "that complaint is closed or merged: nothing can be merged into it",
     ),
+    # import files (api/import_models.py, services/importing.py)
+    "import_not_a_table": (
+        "文件既不是 .xlsx 也不是 .csv, 无法读取",
+        "the file is neither an .xlsx workbook nor a .csv",
+    ),
+    "import_xls": (
+        "旧版 .xls 文件无法读取, 请在 Excel 中另存为 .xlsx 或 CSV UTF-8",
+        "an old .xls file cannot be read: save it as .xlsx or CSV UTF-8",
+    ),
+    "import_unpacked_too_large": ("文件解压后超过 40 MB", "the workbook unpacks to more than 40 MB"),
+    "import_empty": ("文件中没有内容", "the file is empty"),
+    "import_unknown_headers": (
+        "无法识别第 1 行的标题: 应为员工、片区或客户模板的标题 (用户名 / 片区编号 / 客户编号 ……)",
+        "row 1 is not a known header row: use the staff, territory or account template's headers "
+        "(username / code / account_id ...)",
+    ),
+    "import_unknown_column": ("不认识的列, 请删除或改为模板中的标题", "is not a column of the template"),
+    "import_duplicate_column": ("这一列在标题中出现了两次", "appears twice in the header row"),
+    "import_missing_column": ("缺少这一列", "this column is missing"),
+    "import_unknown_role": ("不认识的角色「{role}」, 可用: {expected}", "unknown role '{role}'; use one of {expected}"),
+    "import_place_format": (
+        "地区「{place}」应写作 省/市 或 省/* (整个省), 多个用 ; 分隔",
+        "place '{place}' must be province/city or province/* (the whole province), separated by ;",
+    ),
+    "import_duplicate_key": ("与第 {first} 行重复", "repeats row {first}"),
+    "import_unknown_territory": (
+        "没有片区「{code}」(系统和本文件中都没有)",
+        "no territory '{code}' (here or in the file)",
+    ),
+    "import_not_a_salesperson": (
+        "「{username}」不是在职的业务员 (系统和本文件中都没有)",
+        "'{username}' is not an active salesperson (here or in the file)",
+    ),
+    "import_manager_only": (
+        "经理只能新建或修改客服、业务员和品质人员; 领导和管理员由系统管理员维护",
+        "a manager creates and changes service, sales and quality members only; leaders and admins are the admin's",
+    ),
+    "import_own_roles": ("不能修改自己的角色", "nobody changes their own roles"),
+    "import_place_taken": (
+        "该地区已属于片区 {territory}, 请先从那个片区移除 (或在本文件中一并修改)",
+        "belongs to territory {territory}; remove it there first (or in this file)",
+    ),
+    "import_place_twice": ("该地区在第 {first} 行也出现了", "also appears in row {first}"),
+    "import_place_swap": (
+        "片区之间互换地区无法一次导入: 请先导入移出地区的片区, 再导入其余",
+        "territories swapping places cannot be imported at once: import the ones giving places up first",
+    ),
+    "import_changed_meanwhile": (
+        "这条记录刚被别人修改, 导入在此停止: 请重新试运行后再导入",
+        "someone changed this record meanwhile; the import stopped here: run the dry run again",
+    ),
 }
 DEFAULT_MESSAGE = ("格式不正确", "is not valid")
 ACTION_TAGS: set[str] = set()  # filled by staff_models.py with the action names

@@ -547,6 +547,77 @@ def _outbox_operation() -> dict[str, Any]:
     return operation
 
 
+IMPORT_PROBLEM = {
+    "type": "object",
+    "required": ["row", "column", "message"],
+    "properties": {
+        "row": {"type": ["integer", "null"], "description": "as Excel numbers it (header: row 1); null: the file"},
+        "column": {**STRING_OR_NULL, "description": "the column's header as the file has it"},
+        "cell": {"type": "string", "description": "C5"},
+        "sheet": {"type": "string", "description": "the worksheet, in an .xlsx"},
+        "message": {"type": "string"},
+    },
+}
+IMPORT_REPORT = {
+    "type": "object",
+    "required": ["dry_run", "applied", "create", "change", "unchanged", "errors", "rows"],
+    "properties": {
+        "dry_run": {"type": "boolean"},
+        "applied": {"type": "boolean"},
+        **{n: {"type": "integer", "minimum": 0} for n in ("create", "change", "unchanged", "written")},
+        "errors": {"type": "array", "items": IMPORT_PROBLEM},
+        "rows": {
+            "type": "array",
+            "description": "each valid row and what applying it does (the fields a change changes)",
+            "items": {
+                "type": "object",
+                "required": ["row", "kind", "key", "action", "changed"],
+                "properties": {
+                    "row": {"type": "integer"},
+                    "sheet": {"type": "string"},
+                    "kind": {"enum": ["staff", "territories", "accounts"]},
+                    "key": {"type": "string"},
+                    "action": {"enum": ["create", "change", "unchanged"]},
+                    "changed": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
+
+
+def _import_paths() -> dict[str, Any]:
+    """The import: the file itself is the body (no JSON), the answer a report; and its templates."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    types = (XLSX, "text/csv", "application/vnd.ms-excel", "application/octet-stream")
+    dry_run = {"name": "dry_run", "in": "query", "required": False, "schema": {"type": "boolean", "default": True}}
+    post = _operation(
+        "import staff, territories or accounts from an .xlsx or .csv (dry run by default); an apply writes "
+        "nothing when the file has errors (422), 409: stopped part-way, the same file again finishes it",
+        body=OBJECT,
+        response=IMPORT_REPORT,
+        staff=True,
+        params=[dry_run],
+        errors=("409",),
+    )
+    post["requestBody"] = {"required": True, "content": dict.fromkeys(types, binary)}
+    refused = {"allOf": [IMPORT_REPORT, _ref(ErrorBody)]}
+    post["responses"]["409"] = {"description": "stopped part-way: the rows before were written", **_json(refused)}
+    post["responses"]["413"]["description"] = "more than 2 MB or 2000 rows"
+    post["responses"]["415"]["description"] = "not a spreadsheet's media type"
+    post["responses"]["422"] = {"description": "the file has errors: nothing written", **_json(refused)}
+    kind = {"name": "kind", "in": "query", "required": True, "schema": {"enum": ["staff", "territories", "accounts"]}}
+    fmt = {"name": "format", "in": "query", "required": False, "schema": {"enum": ["xlsx", "csv"], "default": "xlsx"}}
+    get = _operation(
+        "the import template: the Chinese header row and an example row (.xlsx needs Accept naming its type)",
+        staff=True,
+        params=[kind, fmt],
+        ok_content={"content": {XLSX: binary, "text/csv": {"schema": {"type": "string"}}}},
+    )
+    get["responses"]["406"] = {"description": "an .xlsx without an Accept that takes it", **_json(_ref(ErrorBody))}
+    return {"/api/v1/admin/import": {"post": post}, "/api/v1/admin/import/template": {"get": get}}
+
+
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
     _, defs = models_json_schema(
@@ -845,6 +916,7 @@ def openapi_document() -> dict[str, Any]:
                 body_required=False,
             )
         },
+        **_import_paths(),
         "/dev/outbox": {"get": _outbox_operation()},
         "/dev/scheduler/fire": {
             "post": _operation(

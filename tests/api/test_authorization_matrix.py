@@ -27,6 +27,9 @@ IDENTITIES = ["anonymous", "forged", "expired", "other_pool", "no_role", "demote
 # (resend_receipt comes after the assignments: sales_cs meets it as another salesperson's complaint, hence 404)
 # (set_severity: each caller sets a severity the complaint does not have now, so who may gets a 200, not a 409)
 # (PUT admin/calendar with an empty body: the admin gets in and meets a 400)
+# (PUT admin/accounts and admin/departments with an empty body, DELETE of an unknown one: who may gets in and
+#  meets a 400 or a 404)
+# (POST admin/import with a JSON body, not a spreadsheet: who may import gets in and meets a 415)
 TABLE = """
 POST staff/complaints              | 401 401 401 401 | 403 401 | 201 201 403 201 403 201 | 201
 GET  staff/complaints              | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 200
@@ -52,9 +55,19 @@ POST admin/staff/new.leader/deactivate | 401 401 401 401 | 403 401 | 403 403 403
 GET  admin/territories             | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
 GET  admin/territories/HN-CS       | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
 PUT  admin/territories/HN-CS       | 401 401 401 401 | 403 401 | 403 403 403 400 403 400 | 403
+GET  admin/accounts                | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
+GET  admin/accounts/HOTEL-CS-001   | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
+PUT  admin/accounts/HOTEL-CS-001   | 401 401 401 401 | 403 401 | 403 403 403 400 403 400 | 403
+DELETE admin/accounts/NO-SUCH-ACCOUNT | 401 401 401 401 | 403 401 | 403 403 403 404 403 404 | 403
+GET  admin/departments             | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
+PUT  admin/departments/PROD        | 401 401 401 401 | 403 401 | 403 403 403 400 403 400 | 403
+DELETE admin/departments/NO-SUCH   | 401 401 401 401 | 403 401 | 403 403 403 404 403 404 | 403
+GET  staff/departments             | 401 401 401 401 | 403 401 | 200 200 200 200 200 200 | 200
 GET  admin/calendar                | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
 PUT  admin/calendar                | 401 401 401 401 | 403 401 | 403 403 403 403 403 400 | 403
 POST admin/complaints/C-20260101-AAAAAA/erase | 401 401 401 401 | 403 401 | 403 403 403 403 403 404 | 403
+POST admin/import                  | 401 401 401 401 | 403 401 | 403 403 403 415 403 415 | 403
+GET  admin/import/template?kind=staff&format=csv | 401 401 401 401 | 403 401 | 403 403 403 200 403 200 | 403
 """
 LEADER = {"name": "孙总", "roles": ["leader"], "phone": "+8613900000040", "email": "leader1@example.com"}
 BODIES = {"admin/staff/leader1": LEADER,  # the leader as they are: only who may touch them is at stake
