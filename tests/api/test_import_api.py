@@ -313,3 +313,25 @@ def test_the_templates_import_as_they_are_staff_then_territories_then_accounts(a
 def test_an_xlsx_template_without_an_accept_that_takes_it_is_406(api):
     response = api.call("GET", "/api/v1/admin/import/template?kind=staff", user="admin1")
     assert response.status_code == 406 and response.data["error"]["code"] == "not_acceptable"
+
+
+def test_a_write_refused_part_way_is_a_409_saying_where_and_the_same_file_again_finishes_it(api, monkeypatch):
+    from chalicelib.domain.errors import ConcurrentChange
+    from chalicelib.services import admin
+
+    put_territory = admin.put_territory
+
+    def meanwhile_changed(code, *args, **kwargs):
+        if code == "HN-YY":
+            raise ConcurrentChange(code)
+        return put_territory(code, *args, **kwargs)
+
+    rows = [TERRITORIES_ZH, ("HN-ZZ", "湖南株洲片区", "湖南/株洲", "sales_cs"),
+            ("HN-YY", "湖南益阳片区", "湖南/益阳", "sales_cs")]
+    monkeypatch.setattr(admin, "put_territory", meanwhile_changed)
+    response = post(api, workbook(("片区", rows)), dry_run=False)
+    assert response.status_code == 409 and response.data["error"]["code"] == "import_stopped"
+    assert response.data["written"] == 1 and response.data["applied"] is False
+    assert errors(response) == {("片区", 3, "片区编号"): "这条记录刚被别人修改, 导入在此停止: 请重新试运行后再导入"}
+    monkeypatch.setattr(admin, "put_territory", put_territory)
+    assert counts(ok(post(api, workbook(("片区", rows)), dry_run=False))) == (1, 0, 1)
