@@ -175,8 +175,8 @@
   }
   function deadlineNode(clock, dueAt, left) {
     var ms = new Date(dueAt).getTime() - Date.now();
-    var overdue = left ? left.amount <= 0 : ms <= 0;
-    var time = leftSpan(left, ms);
+    var overdue = ms <= 0 || Boolean(left && left.amount <= 0);
+    var time = left && (left.amount <= 0) === overdue ? leftSpan(left, ms) : span(ms);  // a page left open: the clock's own time
     return el("span", {class: "deadline" + (overdue ? " overdue" : ms < 4 * 3600000 ? " soon" : ""), title: App.formatTime(dueAt)}, [
       t("clock_" + clock) + " · ", el("strong", {text: overdue ? t("overdue_by", {time: time}) : t("left", {time: time})}),
       el("span", {class: "due-at", text: " · " + App.formatTime(dueAt)})]);
