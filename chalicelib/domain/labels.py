@@ -213,6 +213,7 @@ ACTION: Words = {  # the workflow's actions, then what else a complaint's histor
     "note": ("添加备注", "Add a note"),
     "merge": ("合并为同一投诉", "Merge into another complaint"),
     "not_duplicate": ("不是重复投诉", "Not a duplicate"),
+    "contact_viewed": ("查看了顾客联系方式", "Viewed the customer's contact"),
     "set_severity": ("修改级别", "Change the severity"),
     "received": ("登记", "Recorded"),
     "possible_duplicate": ("可能与其他投诉重复", "Possible duplicate"),

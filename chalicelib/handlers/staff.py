@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from chalice import Blueprint
 
 from chalicelib.api import models
@@ -34,8 +36,11 @@ def record_complaint():
 @bp.route("/api/v1/staff/complaints/{complaint_id}", methods=["GET"], authorizer=staff_token)
 @api
 def get_complaint(complaint_id):
-    actor = current_actor(bp.current_request)
-    return json_response(workflow.view(complaint_id, actor, adapters()))
+    request = bp.current_request
+    actor = current_actor(request)
+    query: Mapping[str, str] = request.query_params or {}
+    reveal = query.get("reveal") == "contact"  # quality asks for the complainant's contact
+    return json_response(workflow.view(complaint_id, actor, adapters(), reveal=reveal, now=now()))
 
 
 @bp.route("/api/v1/staff/complaints/{complaint_id}/actions", methods=["POST"], authorizer=staff_token)

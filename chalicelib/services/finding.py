@@ -17,6 +17,7 @@ from chalicelib.domain.finding import (
     partition_of,
 )
 from chalicelib.domain.model import Actor, Complaint, Role
+from chalicelib.domain.policy import sees_contact
 from chalicelib.services import calendar
 from chalicelib.services.ports import ComplaintStore, Finder, FindNeeds
 from chalicelib.services.queries import summary
@@ -37,7 +38,8 @@ def search(find: Find, limit: int, actor: Actor, a: FindNeeds, now: datetime) ->
         if found:
             find = as_name
     policy = calendar.policy(a)
-    return {"items": [summary(c, now, policy) for c in found], "matched_by": find.by.value}
+    contact = sees_contact(actor)
+    return {"items": [summary(c, now, policy, contact) for c in found], "matched_by": find.by.value}
 
 
 def _found(find: Find, limit: int, own: str | None, a: FindNeeds) -> list[Complaint]:

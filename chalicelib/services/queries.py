@@ -15,6 +15,7 @@ from chalicelib.domain.deadlines import DeadlinePolicy
 from chalicelib.domain.errors import RuleViolation
 from chalicelib.domain.listing import ListQuery, plan
 from chalicelib.domain.model import STAFF_CLOCKS, Actor, Clock, Complaint, Role
+from chalicelib.domain.policy import masked_contact, sees_contact
 from chalicelib.services import calendar
 from chalicelib.services.views import jsonable, time_left
 from chalicelib.wiring import Adapters
@@ -36,11 +37,14 @@ def list_complaints(query: ListQuery, cursor: str | None, actor: Actor, a: Adapt
     items, position = a.search.page(the_plan, query.limit, tier, after, now_key=iso(now))
     next_cursor = _seal_cursor(position, fingerprint, a.settings.cursor_secret) if position else None
     policy = calendar.policy(a)
-    return {"items": [summary(complaint_from_item(i), now, policy) for i in items], "next_cursor": next_cursor}
+    contact = sees_contact(actor)
+    rows = [summary(complaint_from_item(i), now, policy, contact) for i in items]
+    return {"items": rows, "next_cursor": next_cursor}
 
 
-def summary(c: Complaint, now: datetime, policy: DeadlinePolicy | None = None) -> dict[str, Any]:
-    """What a queue row shows (with `policy`, what each clock has left in its unit)."""
+def summary(c: Complaint, now: datetime, policy: DeadlinePolicy | None = None, contact: bool = True) -> dict[str, Any]:
+    """What a queue row shows (with `policy`, what each clock has left in its unit; without `contact`, the
+    customer's name as quality sees it by default)."""
     running = {  # the running clocks: not stopped, not paused
         clock.value: d.due_at for clock, d in c.deadlines.items() if d.stopped_at is None and d.due_at is not None
     }
@@ -56,7 +60,11 @@ def summary(c: Complaint, now: datetime, policy: DeadlinePolicy | None = None) -
             "received_at": c.received_at,
             "assignee": c.assignee,
             "territory": c.territory,
-            "customer": {"name": c.customer.name, "type": c.customer.type, "city": c.customer.city},
+            "customer": {
+                "name": c.customer.name if contact else masked_contact(c.customer)["name"],
+                "type": c.customer.type,
+                "city": c.customer.city,
+            },
             "product": {"sku": c.product.sku, "name": c.product.name, "batch": c.product.batch},
             "escalated": c.escalated,
             "deadlines": running,

@@ -10,6 +10,7 @@ from chalicelib.domain import deadlines
 from chalicelib.domain.customer_messages import SentMessage
 from chalicelib.domain.deadlines import DeadlinePolicy
 from chalicelib.domain.model import Actor, Complaint, HistoryEntry
+from chalicelib.domain.policy import masked_contact, sees_contact
 from chalicelib.domain.workflow import allowed_actions
 from chalicelib.services import calendar
 from chalicelib.services.ports import WorkflowNeeds
@@ -22,6 +23,7 @@ def staff_view(
     history: list[HistoryEntry] | None = None,
     messages: list[SentMessage] | None = None,
     now: datetime | None = None,
+    reveal: bool = False,
 ) -> dict[str, Any]:
     """Everything about one complaint, its history and the messages to its customer (read now unless
     given; of a message only its kind, time, channel and state: never its text, code or link), photo
@@ -31,6 +33,9 @@ def staff_view(
         view["deadlines"][clock]["left"] = left
     view.pop("access_code_hash", None)
     view.pop("find_keys", None)
+    view["contact_hidden"] = not (reveal or sees_contact(actor))
+    if view["contact_hidden"]:
+        view["customer"].update(masked_contact(complaint.customer))
     view["merged_into"] = complaint.merged_into
     history = a.complaints.history(complaint.id) if history is None else history
     messages = a.outbox.customer_messages(complaint.id) if messages is None else messages

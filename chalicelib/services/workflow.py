@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import idempotency
@@ -11,8 +11,9 @@ from chalicelib.domain import access
 from chalicelib.domain.commands import Assign, Command, Merge, ResendReceipt
 from chalicelib.domain.customer_messages import SentMessage
 from chalicelib.domain.deliveries import CustomerMessage
-from chalicelib.domain.errors import ComplaintNotFound, DomainError
+from chalicelib.domain.errors import ComplaintNotFound, ConcurrentChange, DomainError
 from chalicelib.domain.model import Actor, Complaint, Role
+from chalicelib.domain.policy import sees_contact
 from chalicelib.domain.workflow import Context, perform
 from chalicelib.idempotency import Retry
 from chalicelib.services import calendar
@@ -20,6 +21,8 @@ from chalicelib.services.customer_messages import reach_of
 from chalicelib.services.effects import deliveries_for
 from chalicelib.services.ports import WorkflowNeeds
 from chalicelib.services.views import staff_view
+
+CONTACT_ATTEMPTS = 3  # a view that records the contact was shown, against concurrent changes
 
 
 def act(
@@ -70,9 +73,29 @@ def load(complaint_id: str, a: WorkflowNeeds) -> Complaint:
     return complaint
 
 
-def view(complaint_id: str, actor: Actor, a: WorkflowNeeds) -> dict[str, Any]:
-    """The whole record."""
-    return staff_view(load_visible(complaint_id, actor, a), actor, a)
+def view(
+    complaint_id: str, actor: Actor, a: WorkflowNeeds, reveal: bool = False, now: datetime | None = None
+) -> dict[str, Any]:
+    """The whole record; with `reveal`, the complainant's contact for one who sees it only on asking
+    (quality), which the history records."""
+    complaint = load_visible(complaint_id, actor, a)
+    if reveal and not sees_contact(actor):
+        complaint = _contact_shown(complaint, actor, a, now or datetime.now(UTC))
+    return staff_view(complaint, actor, a, reveal=reveal)
+
+
+def _contact_shown(complaint: Complaint, actor: Actor, a: WorkflowNeeds, now: datetime) -> Complaint:
+    """Record that the contact was shown to `actor`, over the version read (read again if it moved)."""
+    for attempt in range(CONTACT_ATTEMPTS):
+        complaint.record(now, actor.username, "contact_viewed")
+        try:
+            a.complaints.save(complaint, [], now)
+            return complaint
+        except ConcurrentChange:
+            if attempt == CONTACT_ATTEMPTS - 1:
+                raise
+            complaint = load(complaint.id, a)
+    return complaint
 
 
 def load_visible(complaint_id: str, actor: Actor, a: WorkflowNeeds) -> Complaint:

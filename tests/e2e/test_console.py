@@ -283,3 +283,19 @@ def test_each_due_time_says_what_is_left_in_its_clocks_unit(system, open_page, p
     resolution = page.locator("#sec-deadlines li", has_text="处理完成")
     resolution.wait_for()
     assert re.search(r"还剩 [67] 个工作日", resolution.inner_text()), resolution.inner_text()
+
+
+def test_quality_sees_the_customers_contact_only_on_asking(system, open_page, problems):
+    from tests.real_cases import BLADE
+
+    cid = requests.post(f"{system}/api/v1/complaints", json=BLADE, timeout=10).json()["complaint_id"]
+    page = login(open_page, system, "quality1", phone=True)
+    page.goto(f"{system}/console#/c/{cid}")
+    customer = page.locator("#sec-customer")
+    customer.locator("#reveal-contact").wait_for()
+    assert "张**" in customer.inner_text() and "13800138000" not in page.content()
+    customer.locator("#reveal-contact").click()
+    page.locator("#sec-customer dd", has_text="+8613800138000").wait_for()
+    assert page.locator("#reveal-contact").count() == 0
+    assert "查看了顾客联系方式" in page.inner_text("#sec-history")
+    check_accessibility(page, "quality's complaint page, contact shown")

@@ -665,7 +665,9 @@
         el("p", {class: "description", text: c.description})], "sec-complaint"),
       section("detail_customer", [pairs([["k_name", cust.name], ["k_phone", cust.phone], ["k_email", cust.email],
         ["k_type", cust.type ? t("ct_" + cust.type) : null], ["k_place", [cust.province, cust.city].filter(Boolean).join(" ")],
-        ["k_address", cust.address], ["k_account", cust.account_id]])], "sec-customer"),
+        ["k_address", cust.address], ["k_account", cust.account_id]]),
+        c.contact_hidden ? el("p", {class: "contact-hidden"}, [t("contact_hidden") + " ",
+          el("button", {type: "button", id: "reveal-contact", class: "small", text: t("contact_reveal")})]) : null], "sec-customer"),
       section("detail_product", [pairs([["k_sku", prod.sku], ["k_product_name", prod.name], ["k_production_date", prod.production_date],
         ["k_batch", prod.batch], ["k_purchase_place", prod.purchase_place], ["k_quantity", prod.quantity]])], "sec-product"),
       section("detail_deadlines", [deadlines.length ? el("ul", {class: "plain"}, deadlines) : el("p", {text: "—"})], "sec-deadlines")]);
@@ -692,6 +694,18 @@
       el("div", {class: "detail-main"}, [facts, photos].concat(records).concat([mergedComplaints(c), customerMessages(c), history])),
       el("div", {class: "detail-side"}, [actions])])]);
     view.querySelector("#print-form").addEventListener("click", function () { printForm(c.id || c.complaint_id, notice); });
+    var reveal = view.querySelector("#reveal-contact");
+    if (reveal) {
+      reveal.addEventListener("click", function () {
+        call("GET", "api/v1/staff/complaints/" + encodeURIComponent(c.id || c.complaint_id) + "?reveal=contact").then(function (result) {
+          if (!result.ok) { return; }
+          drawComplaint(result.data);
+          var title = view.querySelector("#sec-customer-title");
+          title.setAttribute("tabindex", "-1");
+          title.focus();
+        }, function () {});
+      });
+    }
     view.querySelector("#to-actions").addEventListener("click", function () {
       var target = view.querySelector("#sec-actions summary") || view.querySelector("#sec-actions-title");
       target.setAttribute("tabindex", target.tagName === "SUMMARY" ? "0" : "-1");
