@@ -11,6 +11,7 @@ import requests
 from infra.local_stack import DEMO_PASSWORD
 from tests.e2e.conftest import check_accessibility, shoot
 from tests.e2e.test_console import login as console_login
+from tests.real_cases import SHORT_CASE, body
 
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
@@ -146,14 +147,23 @@ def test_an_admin_creates_a_salesperson_and_a_territory_through_the_pages(system
     assert territory["places"] == [{"province": "江西", "city": "南昌"}, {"province": "江西", "city": None}]
     assert territory["salesperson"] == "sales_nc"
     assert api(system, "GET", "admin/staff/sales_nc").json()["territories"] == ["JX-NC"]
+
+    # a complaint from Nanchang goes to 黄磊; when 王芳 takes the territory over, it goes with it
+    complaint = body(SHORT_CASE)
+    complaint["customer"].update(province="江西", city="南昌", phone="+8613900000051")
+    answer = requests.post(f"{system}/api/v1/complaints", json=complaint, timeout=10)
+    assert answer.status_code == 201, answer.text
+    complaint_id = answer.json()["complaint_id"]
+    assert api(system, "GET", f"staff/complaints/{complaint_id}").json()["assignee"] == "sales_nc"
     row.locator(".admin-edit").click()
     move = page.locator("#territory-form [data-field=move_open]")
     assert move.is_hidden()  # offered only for another salesperson
     page.select_option("#territory-form [name=salesperson]", "sales_wh")
-    assert move.is_visible()
-    page.select_option("#territory-form [name=salesperson]", "sales_nc")
-    assert move.is_hidden()
-    page.keyboard.press("Escape")
+    move.locator("input").check()
+    page.click("#territory-form button[type=submit]")
+    assert "1 件未结投诉已重新分派" in notice(page, "已保存")
+    assert api(system, "GET", f"staff/complaints/{complaint_id}").json()["assignee"] == "sales_wh"
+    assert "王芳 (sales_wh)" in row.inner_text()
     page.set_viewport_size(PHONE)
     page.fill("#admin-search-territories", "")
     check_accessibility(page, "the territories at 390 px")

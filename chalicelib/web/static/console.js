@@ -1091,6 +1091,16 @@
     if (a.moved === undefined && a.open_with_previous) { parts.push(t("admin_open_with_previous", {n: a.open_with_previous})); }
     return parts.join(" ");
   }
+  /* The box that moves a territory's or an account's open complaints, offered once another salesperson is chosen. */
+  function offerMove(form, previous) {
+    var chosen = form.querySelector("[name=salesperson]"), offer = form.querySelector("[data-field=move_open]");
+    var toggle = function () { offer.hidden = chosen.value === (previous || ""); };
+    chosen.addEventListener("change", toggle); toggle();
+  }
+  function moveAsked(form) {
+    var move = form.querySelector("[name=move_open]");
+    return move && move.checked && !move.closest(".field").hidden ? {move_open: "true"} : null;
+  }
   function staffName(staff, username) {
     var found = staff.filter(function (m) { return m.username === username; })[0];
     return username ? (found ? found.name + " (" + username + ")" : username) : null;
@@ -1195,17 +1205,12 @@
           send: function (form) {
             var code = x ? x.code : valueOf(form, "code").toUpperCase();
             if (!code) { showErrors(form, [{field: "code", message: t("admin_required")}]); return null; }
-            var move = form.querySelector("[name=move_open]");
             return put("territories", code, {name: valueOf(form, "name"), places: placesOf(valueOf(form, "places")), salesperson: valueOf(form, "salesperson") || null},
-                       move && move.checked && !move.closest(".field").hidden ? {move_open: "true"} : null);
+                       moveAsked(form));
           },
           done: function (saved) { done([t(x ? "admin_saved" : "admin_created", {name: saved.code + " " + saved.name}), movesText(saved)].join(" "), saved.code); }
         });
-        if (x) {  // offered once another salesperson is chosen: the territory's open complaints may follow them
-          var chosen = built.querySelector("[name=salesperson]"), offer = built.querySelector("[data-field=move_open]");
-          var toggle = function () { offer.hidden = chosen.value === (x.salesperson || ""); };
-          chosen.addEventListener("change", toggle); toggle();
-        }
+        if (x) { offerMove(built, x.salesperson); }
         return built;
       }
     });
@@ -1242,8 +1247,9 @@
                       options: [["", t("choose")]].concat(territories.map(function (x) { return [x.code, x.code + " " + x.name]; }))}),
           adminField({name: "salesperson", label: "admin_salesperson", type: "select", required: true, value: a ? a.salesperson || "" : "", hint: "admin_account_salesperson_hint",
                       options: [["", t("choose")]].concat(salespeople(staff))}),
-          adminField({name: "key_account", label: "admin_key_account", type: "checkbox", value: a ? a.key_account : false})];
-        return editForm({
+          adminField({name: "key_account", label: "admin_key_account", type: "checkbox", value: a ? a.key_account : false}),
+          a ? adminField({name: "move_open", label: "admin_move_open_account", type: "checkbox", value: false}) : null];
+        var built = editForm({
           id: "account-form", title: a ? t("admin_edit_account", {name: a.name}) : t("admin_new_accounts"), fields: fields, close: close,
           send: function (form) {
             var id = a ? a.account_id : valueOf(form, "account_id").toUpperCase();
@@ -1251,10 +1257,12 @@
             var data = {name: valueOf(form, "name"), type: valueOf(form, "type"), territory: valueOf(form, "territory") || null,
                         salesperson: valueOf(form, "salesperson") || null, key_account: form.querySelector("[name=key_account]").checked};
             if (a && a.revision !== undefined) { data.revision = a.revision; }
-            return put("accounts", id, data);
+            return put("accounts", id, data, moveAsked(form));
           },
-          done: function (saved) { done(t(a ? "admin_saved" : "admin_created", {name: saved.account_id + " " + saved.name}), saved.account_id); }
+          done: function (saved) { done([t(a ? "admin_saved" : "admin_created", {name: saved.account_id + " " + saved.name}), movesText(saved)].join(" "), saved.account_id); }
         });
+        if (a) { offerMove(built, a.salesperson); }
+        return built;
       },
       remove: {label: "admin_delete", confirm: "admin_delete_confirm", allowed: function () { return true; },
                run: function (a) { return call("DELETE", "api/v1/admin/accounts/" + encodeURIComponent(a.account_id)); },
