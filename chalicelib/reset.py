@@ -6,6 +6,7 @@ For the tests and the local runner, which change the environment; a Lambda proce
 from __future__ import annotations
 
 from chalicelib import auth, clients, config, wiring
+from chalicelib.services import people
 
 
 def reset() -> None:
@@ -13,3 +14,4 @@ def reset() -> None:
     config.settings.cache_clear()
     wiring.adapters.cache_clear()
     auth.staff_records.forget()
+    people.forget()

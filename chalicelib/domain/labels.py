@@ -1,8 +1,9 @@
 """Words people read for the domain's values, in Chinese and English: the one place for them.
 
-The values themselves are the enums of `model.py`. The record (the printed feedback form, the exports,
-notifications, statistics and the public status answer) uses the company's terms; the pages (the public
-form, the status page and the staff console) use plainer words, listed in the order the pages offer them.
+The values themselves are the enums of `model.py`. A value has one wording everywhere: the pages (the
+public form, the status page, the staff console), the record (the printed feedback form, the exports),
+notifications and statistics all say 数量不够, 商场、超市, 热线电话; the tables list them in the order the
+pages offer them.
 The pages get their words and lists from `page_words` and `page_vocabulary`, so a new channel, category or
 status is added to its enum and its words here, and nowhere else (tests/unit/test_vocabulary.py checks).
 """
@@ -17,23 +18,23 @@ Words = dict[str, tuple[str, str]]  # value -> (Chinese, English)
 # --- the record ------------------------------------------------------------------------------------
 
 CATEGORY: Words = {
-    "foreign_matter": ("异物", "Foreign matter"),
-    "odor": ("异味", "Odour"),
-    "dusting": ("掉渣/掉粉", "Dusting"),
-    "seal_failure": ("封口不牢", "Seal failure"),
-    "print_defect": ("印刷不良", "Print defect"),
-    "count_shortage": ("数量短缺", "Count shortage"),
-    "weight_short": ("克重不足", "Weight short"),
-    "label_error": ("标签错误", "Label error"),
-    "packaging_damage": ("包装破损", "Packaging damage"),
-    "service_attitude": ("服务态度", "Service attitude"),
-    "service_knowledge": ("服务专业性", "Service knowledge"),
-    "other": ("其他", "Other"),
+    "foreign_matter": ("有异物", "Something inside"),
+    "odor": ("有异味", "Bad smell"),
+    "dusting": ("掉渣、掉粉", "Dust or flakes"),
+    "seal_failure": ("封口不牢", "Pack not sealed"),
+    "print_defect": ("印刷不良", "Bad printing"),
+    "count_shortage": ("数量不够", "Fewer than stated"),
+    "weight_short": ("克重不够", "Too light"),
+    "label_error": ("标签有误", "Label wrong"),
+    "packaging_damage": ("包装破损", "Damaged packaging"),
+    "service_attitude": ("服务态度", "Staff attitude"),
+    "service_knowledge": ("服务专业性", "Staff knowledge"),
+    "other": ("其他问题", "Something else"),
 }
 CHANNEL: Words = {
-    "hotline": ("热线", "Hotline"),
+    "hotline": ("热线电话", "Hotline"),
     "letter": ("来信", "Letter"),
-    "web": ("网上表单", "Web form"),
+    "web": ("网上投诉", "Web form"),
     "salesperson": ("业务员", "Salesperson"),
     "distributor": ("经销商", "Distributor"),
     "affiliate": ("关联公司", "Affiliate"),
@@ -49,23 +50,23 @@ HANDLING: Words = {  # handling types; a desired resolution is one of them
     "other": ("其他", "Other"),
 }
 STATUS: Words = {
-    "received": ("已受理", "Received"),
+    "received": ("已接收", "Received"),
     "assigned": ("已分派", "Assigned"),
     "investigating": ("调查中", "Investigating"),
-    "qc_pending": ("待质检", "Awaiting quality test"),
-    "qc_done": ("质检完成", "Quality tested"),
+    "qc_pending": ("待质检", "Awaiting QC"),
+    "qc_done": ("质检完成", "QC done"),
     "pending_approval": ("待审批", "Awaiting approval"),
-    "handling_agreed": ("处理方案已定", "Handling agreed"),
+    "handling_agreed": ("方案已定", "Handling agreed"),
     "customer_notified": ("已告知顾客", "Customer told"),
     "followed_up": ("已回访", "Followed up"),
     "closed": ("已结案", "Closed"),
 }
 CUSTOMER_TYPE: Words = {
-    "consumer": ("消费者", "Consumer"),
-    "distributor": ("经销商", "Distributor"),
-    "retailer": ("大型超市/卖场", "Retailer"),
-    "hotel": ("酒店/团购", "Hotel"),
-    "affiliate": ("关联公司", "Affiliate"),
+    "consumer": ("消费者", "A consumer"),
+    "retailer": ("商场、超市", "A shop or supermarket"),
+    "distributor": ("经销商", "A distributor"),
+    "hotel": ("酒店、单位", "A hotel or institution"),
+    "affiliate": ("关联公司", "An affiliated company"),
     "other": ("其他", "Other"),
 }
 SERVICE_DIMENSION: Words = {
@@ -79,7 +80,7 @@ NOTIFIED_VIA: Words = {
     "phone": ("电话", "Phone"),
     "sms": ("短信", "SMS"),
     "letter": ("信函", "Letter"),
-    "visit": ("上门", "Visit"),
+    "visit": ("拜访", "Visit"),
 }
 # What the complainant sees: a few plain steps, not the internal statuses.
 PUBLIC_STEP = {
@@ -105,40 +106,6 @@ PUBLIC_STEPS = tuple(PUBLIC_STEP_TEXT)  # in the order a complaint goes through 
 
 # --- the pages ---------------------------------------------------------------------------------------
 
-STATUS_ON_PAGES: Words = {
-    "received": ("已接收", "Received"),
-    "assigned": ("已分派", "Assigned"),
-    "investigating": ("调查中", "Investigating"),
-    "qc_pending": ("待质检", "Awaiting QC"),
-    "qc_done": ("质检完成", "QC done"),
-    "pending_approval": ("待审批", "Awaiting approval"),
-    "handling_agreed": ("方案已定", "Handling agreed"),
-    "customer_notified": ("已告知顾客", "Customer told"),
-    "followed_up": ("已回访", "Followed up"),
-    "closed": ("已结案", "Closed"),
-}
-CHANNEL_ON_PAGES: Words = {
-    "hotline": ("热线电话", "Hotline"),
-    "letter": ("来信", "Letter"),
-    "web": ("网上投诉", "Web form"),
-    "salesperson": ("业务员", "Salesperson"),
-    "distributor": ("经销商", "Distributor"),
-    "affiliate": ("关联公司", "Affiliate"),
-}
-CATEGORY_ON_PAGES: Words = {
-    "foreign_matter": ("有异物", "Something inside"),
-    "odor": ("有异味", "Bad smell"),
-    "dusting": ("掉渣、掉粉", "Dust or flakes"),
-    "seal_failure": ("封口不牢", "Pack not sealed"),
-    "print_defect": ("印刷不良", "Bad printing"),
-    "count_shortage": ("数量不够", "Fewer than stated"),
-    "weight_short": ("克重不够", "Too light"),
-    "label_error": ("标签有误", "Label wrong"),
-    "packaging_damage": ("包装破损", "Damaged packaging"),
-    "service_attitude": ("服务态度", "Staff attitude"),
-    "service_knowledge": ("服务专业性", "Staff knowledge"),
-    "other": ("其他问题", "Something else"),
-}
 CATEGORY_HINT: Words = {  # under each category on the public form
     "foreign_matter": ("脏物、杂质、虫子、刀片等", "dirt, debris, insects, a blade…"),
     "odor": ("例如油漆味", "e.g. smells of paint"),
@@ -153,14 +120,6 @@ CATEGORY_HINT: Words = {  # under each category on the public form
     "service_knowledge": ("回答不专业、不准确", "wrong or unclear answers"),
     "other": ("以上都不是", "none of the above"),
 }
-CUSTOMER_TYPE_ON_PAGES: Words = {
-    "consumer": ("消费者", "A consumer"),
-    "retailer": ("商场、超市", "A shop or supermarket"),
-    "distributor": ("经销商", "A distributor"),
-    "hotel": ("酒店、单位", "A hotel or institution"),
-    "affiliate": ("关联公司", "An affiliated company"),
-    "other": ("其他", "Other"),
-}
 DESIRED_RESOLUTION_ON_PAGES: Words = {
     "explanation": ("给个说法", "An explanation"),
     "exchange": ("换货", "An exchange"),
@@ -168,12 +127,6 @@ DESIRED_RESOLUTION_ON_PAGES: Words = {
     "compensation": ("赔偿", "Compensation"),
     "return": ("退货", "Return the goods"),
     "other": ("其他", "Something else"),
-}
-NOTIFIED_VIA_ON_PAGES: Words = {
-    "phone": ("电话", "Phone"),
-    "sms": ("短信", "SMS"),
-    "letter": ("信函", "Letter"),
-    "visit": ("拜访", "Visit"),
 }
 RATING: Words = {
     "5": ("5 很满意", "5 very satisfied"),
@@ -341,13 +294,13 @@ MANAGER_GRANTS = ("service", "sales", "quality")
 
 # Each list the pages offer: the prefix of its words' keys (`st_received`) and its words, in the pages' order.
 PAGE_LISTS: dict[str, tuple[str, Words]] = {
-    "status": ("st_", STATUS_ON_PAGES),
+    "status": ("st_", STATUS),
     "severity": ("sev_", SEVERITY),
-    "channel": ("ch_", CHANNEL_ON_PAGES),
+    "channel": ("ch_", CHANNEL),
     "entry_channel": (
         "ch_",
         {
-            c: CHANNEL_ON_PAGES[c]
+            c: CHANNEL[c]
             for c in (  # the console's entry form: the web form last
                 "hotline",
                 "letter",
@@ -358,12 +311,12 @@ PAGE_LISTS: dict[str, tuple[str, Words]] = {
             )
         },
     ),
-    "category": ("cat_", CATEGORY_ON_PAGES),
-    "customer_type": ("ct_", CUSTOMER_TYPE_ON_PAGES),
+    "category": ("cat_", CATEGORY),
+    "customer_type": ("ct_", CUSTOMER_TYPE),
     "account_type": ("at_", {k: CUSTOMER_TYPE[k] for k in CUSTOMER_TYPE if k != "consumer"}),  # a key account's type
     "desired_resolution": ("res_", DESIRED_RESOLUTION_ON_PAGES),
     "handling_type": ("h_", HANDLING),
-    "notified_via": ("via_", NOTIFIED_VIA_ON_PAGES),
+    "notified_via": ("via_", NOTIFIED_VIA),
     "rating": ("rating_", RATING),
     "clock": ("clock_", CLOCK),
     "public_step": ("step_", PUBLIC_STEP_ON_PAGES),

@@ -8,7 +8,7 @@ the quality department's result, the handling and the customer's satisfaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from chalicelib.domain.labels import (
@@ -148,11 +148,18 @@ COLUMNS: tuple[tuple[str, Getter], ...] = (
     ("结案时间", lambda c: local_time(c.closed_at)),
 )
 HEADERS = tuple(header for header, _ in COLUMNS)
+PEOPLE = frozenset({"业务员", "反馈表填报人", "质检人", "审批人"})  # a username there is shown as the person's name
 
 
-def row(complaint: Complaint) -> list[Any]:
-    return [get(complaint) for _, get in COLUMNS]
+def row(complaint: Complaint, names: Mapping[str, str] | None = None) -> list[Any]:
+    """The complaint's values in the columns' order; the staff by their `names` where known."""
+    names = names or {}
+    return [names.get(value, value) if header in PEOPLE else value for header, value in _values(complaint)]
 
 
-def rows(complaints: Iterable[Complaint]) -> Iterator[list[Any]]:
-    return (row(c) for c in complaints)
+def _values(complaint: Complaint) -> Iterator[tuple[str, Any]]:
+    return ((header, get(complaint)) for header, get in COLUMNS)
+
+
+def rows(complaints: Iterable[Complaint], names: Mapping[str, str] | None = None) -> Iterator[list[Any]]:
+    return (row(c, names) for c in complaints)

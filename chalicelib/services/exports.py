@@ -32,6 +32,7 @@ from chalicelib.domain.errors import NotAllowed, RuleViolation
 from chalicelib.domain.listing import ListQuery, plan
 from chalicelib.domain.model import Actor, Complaint, Role
 from chalicelib.domain.reporting import SHANGHAI, local_time, shown
+from chalicelib.services import people
 from chalicelib.services.export_columns import HEADERS, rows
 from chalicelib.wiring import Adapters
 
@@ -81,7 +82,7 @@ def export_complaints(
     """
     if not actor.has_any(*EXPORTERS):
         raise NotAllowed("only managers, leaders and admins export complaints")
-    counted = _Counter(rows(matching(query, a, now)))
+    counted = _Counter(rows(matching(query, a, now), people.names(a.directory)))
     body = encode(fmt, counted)
     name = f"complaints-{now.astimezone(SHANGHAI):%Y%m%d-%H%M%S}.{fmt}"
     log.info("export by %s: %d rows %s, filters %s", actor.username, counted.n, fmt, sorted(query.filters))

@@ -18,7 +18,7 @@ from chalicelib.domain.finding import (
 )
 from chalicelib.domain.model import Actor, Complaint, Role
 from chalicelib.domain.policy import sees_contact
-from chalicelib.services import calendar
+from chalicelib.services import calendar, people
 from chalicelib.services.ports import ComplaintStore, Finder, FindNeeds
 from chalicelib.services.queries import summary
 
@@ -39,7 +39,8 @@ def search(find: Find, limit: int, actor: Actor, a: FindNeeds, now: datetime) ->
             find = as_name
     policy = calendar.policy(a)
     contact = sees_contact(actor)
-    return {"items": [summary(c, now, policy, contact) for c in found], "matched_by": find.by.value}
+    staff = people.names(a.directory)
+    return {"items": [summary(c, now, policy, contact, staff) for c in found], "matched_by": find.by.value}
 
 
 def _found(find: Find, limit: int, own: str | None, a: FindNeeds) -> list[Complaint]:

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from chalicelib.domain.errors import RuleViolation
 from chalicelib.domain.listing import ListQuery, plan
 from chalicelib.domain.model import STAFF_CLOCKS, Actor, Clock, Complaint, Role
 from chalicelib.domain.policy import masked_contact, sees_contact
-from chalicelib.services import calendar
+from chalicelib.services import calendar, people
 from chalicelib.services.views import jsonable, time_left
 from chalicelib.wiring import Adapters
 
@@ -38,13 +39,20 @@ def list_complaints(query: ListQuery, cursor: str | None, actor: Actor, a: Adapt
     next_cursor = _seal_cursor(position, fingerprint, a.settings.cursor_secret) if position else None
     policy = calendar.policy(a)
     contact = sees_contact(actor)
-    rows = [summary(complaint_from_item(i), now, policy, contact) for i in items]
+    staff = people.names(a.directory)
+    rows = [summary(complaint_from_item(i), now, policy, contact, staff) for i in items]
     return {"items": rows, "next_cursor": next_cursor}
 
 
-def summary(c: Complaint, now: datetime, policy: DeadlinePolicy | None = None, contact: bool = True) -> dict[str, Any]:
+def summary(
+    c: Complaint,
+    now: datetime,
+    policy: DeadlinePolicy | None = None,
+    contact: bool = True,
+    names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """What a queue row shows (with `policy`, what each clock has left in its unit; without `contact`, the
-    customer's name as quality sees it by default)."""
+    customer's name as quality sees it by default; with `names`, the assignee's name)."""
     running = {  # the running clocks: not stopped, not paused
         clock.value: d.due_at for clock, d in c.deadlines.items() if d.stopped_at is None and d.due_at is not None
     }
@@ -59,6 +67,7 @@ def summary(c: Complaint, now: datetime, policy: DeadlinePolicy | None = None, c
             "channel": c.channel,
             "received_at": c.received_at,
             "assignee": c.assignee,
+            "assignee_name": (names or {}).get(c.assignee or ""),
             "territory": c.territory,
             "customer": {
                 "name": c.customer.name if contact else masked_contact(c.customer)["name"],

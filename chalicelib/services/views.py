@@ -12,7 +12,7 @@ from chalicelib.domain.deadlines import DeadlinePolicy
 from chalicelib.domain.model import Actor, Complaint, HistoryEntry
 from chalicelib.domain.policy import masked_contact, sees_contact
 from chalicelib.domain.workflow import allowed_actions
-from chalicelib.services import calendar
+from chalicelib.services import calendar, people
 from chalicelib.services.ports import WorkflowNeeds
 
 
@@ -42,9 +42,19 @@ def staff_view(
     view["customer_messages"] = [
         {"kind": m.kind.value, "at": iso(m.at), "channel": m.channel, "state": m.state} for m in messages
     ]
+    staff = people.names(a.directory)
+    view["assignee_name"] = staff.get(complaint.assignee or "")
     view["history"] = [
         jsonable(
-            {"at": h.at, "actor": h.actor, "action": h.action, "from": h.from_status, "to": h.to_status, "data": h.data}
+            {
+                "at": h.at,
+                "actor": h.actor,
+                "actor_name": staff.get(h.actor),
+                "action": h.action,
+                "from": h.from_status,
+                "to": h.to_status,
+                "data": h.data,
+            }
         )
         for h in history
     ]

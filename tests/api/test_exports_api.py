@@ -123,9 +123,9 @@ def test_the_csv_row_matches_the_record_of_the_walked_complaint(api, seeded):
                         ("预防措施", "preventive_actions")):
         assert row[header] == qc[key]
     assert (row["处理方式"], row["处理金额(元)"], row["处理意见"]) == ("赔偿", handling["amount"], handling["note"])
-    assert (row["审批结果"], row["审批人"], row["告知方式"]) == ("同意", "leader1", "电话")
+    assert (row["审批结果"], row["审批人"], row["告知方式"]) == ("同意", "孙总", "电话")  # names, not usernames
     assert (row["满意度(1-5)"], row["顾客对处理结果的意见"]) == ("4", record["satisfaction"]["comment"])
-    assert row["状态"] == "已回访" and row["片区"] == record["territory"] and row["业务员"] == "sales_wh"
+    assert row["状态"] == "已回访" and row["片区"] == record["territory"] and row["业务员"] == "王芳"
 
 
 def test_a_csv_cell_that_looks_like_a_formula_stays_text(api, seeded):

@@ -81,9 +81,9 @@ def test_the_figures_match_the_hand_count(cases, api):
     assert total["first_contact_met_pct"] == pytest.approx(66.7)  # blade, short case in time; seal-open breached
     assert total["resolution_met_pct"] == 100
     blade = next(g for g in report["groups"] if g["key"] == "foreign_matter")
-    assert blade["label"] == "异物" and blade["satisfaction_average"] == 5
+    assert blade["label"] == "有异物" and blade["satisfaction_average"] == 5
     english = stats(api, "category", headers={"Accept-Language": "en"})["groups"]
-    assert english[0]["key"] == "odor" and english[0]["label"] == "Odour"  # most complaints first
+    assert english[0]["key"] == "odor" and english[0]["label"] == "Bad smell"  # most complaints first
 
 
 def test_a_period_without_complaints_is_empty(cases, api):

@@ -100,14 +100,14 @@ def test_a_real_case_from_the_hotline_to_closed_by_clicking(system, open_page, p
     assert "首次联系" in row.inner_text() and "剩" in row.inner_text()
     shoot_both(service, "13-console-queue")
     open_complaint(service, complaint_id)
-    assert status_of(service) == "已分派" and "sales_wh" in service.inner_text("#sec-complaint")
+    assert status_of(service) == "已分派" and "王芳" in service.inner_text("#sec-complaint")  # sales_wh, by name
     assert service.locator("#action-record_satisfaction").count() == 0
     check_accessibility(service, "the complaint page")
     shoot_both(service, "14-console-complaint")
 
     # the salesperson of the territory investigates
     sales = login(open_page, system, "sales_wh", phone=True)
-    assert set(sales.locator("#queue td[data-label='负责人']").all_inner_texts()) == {"sales_wh"}
+    assert set(sales.locator("#queue td[data-label='负责人']").all_inner_texts()) == {"王芳"}
     open_complaint(sales, complaint_id)
     assert [a.get_attribute("id") for a in sales.locator("details.action").all()] == ["action-contact", "action-escalate", "action-note"]
     act(sales, "contact", {"note": "已电话联系刘店长, 下午上门查看"})
@@ -269,6 +269,8 @@ def test_each_due_time_says_what_is_left_in_its_clocks_unit(system, open_page, p
     first_contact.wait_for()
     assert re.search(r"还剩 \d 个工作小时", first_contact.inner_text()), first_contact.inner_text()
     assert re.search(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}", first_contact.inner_text())
+    assert "陈强" in page.inner_text("#sec-complaint") and "sales_gz" not in page.inner_text("#sec-complaint")
+    assert "系统" in page.inner_text("#sec-history")  # the routing, by the system, in words
     page.goto(f"{system}/console#/c/{critical}")
     blade = page.locator("#sec-deadlines li", has_text="首次联系")
     blade.wait_for()

@@ -110,6 +110,9 @@ class FakeDirectory:
     def usernames_with_role(self, role: Role) -> list[str]:
         return sorted(u for u, m in self.members.items() if role in m.roles and m.active)
 
+    def all_staff(self) -> list[StaffMember]:
+        return [self.members[u] for u in sorted(self.members)]
+
     key_accounts: set[str] = field(default_factory=set)  # account ids marked key_account
 
     def find_routes(self, lookups: dict[str, tuple[str, str]]) -> dict[str, Route]:

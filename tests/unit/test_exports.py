@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -24,6 +24,7 @@ from chalicelib.services import exports
 from chalicelib.services.export_columns import HEADERS, row
 from chalicelib.services.feedback_form import fields, render
 from tests.html_fields import read_form
+from tests.services.fakes import FakeDirectory
 
 NOW = datetime(2009, 6, 10, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
 SALES = StaffMember("sales_wh", "王强", frozenset({Role.SALES}), territories=["HB-WH"])
@@ -64,12 +65,12 @@ def test_a_row_has_the_form_the_quality_result_the_handling_and_the_satisfaction
     values = by_header(row(short_case()))
     assert values["投诉编号"] == "C-20090610-AAAAAA" and values["状态"] == "已回访"
     assert values["受理时间"] == datetime(2009, 6, 10, 10, 0, tzinfo=exports.SHANGHAI)
-    assert values["联系电话"] == "139 0731 0000" and values["顾客类型"] == "大型超市/卖场"
+    assert values["联系电话"] == "139 0731 0000" and values["顾客类型"] == "商场、超市"
     assert values["调查情况"] == "整箱未拆封, 少两包" and values["提供样品"] == "是" and values["提供合格证"] == "否"
     assert values["要求金额(元)"] == Decimal("45.50")
     assert values["原因分析"] == "检查制度未落实" and values["责任部门"] == "生产车间" and values["我方责任"] == "是"
     assert values["处理方式"] == "赔偿" and values["处理金额(元)"] == Decimal("45.50") and values["审批结果"] == "同意"
-    assert values["告知方式"] == "上门" and values["满意度(1-5)"] == 4 and values["顾客对处理结果的意见"].startswith("<b>")
+    assert values["告知方式"] == "拜访" and values["满意度(1-5)"] == 4 and values["顾客对处理结果的意见"].startswith("<b>")
 
 
 def test_a_complaint_just_received_has_empty_later_columns():
@@ -146,6 +147,8 @@ class FakeStore:
 @dataclass
 class FakeAdapters:
     search: FakeSearch
+    directory: FakeDirectory = field(default_factory=lambda: FakeDirectory(
+        {"sales_wh": StaffMember("sales_wh", "王强", frozenset({Role.SALES}))}))
 
 
 def stored(n):
@@ -160,6 +163,8 @@ def test_a_small_export_is_the_file_itself(monkeypatch):
     result = exports.export_complaints(ListQuery(), "csv", MANAGER, FakeAdapters(FakeSearch(stored(3))), FakeStore(),
                                        NOW)
     assert result.link is None and result.file.rows == 3 and result.file.name == "complaints-20090610-100000.csv"
+    first = dict(zip(HEADERS, next(csv.reader(io.StringIO(result.file.body.decode("utf-8-sig").split("\n", 1)[1])))))
+    assert first["业务员"] == "王强"  # the salesperson's name, not the username sales_wh
 
 
 def test_a_large_export_goes_through_the_bucket_with_a_link_of_at_most_15_minutes(monkeypatch):

@@ -101,7 +101,6 @@ def test_each_action_form_asks_for_exactly_the_fields_of_its_model_with_the_same
                 assert field.required == declared[name].is_required(), (action, name)
             if field.kind == "choice":
                 assert set(lists[field.choices]["values"]) == _allowed(declared[name]), (action, name)
-    assert set(labels.NOTIFIED_VIA) == set(labels.NOTIFIED_VIA_ON_PAGES)
 
 
 def _allowed(info) -> set[str]:

@@ -320,7 +320,7 @@
         el("td", {"data-label": t("col_category"), text: t("cat_" + item.category)}),
         el("td", {"data-label": t("col_product"), text: productText(item.product)}),
         el("td", {"data-label": t("col_customer"), text: [(item.customer || {}).name, (item.customer || {}).city].filter(Boolean).join(" · ")}),
-        el("td", {"data-label": t("col_assignee"), text: item.assignee || "—"}),
+        el("td", {"data-label": t("col_assignee"), text: item.assignee_name || item.assignee || "—"}),
         el("td", {"data-label": t("col_received"), text: App.formatTime(item.received_at)})]);
     });
     return el("table", {class: "queue-table"}, [el("caption", {class: "visually-hidden", text: caption}),
@@ -661,7 +661,7 @@
     var facts = el("div", {class: "detail-grid"}, [
       section("detail_complaint", [pairs([["k_category", t("cat_" + c.category)], ["k_channel", t("ch_" + c.channel)],
         ["k_received", App.formatTime(c.received_at)], ["k_desired", c.desired_resolution ? t("res_" + c.desired_resolution) : null],
-        ["k_assignee", c.assignee], ["k_territory", c.territory]]),
+        ["k_assignee", c.assignee_name || c.assignee], ["k_territory", c.territory]]),
         el("p", {class: "description", text: c.description})], "sec-complaint"),
       section("detail_customer", [pairs([["k_name", cust.name], ["k_phone", cust.phone], ["k_email", cust.email],
         ["k_type", cust.type ? t("ct_" + cust.type) : null], ["k_place", [cust.province, cust.city].filter(Boolean).join(" ")],
@@ -686,7 +686,7 @@
         .map(function (k) { return historyDatum(k, h.data[k]); }).join(" · ");
       return el("li", {class: "step-done"}, [el("span", {class: "dot", "aria-hidden": "true"}), el("div", {}, [
         el("strong", {text: (STRINGS_HAS("act_" + h.action) ? t("act_" + h.action) : h.action) + (h.to && h.from !== h.to ? " → " + t("st_" + h.to) : "")}),
-        el("p", {class: "when", text: App.formatTime(h.at) + " · " + h.actor}), data ? el("p", {class: "data", text: data}) : null])]);
+        el("p", {class: "when", text: App.formatTime(h.at) + " · " + (h.actor_name || (h.actor === "system" ? t("actor_system") : h.actor === "customer" ? t("actor_customer") : h.actor))}), data ? el("p", {class: "data", text: data}) : null])]);
     }))], "sec-history");
     var actions = section("detail_actions", (c.allowed_actions || []).length ? c.allowed_actions.map(function (name) { return actionForm(c, name); })
       : [el("p", {text: t("detail_no_actions")})], "sec-actions");
