@@ -148,11 +148,11 @@ COLUMNS: tuple[tuple[str, Getter], ...] = (
     ("结案时间", lambda c: local_time(c.closed_at)),
 )
 HEADERS = tuple(header for header, _ in COLUMNS)
-PEOPLE = frozenset({"业务员", "反馈表填报人", "质检人", "审批人"})  # a username there is shown as the person's name
+PEOPLE = frozenset({"业务员", "反馈表填报人", "质检人", "审批人", "责任部门"})  # usernames, department codes: by name
 
 
 def row(complaint: Complaint, names: Mapping[str, str] | None = None) -> list[Any]:
-    """The complaint's values in the columns' order; the staff by their `names` where known."""
+    """The complaint's values in the columns' order; the staff and departments by their `names` where known."""
     names = names or {}
     return [names.get(value, value) if header in PEOPLE else value for header, value in _values(complaint)]
 

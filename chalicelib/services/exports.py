@@ -82,7 +82,8 @@ def export_complaints(
     """
     if not actor.has_any(*EXPORTERS):
         raise NotAllowed("only managers, leaders and admins export complaints")
-    counted = _Counter(rows(matching(query, a, now), people.names(a.directory)))
+    names = {**people.department_names(a.directory), **people.names(a.directory)}
+    counted = _Counter(rows(matching(query, a, now), names))
     body = encode(fmt, counted)
     name = f"complaints-{now.astimezone(SHANGHAI):%Y%m%d-%H%M%S}.{fmt}"
     log.info("export by %s: %d rows %s, filters %s", actor.username, counted.n, fmt, sorted(query.filters))

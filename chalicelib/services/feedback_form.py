@@ -22,6 +22,7 @@ from typing import Any
 from chalicelib.domain.labels import CATEGORY, CHANNEL, CUSTOMER_TYPE, HANDLING, SEVERITY
 from chalicelib.domain.model import Actor, Complaint, money
 from chalicelib.domain.reporting import label, local_time, shown
+from chalicelib.services import people as known
 from chalicelib.services.export_columns import phone
 from chalicelib.services.workflow import load_visible
 from chalicelib.wiring import Adapters
@@ -81,12 +82,13 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 def printable(complaint_id: str, actor: Actor, a: Adapters, now: datetime) -> str:
     """The form of one complaint, for those who may read the complaint."""
     complaint = load_visible(complaint_id, actor, a)
-    people = {u: _name(u, a) for u in _signers(complaint) if u}
-    return render(fields(complaint, people), now)
+    names = {**known.department_names(a.directory), **known.names(a.directory)}
+    return render(fields(complaint, names), now)
 
 
 def fields(c: Complaint, people: dict[str, str] | None = None) -> dict[str, str]:
-    """Every box of the form as text ("" where nothing is known yet)."""
+    """Every box of the form as text ("" where nothing is known yet); `people`: the names of the staff and
+    the departments by their usernames and codes."""
     people = people or {}
     form, qc = c.feedback_form, c.qc_result
     salesperson, quality, approver = _signers(c)
@@ -115,7 +117,7 @@ def fields(c: Complaint, people: dict[str, str] | None = None) -> dict[str, str]
         "investigation": _of(form, "investigation"),
         "investigation_result": _of(qc, "investigation_result"),
         "cause_analysis": _of(qc, "cause_analysis"),
-        "responsible_department": _of(qc, "responsible_department"),
+        "responsible_department": people.get(_of(qc, "responsible_department"), _of(qc, "responsible_department")),
         "corrective_actions": _of(qc, "corrective_actions"),
         "preventive_actions": _of(qc, "preventive_actions"),
         "handling_opinion": _handling(c),
@@ -304,11 +306,6 @@ def _signers(c: Complaint) -> tuple[str | None, str | None, str | None]:
 def _of(record: Any, name: str) -> Any:
     """A field of one of the complaint's records; None while the record does not exist."""
     return None if record is None else getattr(record, name)
-
-
-def _name(username: str, a: Adapters) -> str:
-    member = a.directory.staff(username)
-    return member.name if member and member.name else username
 
 
 def _date(value: Any) -> Any:

@@ -44,6 +44,9 @@ def staff_view(
     ]
     staff = people.names(a.directory)
     view["assignee_name"] = staff.get(complaint.assignee or "")
+    if complaint.qc_result:
+        department = complaint.qc_result.responsible_department
+        view["qc_result"]["responsible_department_name"] = people.department_names(a.directory).get(department)
     view["history"] = [
         jsonable(
             {

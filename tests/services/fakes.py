@@ -113,6 +113,9 @@ class FakeDirectory:
     def all_staff(self) -> list[StaffMember]:
         return [self.members[u] for u in sorted(self.members)]
 
+    def departments(self) -> list[dict]:
+        return [{"code": "PROD", "name": "生产车间", "revision": 1}]
+
     key_accounts: set[str] = field(default_factory=set)  # account ids marked key_account
 
     def find_routes(self, lookups: dict[str, tuple[str, str]]) -> dict[str, Route]:
