@@ -189,7 +189,7 @@ def on_timer(complaint: Complaint, clock: Clock, now: datetime, policy: Deadline
             return _fired_early(complaint, deadline, policy)
         deadline.stopped_at = now
         complaint.cause(
-            Unschedule(clock), _to_assignee(complaint, NotificationEvent.CALLBACK_DUE, _callback_text(complaint))
+            Unschedule(clock), to_assignee(complaint, NotificationEvent.CALLBACK_DUE, _callback_text(complaint))
         )
         return _outcome(complaint, clock, now, "callback_due")
     if clock is Clock.SURVEY:
@@ -203,7 +203,7 @@ def on_timer(complaint: Complaint, clock: Clock, now: datetime, policy: Deadline
             return _fired_early(complaint, deadline, policy)
         deadline.warned = True
         complaint.cause(
-            _to_assignee(complaint, NotificationEvent.SLA_WARNING, _warning_text(complaint, deadline.clock, due)),
+            to_assignee(complaint, NotificationEvent.SLA_WARNING, _warning_text(complaint, deadline.clock, due)),
             Schedule(clock, due),
         )
         return _outcome(complaint, clock, now, "sla_warning")
@@ -212,7 +212,7 @@ def on_timer(complaint: Complaint, clock: Clock, now: datetime, policy: Deadline
     text = _breach_text(complaint, deadline.clock, due)
     complaint.cause(
         Unschedule(clock),
-        _to_assignee(complaint, NotificationEvent.SLA_BREACHED, text),
+        to_assignee(complaint, NotificationEvent.SLA_BREACHED, text),
         Notify(NotificationEvent.SLA_BREACHED, text, role=Role.MANAGER),
     )
     if clock is Clock.RESOLUTION:
@@ -265,7 +265,8 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _to_assignee(complaint: Complaint, event: NotificationEvent, text: str) -> Notify:
+def to_assignee(complaint: Complaint, event: NotificationEvent, text: str) -> Notify:
+    """A word for the assigned salesperson (none assigned: the service queue, which assigns)."""
     if complaint.assignee:
         return Notify(event, text, recipient=complaint.assignee)
     return Notify(event, text, role=Role.SERVICE)

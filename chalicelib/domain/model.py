@@ -142,6 +142,8 @@ class NotificationEvent(StrEnum):
     SLA_BREACHED = "sla_breached"
     CLUSTER_ALERT = "cluster_alert"
     NOTE_ADDED = "note_added"
+    QC_DONE = "qc_done"  # the salesperson may propose the handling
+    APPROVAL_DECIDED = "approval_decided"  # the leader approved or declined the handling
     MAJOR_RECEIVED = "major_received"  # the manager hears of a major complaint once, without an escalation
 
 
@@ -165,7 +167,6 @@ class Product:
     batch: str | None = None
     purchase_place: str | None = None
     quantity: int | None = None
-    unit: str | None = None  # what the quantity counts: a key of labels.QUANTITY_UNIT (case, pack, bundle, roll)
 
 
 @dataclass
@@ -368,7 +369,7 @@ class Complaint:
     channel: Channel
     status: Status
     severity: Severity
-    category: Category  # the main problem: statistics count this one
+    category: Category
     description: str
     customer: Customer
     product: Product
@@ -379,7 +380,6 @@ class Complaint:
     consent: bool = False  # the customer agreed to their details being used to handle it (and to hear from us)
     desired_resolution: DesiredResolution | None = None
     service_dimension: ServiceDimension | None = None
-    other_categories: list[Category] = field(default_factory=list)  # further problems of the same goods
     photos: list[str] = field(default_factory=list)
     assignee: str | None = None
     territory: str | None = None

@@ -244,6 +244,12 @@ def _record_qc_result(c: Complaint, command: RecordQcResult, ctx: Context) -> No
     )
     deadlines.resume_clock(c, Clock.RESOLUTION, ctx.now, ctx.policy)
     c.record(ctx.now, ctx.actor.username, "record_qc_result", S.QC_DONE, company_at_fault=command.company_at_fault)
+    fault = "我方责任" if command.company_at_fault else "非我方责任"
+    c.cause(
+        deadlines.to_assignee(
+            c, NotificationEvent.QC_DONE, f"【投诉处理】投诉 {c.id} 质检已完成（{fault}）, 请提出处理方案并告知顾客。"
+        )
+    )
 
 
 def approval_reasons(c: Complaint, handling_type: HandlingType, amount: Decimal | None, limit: Decimal) -> list[str]:
@@ -301,6 +307,13 @@ def _decide(approved: bool) -> Rule:
         c.approval = Approval(approved=approved, by=ctx.actor.username, at=ctx.now, note=command.note)
         to = S.HANDLING_AGREED if approved else S.QC_DONE
         c.record(ctx.now, ctx.actor.username, command.action, to, note=command.note)
+        decided = "已批准, 请告知顾客" if approved else "未获批准, 请重新提出处理方案"
+        reason = f" 意见: {sentence(command.note)}" if command.note else ""
+        c.cause(
+            deadlines.to_assignee(
+                c, NotificationEvent.APPROVAL_DECIDED, f"【投诉处理】投诉 {c.id} 处理方案{decided}。{reason}"
+            )
+        )
 
     return rule
 

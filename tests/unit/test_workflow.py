@@ -266,3 +266,15 @@ def test_the_same_severity_again_is_already_done():
     with pytest.raises(AlreadyDone):
         perform(complaint, SetSeverity(severity="normal", reason="再确认"), ctx(Role.SERVICE))
     assert complaint.new_history == [] and complaint.effects == []
+
+
+def test_the_salesperson_hears_when_quality_has_tested_and_when_the_leader_decided():
+    tested = complaint_in(Status.QC_PENDING)
+    perform(tested, VALID["record_qc_result"], ctx(Role.QUALITY))
+    [note] = [e for e in tested.effects if isinstance(e, Notify)]
+    assert (note.event, note.recipient) == (NotificationEvent.QC_DONE, "sales_cs") and "我方责任" in note.text
+    for action, words in (("approve", "已批准"), ("decline", "未获批准")):
+        decided = complaint_in(Status.PENDING_APPROVAL)
+        perform(decided, VALID[action], ctx(Role.LEADER))
+        [note] = [e for e in decided.effects if isinstance(e, Notify)]
+        assert (note.event, note.recipient) == (NotificationEvent.APPROVAL_DECIDED, "sales_cs") and words in note.text
