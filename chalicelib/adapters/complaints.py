@@ -403,6 +403,7 @@ def complaint_from_item(item: dict[str, Any]) -> Complaint:
         consent=bool(item.get("consent", False)),
         desired_resolution=_maybe(DesiredResolution, item.get("desired_resolution")),
         service_dimension=_maybe(ServiceDimension, item.get("service_dimension")),
+        other_categories=[Category(c) for c in item.get("other_categories", [])],
         photos=list(item.get("photos", [])),
         assignee=item.get("assignee"),
         territory=item.get("territory"),

@@ -250,6 +250,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "date_in_future": ("日期不能晚于今天", "cannot be in the future"),
     "time_in_future": ("时间不能晚于现在", "cannot be in the future"),
     "duplicate_items": ("有重复项", "has duplicate items"),
+    "main_category_repeated": ("已是主要问题, 不必再选", "is the main problem already"),
     "amount_required": ("该处理方式需填写金额", "an amount is required for this handling"),
     "not_uploaded": ("照片尚未上传成功", "the photo was not uploaded"),
     "too_large": ("照片超过 10 MB", "the photo is larger than 10 MB"),

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from chalicelib.domain.labels import QUANTITY_UNIT
 from chalicelib.domain.model import Category, CustomerType, DesiredResolution, ServiceDimension
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -74,6 +75,7 @@ def _not_future_date(value: date | None) -> date | None:
     return value
 
 
+QuantityUnit = Literal[tuple(QUANTITY_UNIT)]  # type: ignore[valid-type]  # the keys of labels.QUANTITY_UNIT
 Shown = AfterValidator(_shown_as_written)  # in every text type below (after its length, so errors say string_*)
 Line = Annotated[str, Field(min_length=1, max_length=100), Shown, AfterValidator(_one_line)]
 Text = Annotated[str, Field(min_length=1, max_length=2000), Shown]
@@ -103,6 +105,7 @@ class ProductIn(Model):
     batch: Annotated[Line, Field(max_length=40)] | None = None
     purchase_place: Line | None = None
     quantity: Annotated[int, Field(ge=1, le=100000)] | None = None
+    unit: QuantityUnit | None = None  # type: ignore[valid-type]  # what the quantity counts
 
     @field_validator("sku")
     @classmethod
@@ -123,12 +126,20 @@ class ComplaintIn(Model):
     description: Annotated[Text, Field(min_length=2)]  # 纸巾发霉 is a complaint
     desired_resolution: DesiredResolution | None = None
     service_dimension: ServiceDimension | None = None
+    other_categories: Annotated[list[Category], Field(max_length=5)] = []  # besides `category`, the main one
     upload_ids: Annotated[list[Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]], Field(max_length=6)] = []
     consent: bool = False
 
-    @field_validator("upload_ids")
+    @field_validator("upload_ids", "other_categories")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
             raise PydanticCustomError("duplicate_items", "has duplicate items")
+        return value
+
+    @field_validator("other_categories")
+    @classmethod
+    def _main_not_again(cls, value: list[Category], info: ValidationInfo) -> list[Category]:
+        if info.data.get("category") in value:  # absent when the main category itself was wrong
+            raise PydanticCustomError("main_category_repeated", "holds the main category")
         return value

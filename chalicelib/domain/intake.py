@@ -40,6 +40,7 @@ class RecordComplaint:
     product: Product
     desired_resolution: DesiredResolution | None = None
     service_dimension: ServiceDimension | None = None
+    other_categories: tuple[Category, ...] = ()  # further problems besides `category`, the main one
     received_at: datetime | None = None
     photos: list[str] = field(default_factory=list)
     consent: bool = False  # to the use of their details for handling it, which includes hearing from us
@@ -78,6 +79,7 @@ def open_complaint(
         consent=cmd.consent,
         desired_resolution=cmd.desired_resolution,
         service_dimension=cmd.service_dimension,
+        other_categories=list(cmd.other_categories),
         photos=list(cmd.photos),
     )
     complaint.record(

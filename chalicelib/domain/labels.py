@@ -39,6 +39,12 @@ CHANNEL: Words = {
     "distributor": ("经销商", "Distributor"),
     "affiliate": ("关联公司", "Affiliate"),
 }
+QUANTITY_UNIT: Words = {  # what a product's quantity counts (a complaint about 30 cases, not 30 packs)
+    "case": ("箱", "cases"),
+    "pack": ("包", "packs"),
+    "bundle": ("提", "bundles"),
+    "roll": ("卷", "rolls"),
+}
 SEVERITY: Words = {"critical": ("紧急", "Critical"), "major": ("重要", "Major"), "normal": ("一般", "Normal")}
 HANDLING: Words = {  # handling types; a desired resolution is one of them
     "explanation": ("解释说明", "Explanation"),
@@ -315,6 +321,7 @@ PAGE_LISTS: dict[str, tuple[str, Words]] = {
     ),
     "category": ("cat_", CATEGORY),
     "customer_type": ("ct_", CUSTOMER_TYPE),
+    "quantity_unit": ("qu_", QUANTITY_UNIT),
     "account_type": ("at_", {k: CUSTOMER_TYPE[k] for k in CUSTOMER_TYPE if k != "consumer"}),  # a key account's type
     "desired_resolution": ("res_", DESIRED_RESOLUTION_ON_PAGES),
     "handling_type": ("h_", HANDLING),
@@ -420,6 +427,13 @@ def zh(table: Words, key: str | None) -> str:
 def word(table: Words, key: str | None, lang: str) -> str:
     pair = table.get(key or "", (key or "", key or ""))
     return pair[1] if lang == "en" else pair[0]
+
+
+def quantity(amount: int | None, unit: str | None) -> str | None:
+    """A product's quantity as people write it: `30 箱`, or `30` when its unit was not given."""
+    if amount is None:
+        return None
+    return f"{amount} {zh(QUANTITY_UNIT, unit)}" if unit else str(amount)
 
 
 def page_words(lang: str) -> dict[str, str]:

@@ -167,6 +167,7 @@ class Product:
     batch: str | None = None
     purchase_place: str | None = None
     quantity: int | None = None
+    unit: str | None = None  # what the quantity counts: a key of labels.QUANTITY_UNIT (case, pack, bundle, roll)
 
 
 @dataclass
@@ -369,7 +370,7 @@ class Complaint:
     channel: Channel
     status: Status
     severity: Severity
-    category: Category
+    category: Category  # the main problem: statistics count this one
     description: str
     customer: Customer
     product: Product
@@ -380,6 +381,7 @@ class Complaint:
     consent: bool = False  # the customer agreed to their details being used to handle it (and to hear from us)
     desired_resolution: DesiredResolution | None = None
     service_dimension: ServiceDimension | None = None
+    other_categories: list[Category] = field(default_factory=list)  # further problems of the same goods
     photos: list[str] = field(default_factory=list)
     assignee: str | None = None
     territory: str | None = None

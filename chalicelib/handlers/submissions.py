@@ -23,6 +23,7 @@ def submission(body: models.ComplaintIn, request: Request, recorded_by: str, sco
         product=Product(**fields["product"]),
         desired_resolution=body.desired_resolution,
         service_dimension=body.service_dimension,
+        other_categories=tuple(body.other_categories),
         received_at=getattr(body, "received_at", None),
         consent=body.consent,
     )

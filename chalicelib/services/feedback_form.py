@@ -19,7 +19,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from chalicelib.domain.labels import CATEGORY, CHANNEL, CUSTOMER_TYPE, HANDLING, SEVERITY
+from chalicelib.domain.labels import CATEGORY, CHANNEL, CUSTOMER_TYPE, HANDLING, SEVERITY, quantity
 from chalicelib.domain.model import Actor, Complaint, money
 from chalicelib.domain.reporting import label, local_time, shown
 from chalicelib.services import people as known
@@ -79,6 +79,14 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 """
 
 
+def _categories(c: Complaint) -> str | None:
+    """The main problem, then the others the customer named: 印刷不良（主要）; 标签有误、其他问题."""
+    main = label(CATEGORY, c.category)
+    if not c.other_categories:
+        return main
+    return f"{main}（主要）; " + "、".join(label(CATEGORY, o) or o for o in c.other_categories)
+
+
 def printable(complaint_id: str, actor: Actor, a: Adapters, now: datetime) -> str:
     """The form of one complaint, for those who may read the complaint."""
     complaint = load_visible(complaint_id, actor, a)
@@ -97,7 +105,7 @@ def fields(c: Complaint, people: dict[str, str] | None = None) -> dict[str, str]
         "report_date": _date(_of(form, "at")),
         "received_at": local_time(c.received_at),
         "channel": label(CHANNEL, c.channel),
-        "category": label(CATEGORY, c.category),
+        "category": _categories(c),
         "severity": label(SEVERITY, c.severity),
         "customer_name": c.customer.name,
         "customer_phone": phone(c.customer.phone),
@@ -109,7 +117,7 @@ def fields(c: Complaint, people: dict[str, str] | None = None) -> dict[str, str]
         "production_date": c.product.production_date,
         "batch": c.product.batch,
         "purchase_place": c.product.purchase_place,
-        "quantity": c.product.quantity,
+        "quantity": quantity(c.product.quantity, c.product.unit),
         "sample_provided": _provided(_of(form, "sample_provided"), len(c.photos)),
         "certificate_provided": _provided(_of(form, "certificate_provided")),
         "customer_opinion": c.description,

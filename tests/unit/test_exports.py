@@ -192,3 +192,20 @@ def test_only_managers_leaders_and_admins_export(role):
     with pytest.raises(NotAllowed):
         exports.export_complaints(ListQuery(), "csv", Actor("x", frozenset({role})), FakeAdapters(FakeSearch([])),
                                   FakeStore(), NOW)
+
+
+def test_a_row_says_what_the_quantity_counts_and_the_other_problems_beside_the_main_one():
+    c = short_case(walk=())
+    c.product.quantity, c.product.unit = 30, "case"
+    c.other_categories = [Category.LABEL_ERROR, Category.OTHER]
+    values = by_header(row(c))
+    assert values["数量"] == 30 and values["数量单位"] == "箱"
+    assert values["投诉类别"] == "数量不够" and values["其他问题"] == "标签有误、其他问题"
+
+
+def test_the_feedback_form_gives_the_quantity_with_its_unit_and_the_main_problem_first():
+    c = short_case(walk=())
+    c.product.quantity, c.product.unit = 30, "case"
+    c.other_categories = [Category.PRINT_DEFECT]
+    boxes = fields(c)
+    assert boxes["quantity"] == "30 箱" and boxes["category"] == "数量不够（主要）; 印刷不良"
