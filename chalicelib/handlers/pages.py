@@ -126,6 +126,7 @@ CHOICES = {  # `{{<list>_choices}}` in the public form: one line for each value 
     "desired_resolution": '<label class="choice"><input type="radio" name="desired_resolution" value="{value}">'
     "<span><b>{word}</b></span></label>",
     "customer_type": '<option value="{value}">{word}</option>',
+    "quantity_unit": '<option value="{value}">{word}</option>',
 }
 
 

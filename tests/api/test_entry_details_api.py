@@ -59,3 +59,11 @@ def test_the_statistics_count_the_main_problem_only(api):
     assert stats.status_code == 200, stats.body
     groups = {g["key"]: g["count"] for g in stats.data["groups"]}
     assert groups == {"print_defect": 1}
+
+
+def test_the_public_form_may_say_what_the_quantity_counts_too(api):
+    web = body(HOTEL_NAPKINS, product={**HOTEL_NAPKINS["product"], "quantity": 2, "unit": "pack"})
+    receipt = api.call("POST", "/api/v1/complaints", web)
+    assert receipt.status_code == 201, receipt.body
+    detail = api.call("GET", f"/api/v1/staff/complaints/{receipt.data['complaint_id']}", user="service1").data
+    assert detail["product"]["unit"] == "pack"

@@ -72,6 +72,7 @@ def test_a_real_case_from_the_hotline_to_closed_by_clicking(system, open_page, p
     keys.type("20090601"); keys.press("Tab")
     keys.press("Tab")                                    # no batch
     keys.type("1"); keys.press("Tab")
+    keys.press("Tab")                                    # no unit
     keys.type("武汉中百仓储"); keys.press("Tab")
     keys.type("6")                                       # category 6: count shortage
     assert service.evaluate("document.activeElement.value") == "count_shortage"

@@ -54,6 +54,7 @@ def test_a_customer_complains_with_a_photo_on_a_phone_and_follows_the_status(sys
     page.fill("#production-date", "2008-11-29")
     page.fill("#purchase-place", "家润多赤岗冲店")
     page.fill("#quantity", "1")
+    page.select_option("#quantity-unit", label="包")
     page.fill("#name", "张先生")
     page.fill("#phone", "12345")  # wrong
     page.fill("#province", "湖南")
@@ -106,6 +107,7 @@ def test_a_customer_complains_with_a_photo_on_a_phone_and_follows_the_status(sys
     record = staff_get(system, f"/api/v1/staff/complaints/{complaint_id}").json()
     assert record["description"] == DESCRIPTION and len(record["photos"]) == 1
     assert record["product"]["sku"] == "V2047" and record["customer"]["phone"] == "+8613800138000"
+    assert record["product"]["quantity"] == 1 and record["product"]["unit"] == "pack"
     same = staff_get(system, "/api/v1/staff/complaints?sku=V2047&limit=100").json()["items"]
     assert [i["complaint_id"] for i in same].count(complaint_id) == 1
 

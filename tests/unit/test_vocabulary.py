@@ -66,6 +66,15 @@ def test_the_public_form_offers_every_category_wish_and_customer_type_in_the_pag
         assert re.findall(r'<option value="(\w+)">', select) == lists["customer_type"]["values"]
 
 
+def test_the_public_form_and_the_api_offer_the_same_quantity_units_in_the_pages_order():
+    from chalicelib.api.fields import ProductIn
+
+    units = served_vocabulary("console")["lists"]["quantity_unit"]["values"]
+    select = pages.render("form", "zh").split('id="quantity-unit"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\w+)">', select) == units == list(labels.QUANTITY_UNIT)
+    assert set(typing.get_args(typing.get_args(ProductIn.model_fields["unit"].annotation)[0])) == set(units)
+
+
 def test_every_listed_value_has_its_words_in_both_languages():
     zh, en = labels.page_words("zh"), labels.page_words("en")
     for name, entry in served_vocabulary("console")["lists"].items():

@@ -58,6 +58,13 @@
       a.hidden = !!roles && !hasRole.apply(null, roles.split(" "));
       if (a.getAttribute("data-nav") === active) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
     });
+    if (session) { nav.querySelector("[data-nav=new]").textContent = t(entryTitle()); }
+  }
+  /* The entry page is named for who uses it: the hotline's specialist takes calls, a salesperson records
+     what a customer told them on the road. */
+  function entryTitle() {
+    var roles = session.roles;
+    return roles.indexOf("sales") >= 0 && roles.indexOf("service") < 0 ? "new_title_sales" : "new_title_service";
   }
   document.getElementById("logout").addEventListener("click", function () { save(null); location.hash = ""; route(); });
   searchForm.addEventListener("submit", function (event) {
@@ -230,7 +237,7 @@
       field({name: "overdue", label: t("f_overdue"), type: "checkbox", value: f.overdue === "true"})
     ];
     var message = el("p", {class: "form-message", role: "status"});
-    var filters = el("form", {class: "card filters", novalidate: true, "aria-label": t("filters")}, [
+    var filters = el("form", {class: "filters", novalidate: true, "aria-label": t("filters")}, [
       el("div", {class: "filter-grid"}, filterFields),
       el("div", {class: "buttons"}, [
         el("button", {type: "submit", class: "primary", text: t("apply")}),
@@ -238,9 +245,15 @@
         hasRole("manager", "leader") ? el("button", {type: "button", id: "export-csv", text: t("export_csv")}) : null,
         hasRole("manager", "leader") ? el("button", {type: "button", id: "export-xlsx", text: t("export_xlsx")}) : null]),
       message]);
+    var set = Object.keys(f).length;
+    var panel = el("details", {class: "card filters-panel", id: "filters-panel"}, [
+      el("summary", {id: "filters-toggle", text: set ? t("filters_set", {n: set}) : t("filters")}), filters]);
+    // open on a wide screen; on a phone folded above the list, as the person left it
+    panel.open = queueState.filtersOpen !== undefined ? queueState.filtersOpen : window.matchMedia("(min-width: 760px)").matches;
+    panel.addEventListener("toggle", function () { queueState.filtersOpen = panel.open; });
     var table = el("div", {id: "queue", class: "queue", "aria-live": "polite"});
     var more = el("button", {type: "button", id: "load-more", hidden: true, text: t("load_more")});
-    page(t("queue_title"), [filters, table, more]);
+    page(t("queue_title"), [panel, table, more]);
     filters.addEventListener("submit", function (event) {
       event.preventDefault();
       var values = formValues(filters);
@@ -274,7 +287,7 @@
       table.setAttribute("aria-busy", "false");
       if (!result.ok) {
         message.textContent = result.status === 400 ? "" : errorText(result);
-        if (result.status === 400) { showErrors(table.previousSibling, result.data.error.fields || [], message); }
+        if (result.status === 400) { showErrors(table.previousSibling.querySelector("form"), result.data.error.fields || [], message); }
         return;
       }
       message.textContent = "";
@@ -404,9 +417,10 @@
   function renderNew() {
     var categoryOptions = [["", t("choose")]].concat(LISTS.category.values.map(function (c, i) { return [c, (i + 1) + " " + t(LISTS.category.prefix + c)]; }));
     var form = el("form", {class: "card entry", novalidate: true, id: "entry-form"}, [
-      el("p", {class: "hint", id: "entry-hint", text: t("new_hint")}),
+      el("p", {class: "hint keyboard-hint", id: "entry-hint", text: t("new_hint")}),
       el("div", {class: "entry-grid"}, [
-        field({name: "channel", label: t("f_channel_entry"), type: "select", options: options(LISTS.entry_channel), value: "hotline"}),
+        field({name: "channel", label: t("f_channel_entry"), type: "select", options: options(LISTS.entry_channel),
+               value: entryTitle() === "new_title_sales" ? "salesperson" : LISTS.entry_channel.values[0]}),  // a salesperson's own, else the hotline
         field({name: "received_at", label: t("f_received_at"), type: "date"}),
         field({name: "customer.phone", label: t("k_phone"), type: "tel", required: true, attrs: {autocomplete: "off"}}),
         field({name: "customer.name", label: t("k_customer_name"), required: true, attrs: {autocomplete: "off"}})]),
@@ -421,16 +435,28 @@
         field({name: "product.production_date", label: t("f_production_date") + " (YYYY-MM-DD)", attrs: {inputmode: "numeric", autocomplete: "off", placeholder: "2009-06-01"}}),
         field({name: "product.batch", label: t("f_batch"), attrs: {autocomplete: "off"}}),
         field({name: "product.quantity", label: t("f_quantity"), type: "number", attrs: {min: "1", inputmode: "numeric"}}),
+        field({name: "product.unit", label: t("f_unit"), type: "select", options: [["", t("choose")]].concat(options(LISTS.quantity_unit))}),
         field({name: "product.purchase_place", label: t("f_purchase_place")}),
         field({name: "category", label: t("f_category_keys"), type: "select", options: categoryOptions, required: true}),
         field({name: "desired_resolution", label: t("k_desired"), type: "select", options: [["", t("choose")]].concat(options(LISTS.desired_resolution))}),
         field({name: "description", label: t("k_description"), type: "textarea", required: true, wide: true}),
+        otherCategories(),
+        photoField(),
         field({name: "consent", label: t("f_consent_staff"), type: "checkbox", value: true})
       ]),
       el("p", {class: "form-message", role: "alert", id: "entry-message"}),
-      el("button", {type: "submit", class: "primary", id: "entry-save", "aria-keyshortcuts": "Control+Enter", text: t("save")})]);
+      el("button", {type: "submit", class: "primary", id: "entry-save", "aria-keyshortcuts": "Control+Enter"}, saveLabel())]);
     var receipt = el("section", {class: "card receipt-box", id: "entry-receipt", hidden: true, tabindex: "-1", "aria-labelledby": "entry-receipt-title"});
-    page(t("new_title"), [form, receipt]);
+    page(t(entryTitle()), [form, receipt]);
+    var photos = App.photoUploads(form.querySelector("#entry-photos"), form.querySelector("#entry-photo-list"), function () { key = null; });
+    var main = form.querySelector("[name=category]");
+    function notTheMain() {  // the main problem is not ticked again among the others
+      Array.prototype.forEach.call(form.querySelectorAll(".other-category"), function (box) {
+        box.disabled = box.value === main.value;
+        if (box.disabled) { box.checked = false; }
+      });
+    }
+    main.addEventListener("change", notTheMain); notTheMain();
     var channel = form.querySelector("[name=channel]"), receivedField = form.querySelector("[data-field=received_at]");
     function letterOnly() { receivedField.hidden = channel.value !== "letter"; }
     channel.addEventListener("change", letterOnly); letterOnly();
@@ -452,6 +478,12 @@
       if (day) { data.product.production_date = day[1] + "-" + ("0" + day[2]).slice(-2) + "-" + ("0" + day[3]).slice(-2); }
       if (data.product.quantity && /^\d+$/.test(data.product.quantity)) { data.product.quantity = parseInt(data.product.quantity, 10); }
       if (data.received_at && data.channel === "letter") { data.received_at = data.received_at + "T09:00:00+08:00"; } else { delete data.received_at; }
+      data.other_categories = Array.prototype.filter.call(form.querySelectorAll(".other-category"), function (box) { return box.checked; })
+        .map(function (box) { return box.value; });
+      if (photos.busy()) { message.textContent = t("err_photos_busy"); return; }
+      var failed = photos.failedNames();
+      if (failed.length) { message.textContent = t("err_photo_failed_named", {names: failed.join(", ")}); return; }
+      data.upload_ids = photos.ids();
       key = key || App.randomKey();
       busy = true;
       var save = form.querySelector("#entry-save"); save.disabled = true; save.textContent = t("saving");
@@ -460,7 +492,7 @@
         if (result.status === 400) { return showErrors(form, result.data.error.fields || [], message); }
         message.textContent = errorText(result);
       }, function (e) { if (e.message !== "unauthenticated") { message.textContent = t("err_network"); } })
-        .then(function () { busy = false; save.disabled = false; save.textContent = t("save"); });
+        .then(function () { busy = false; save.disabled = false; App.clear(save); saveLabel().forEach(function (n) { save.appendChild(n); }); });
     });
     function saved(r) {
       App.clearFieldErrors(form);
@@ -471,7 +503,7 @@
       if (r.first_contact_due) { receipt.appendChild(el("p", {text: t("receipt_call", {time: App.formatTime(r.first_contact_due)})})); }
       receipt.appendChild(el("p", {class: "buttons"}, [
         el("a", {class: "button primary", href: "#/c/" + r.complaint_id, text: t("saved_open")}),
-        el("a", {class: "button", href: "#/new", id: "entry-next", text: t("saved_next")})]));
+        el("a", {class: "button", href: "#/new", id: "entry-next"}, [t("saved_next"), el("span", {class: "keyboard-hint", text: " (Alt+N)"})])]));
       receipt.querySelector("#entry-next").addEventListener("click", function (e) { e.preventDefault(); renderNew(); });
       form.hidden = true; receipt.hidden = false; receipt.focus();
       announce(t("saved_title") + " " + r.complaint_id);
@@ -484,11 +516,36 @@
         el("a", {href: "#/c/" + id, class: "mono", id: "entry-added", text: id}), t("earlier_added_after")]));
       receipt.appendChild(el("p", {class: "buttons"}, [
         el("a", {class: "button primary", href: "#/c/" + id, text: t("saved_open")}),
-        el("a", {class: "button", href: "#/new", id: "entry-next", text: t("saved_next")})]));
+        el("a", {class: "button", href: "#/new", id: "entry-next"}, [t("saved_next"), el("span", {class: "keyboard-hint", text: " (Alt+N)"})])]));
       receipt.querySelector("#entry-next").addEventListener("click", function (e) { e.preventDefault(); renderNew(); });
       form.hidden = true; receipt.hidden = false; receipt.focus();
       announce(t("earlier_added", {id: id}));
     }
+  }
+
+  function saveLabel() { return [document.createTextNode(t("save")), el("span", {class: "keyboard-hint", text: " (Ctrl+Enter)"})]; }
+
+  /* Further problems of the same goods besides the main one (which the statistics count): a box each. */
+  function otherCategories() {
+    return el("fieldset", {class: "field wide other-categories", "data-field": "other_categories", "aria-describedby": "entry-others-hint entry-others-error"}, [
+      el("legend", {text: t("f_other_categories")}),
+      el("p", {class: "hint", id: "entry-others-hint", text: t("f_other_categories_hint")}),
+      el("div", {class: "check-grid"}, LISTS.category.values.map(function (c) {
+        var id = "entry-other-" + c;
+        return el("label", {class: "check", for: id}, [el("input", {type: "checkbox", id: id, class: "other-category", value: c}),
+          el("span", {text: t(LISTS.category.prefix + c)})]);
+      })),
+      el("p", {class: "field-error", id: "entry-others-error", hidden: true})]);
+  }
+  /* Photos from a letter or taken on site: the public form's upload (static/uploads.js). */
+  function photoField() {
+    return el("div", {class: "field wide", "data-field": "upload_ids"}, [
+      el("label", {for: "entry-photos", text: t("f_photos")}),
+      el("p", {class: "hint", id: "entry-photos-hint", text: t("f_photos_staff_hint")}),
+      el("input", {type: "file", id: "entry-photos", class: "file-input", accept: "image/jpeg,image/png,image/webp", multiple: true,
+                   "aria-describedby": "entry-photos-hint entry-photos-error"}),
+      el("ul", {id: "entry-photo-list", class: "photo-list", "aria-live": "polite"}),
+      el("p", {class: "field-error", id: "entry-photos-error", hidden: true})]);
   }
 
   /* As soon as the phone is typed (7 digits or more; a moment after the last key, or on leaving the field),
@@ -624,10 +681,10 @@
     }, function () {});
   }
 
-  function pairs(list) {
+  function pairs(list) {  // [words key, text or node]
     var rows = list.filter(function (p) { return p[1] !== null && p[1] !== undefined && p[1] !== ""; });
     return el("dl", {class: "pairs"}, rows.reduce(function (acc, p) {
-      acc.push(el("dt", {text: t(p[0])})); acc.push(el("dd", {text: String(p[1])})); return acc;
+      acc.push(el("dt", {text: t(p[0])})); acc.push(el("dd", {}, [typeof p[1] === "object" ? p[1] : String(p[1])])); return acc;
     }, []));
   }
   function reasons(list) { return (list || []).map(function (r) { return STRINGS_HAS("why_" + r) ? t("why_" + r) : r; }).join(", ") || null; }
@@ -659,17 +716,20 @@
       return el("li", {}, [deadlineNode(clock, d.due_at, d.left)]);
     });
     var facts = el("div", {class: "detail-grid"}, [
-      section("detail_complaint", [pairs([["k_category", t("cat_" + c.category)], ["k_channel", t("ch_" + c.channel)],
+      section("detail_complaint", [pairs([["k_category", t("cat_" + c.category)],
+        ["k_other_categories", (c.other_categories || []).map(function (o) { return t("cat_" + o); }).join("、")], ["k_channel", t("ch_" + c.channel)],
         ["k_received", App.formatTime(c.received_at)], ["k_desired", c.desired_resolution ? t("res_" + c.desired_resolution) : null],
         ["k_assignee", c.assignee_name || c.assignee], ["k_territory", c.territory]]),
         el("p", {class: "description", text: c.description})], "sec-complaint"),
-      section("detail_customer", [pairs([["k_name", cust.name], ["k_phone", cust.phone], ["k_email", cust.email],
+      section("detail_customer", [pairs([["k_name", cust.name],
+        ["k_phone", cust.phone && !c.contact_hidden ? el("a", {href: "tel:" + cust.phone, id: "detail-phone", text: cust.phone}) : cust.phone], ["k_email", cust.email],
         ["k_type", cust.type ? t("ct_" + cust.type) : null], ["k_place", [cust.province, cust.city].filter(Boolean).join(" ")],
         ["k_address", cust.address], ["k_account", cust.account_id]]),
         c.contact_hidden ? el("p", {class: "contact-hidden"}, [t("contact_hidden") + " ",
           el("button", {type: "button", id: "reveal-contact", class: "small", text: t("contact_reveal")})]) : null], "sec-customer"),
       section("detail_product", [pairs([["k_sku", prod.sku], ["k_product_name", prod.name], ["k_production_date", prod.production_date],
-        ["k_batch", prod.batch], ["k_purchase_place", prod.purchase_place], ["k_quantity", prod.quantity]])], "sec-product"),
+        ["k_batch", prod.batch], ["k_purchase_place", prod.purchase_place],
+        ["k_quantity", prod.quantity === null || prod.quantity === undefined ? null : prod.quantity + (prod.unit ? " " + t("qu_" + prod.unit) : "")]])], "sec-product"),
       section("detail_deadlines", [deadlines.length ? el("ul", {class: "plain"}, deadlines) : el("p", {text: "—"})], "sec-deadlines")]);
     var photos = section("detail_photos", [(c.photos || []).length ? el("ul", {class: "photo-grid"}, c.photos.map(function (p, i) {
       return el("li", {}, [el("a", {href: p.url, target: "_blank", rel: "noopener"}, [
