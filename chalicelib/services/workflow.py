@@ -8,7 +8,7 @@ from typing import Any
 
 from chalicelib import idempotency
 from chalicelib.domain import access
-from chalicelib.domain.commands import Assign, Command, Merge, ResendReceipt
+from chalicelib.domain.commands import Assign, Command, Merge, RecordQcResult, ResendReceipt
 from chalicelib.domain.customer_messages import SentMessage
 from chalicelib.domain.deliveries import CustomerMessage
 from chalicelib.domain.errors import ComplaintNotFound, ConcurrentChange, DomainError
@@ -54,6 +54,8 @@ def _act(
         ctx = dataclasses.replace(ctx, new_code=new_code, reachable=reach_of(complaint) is not None)
     if isinstance(command, Merge):  # the survivor, read now and stored with the change over this version
         ctx = dataclasses.replace(ctx, survivor=a.complaints.get(command.into))
+    if isinstance(command, RecordQcResult):  # the department named must be one of the list, as it is now
+        ctx = dataclasses.replace(ctx, departments={d["code"]: d["name"] for d in a.directory.departments()})
     perform(complaint, command, ctx)
     deliveries = deliveries_for(complaint, a.directory, a.settings)
     # read before saving: once the change is stored, a failed read must not tell the client to retry it

@@ -176,3 +176,18 @@ def test_unknown_text_is_refused_naming_the_field_and_the_choices_when_few():
 
 def test_without_a_list_the_text_is_kept_as_written():
     assert departments.resolve("卷纸 车间", {}) == "卷纸 车间"
+
+
+def test_a_qc_result_names_a_department_of_the_list_and_stores_its_code(api):
+    cid = ok(api.call("POST", "/api/v1/complaints", BLADE), 201)["complaint_id"]
+    act(api, cid, "sales_cs", "contact", note="当天联系")
+    act(api, cid, "sales_cs", "submit_feedback_form", investigation="断刀片", sample_provided=True,
+        certificate_provided=True, customer_request="解释")
+    qc = dict(investigation_result="刀片断裂", cause_analysis="换刀未检查", corrective_actions="自查",
+              preventive_actions="换刀责任人", company_at_fault=True)
+    refused = api.call("POST", f"/api/v1/staff/complaints/{cid}/actions",
+                       {"action": "record_qc_result", "responsible_department": "卷纸车间二", **qc}, user="quality1")
+    assert refused.status_code == 400 and refused.data["error"]["fields"][0]["field"] == "responsible_department"
+    done = act(api, cid, "quality1", "record_qc_result", responsible_department="生产 车间", **qc)
+    assert done["qc_result"]["responsible_department"] == "PROD"
+    assert done["qc_result"]["responsible_department_name"] == "生产车间"

@@ -119,9 +119,10 @@ def test_the_csv_row_matches_the_record_of_the_walked_complaint(api, seeded):
                                                                  "45.00")
     assert (row["提供样品"], row["提供合格证"]) == ("是", "否")
     for header, key in (("调查结果", "investigation_result"), ("原因分析", "cause_analysis"),
-                        ("责任部门", "responsible_department"), ("纠正措施", "corrective_actions"),
+                        ("纠正措施", "corrective_actions"),
                         ("预防措施", "preventive_actions")):
         assert row[header] == qc[key]
+    assert row["责任部门"] == qc["responsible_department_name"] == "生产车间"  # the department's name, not its code
     assert (row["处理方式"], row["处理金额(元)"], row["处理意见"]) == ("赔偿", handling["amount"], handling["note"])
     assert (row["审批结果"], row["审批人"], row["告知方式"]) == ("同意", "孙总", "电话")  # names, not usernames
     assert (row["满意度(1-5)"], row["顾客对处理结果的意见"]) == ("4", record["satisfaction"]["comment"])

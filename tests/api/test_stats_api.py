@@ -67,7 +67,7 @@ def test_counts_open_and_overdue_per_group_match_the_hand_count(cases, api):
     assert rows(stats(api, "sku")) == {"V2047": (5, 5, 0), "V2131": (1, 0, 0), "V0052": (1, 1, 1),
                                        "N3100": (1, 1, 0)}
     assert rows(stats(api, "assignee")) == {"sales_cs": (6, 5, 0), "sales_wh": (1, 1, 0), "sales_gz": (1, 1, 1)}
-    assert rows(stats(api, "responsible_department")) == {"-": (7, 7, 1), "生产车间": (1, 0, 0)}
+    assert rows(stats(api, "responsible_department")) == {"-": (7, 7, 1), "PROD": (1, 0, 0)}
     assert rows(stats(api, "channel")) == {"web": (8, 7, 1)}
     assert rows(stats(api, "batch"))["080520-2"] == (1, 0, 0)
 

@@ -38,7 +38,7 @@ def test_case_1_the_broken_blade_walks_to_closed(api):
                  responsible_department="生产车间",
                  corrective_actions="各车间自查; 断片未找到则报废整班产品",
                  preventive_actions="每台机器指定换刀责任人", company_at_fault=True)
-    assert record["status"] == "qc_done" and record["qc_result"]["responsible_department"] == "生产车间"
+    assert record["status"] == "qc_done" and (record["qc_result"]["responsible_department"], record["qc_result"]["responsible_department_name"]) == ("PROD", "生产车间")
     assert act(api, cid, "sales_cs", "propose_handling", type="explanation", note="说明原因和整改措施")[
         "status"] == "handling_agreed"
     told = act(api, cid, "sales_cs", "notify_customer", via="visit", note="顾客满意, 希望加强管理")
