@@ -361,7 +361,7 @@ class Field:
     """One field of an action's form in the console: its name in the action's body and what it takes."""
 
     name: str
-    kind: str  # line, username, text (several lines), check (a box), yes_no, amount, choice
+    kind: str  # line, username, text (several lines), check (a box), yes_no, amount, choice, department
     required: bool = False
     choices: str | None = None  # a choice: the name of its list in PAGE_LISTS
     blank: bool = False  # a choice that starts with "choose" instead of its first value
@@ -382,7 +382,7 @@ ACTION_FORMS: dict[str, tuple[Field, ...]] = {
     "record_qc_result": (
         Field("investigation_result", "text", required=True),
         Field("cause_analysis", "text", required=True),
-        Field("responsible_department", "line", required=True),
+        Field("responsible_department", "department", required=True),  # one of the managed list
         Field("corrective_actions", "text", required=True),
         Field("preventive_actions", "text", required=True),
         Field("company_at_fault", "yes_no", required=True),

@@ -38,7 +38,8 @@ def act(page, action, fields=None, selects=None, checks=()):
     for name, value in (fields or {}).items():
         form.locator(f"[name={name}]").fill(value)
     for name, value in (selects or {}).items():
-        form.locator(f"[name={name}]").select_option(value)
+        form.locator(f"[name={name}]").select_option(**value) if isinstance(value, dict) else form.locator(
+            f"[name={name}]").select_option(value)
     for name in checks:
         form.locator(f"[name={name}]").check()
     form.locator("button[type=submit]").click()
@@ -122,9 +123,9 @@ def test_a_real_case_from_the_hotline_to_closed_by_clicking(system, open_page, p
     quality = login(open_page, system, "quality1")
     open_complaint(quality, complaint_id)
     act(quality, "record_qc_result", {"investigation_result": "3 号机 4 班实习生装箱, 少装两包",
-                                      "cause_analysis": "装箱检查制度未落实", "responsible_department": "生产车间",
+                                      "cause_analysis": "装箱检查制度未落实",
                                       "corrective_actions": "装箱时逐箱检查", "preventive_actions": "对责任人罚款并培训"},
-        selects={"company_at_fault": "true"})
+        selects={"company_at_fault": "true", "responsible_department": {"label": "生产车间"}})
     assert status_of(quality) == "质检完成"
 
     # compensation to a large retailer needs the leader

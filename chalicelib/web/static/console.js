@@ -655,8 +655,23 @@
   var FIELD_KINDS = {
     line: {}, username: {attrs: {autocapitalize: "none"}}, text: {type: "textarea"}, check: {type: "checkbox"},
     amount: {type: "number", attrs: {min: "0", step: "0.01", inputmode: "decimal"}},
-    yes_no: {type: "select", options: [["", "choose"], ["true", "yes"], ["false", "no"]]}
+    yes_no: {type: "select", options: [["", "choose"], ["true", "yes"], ["false", "no"]]},
+    department: {type: "select", options: [["", "choose"]]}  // the managed list, read when the form is drawn
   };
+  /* The responsible departments a QC result picks from (code and name), filled into the form's select; a
+     company that keeps no list yet gets a text box, as the API then keeps the text as written. */
+  function fillDepartments(form) {
+    var select = form.querySelector("select[name='responsible_department']");
+    if (!select) { return; }
+    call("GET", "api/v1/staff/departments").then(function (result) {
+      var items = result.ok ? result.data.items || [] : [];
+      if (!items.length) {
+        select.replaceWith(el("input", {name: "responsible_department", id: select.id, required: true, autocomplete: "off"}));
+        return;
+      }
+      items.forEach(function (d) { select.appendChild(el("option", {value: d.code, text: d.name})); });
+    }, function () {});
+  }
   function actionFields(name) {
     var fields = Object.prototype.hasOwnProperty.call(VOCABULARY.actions, name) ? VOCABULARY.actions[name] : [{name: "note", kind: "text"}];
     return fields.map(function (f) {
@@ -838,6 +853,7 @@
       return field(spec);
     }).concat([STRINGS_HAS("hint_" + name) ? el("p", {class: "hint", text: t("hint_" + name)}) : null,
                message, el("button", {type: "submit", class: name === "decline" ? "danger" : "primary", text: t("act_" + name)})]));
+    fillDepartments(form);
     var details = el("details", {class: "action", id: "action-" + name}, [el("summary", {text: t("act_" + name)}), form]);
     details.addEventListener("toggle", function () { if (details.open) { var first = form.querySelector("input,select,textarea,button"); if (first) { first.focus(); } } });
     if (name === "assign" && hasRole("manager")) { offerSalespeople(form.querySelector("[name=assignee]")); }
