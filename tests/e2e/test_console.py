@@ -8,6 +8,7 @@ import re
 import time
 from datetime import datetime, timedelta, timezone
 
+import pytest
 import requests
 
 from infra.local_stack import DEMO_PASSWORD
@@ -289,15 +290,18 @@ def test_each_due_time_says_what_is_left_in_its_clocks_unit(system, open_page, p
     assert re.search(r"还剩 [67] 个工作日", resolution.inner_text()), resolution.inner_text()
 
 
-def test_quality_sees_the_customers_contact_only_on_asking(system, open_page, problems):
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}],
+                         ids=["laptop", "phone"])
+def test_quality_sees_the_customers_contact_only_on_asking_and_staff_by_name(system, open_page, problems, viewport):
     from tests.real_cases import BLADE
 
     cid = requests.post(f"{system}/api/v1/complaints", json=BLADE, timeout=10).json()["complaint_id"]
-    page = login(open_page, system, "quality1", phone=True)
+    page = login(open_page, system, "quality1", viewport=viewport)
     page.goto(f"{system}/console#/c/{cid}")
     customer = page.locator("#sec-customer")
     customer.locator("#reveal-contact").wait_for()
     assert "张**" in customer.inner_text() and "13800138000" not in page.content()
+    assert "李明" in page.inner_text("#sec-complaint")  # sales_cs, by name
     customer.locator("#reveal-contact").click()
     page.locator("#sec-customer dd", has_text="+8613800138000").wait_for()
     assert page.locator("#reveal-contact").count() == 0
