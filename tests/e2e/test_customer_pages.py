@@ -8,6 +8,7 @@ import re
 import secrets
 import time
 
+import pytest
 import requests
 
 from infra.local_stack import DEMO_PASSWORD
@@ -16,6 +17,7 @@ from tests.real_cases import SEAL_OPEN
 from tests.real_cases import body as case_body
 
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,}$")  # URL-safe base64 of at least 128 bits
 
 
@@ -149,11 +151,12 @@ def test_the_status_link_of_the_receipt_sms_opens_the_progress_and_its_steps_onl
     assert page.get_attribute("html", "lang") == "en" and "Quality testing" in page.inner_text("#status-now")
 
 
-def test_after_too_many_wrong_codes_the_page_says_how_many_minutes_to_wait(system, open_page, problems):
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_after_too_many_wrong_codes_the_page_says_how_many_minutes_to_wait(system, open_page, problems, viewport):
     typed, _ = a_mobile()
     complaint_id = complain(system, typed)["complaint_id"]
     problems.expected += [(404, "/status"), (429, "/status")]
-    page = open_page(f"{system}/status?id={complaint_id}", viewport=PHONE)
+    page = open_page(f"{system}/status?id={complaint_id}", viewport=viewport)
     message = page.locator("#status-message")
     for attempt in range(10):
         page.fill("#access-code", f"{attempt:06d}")
