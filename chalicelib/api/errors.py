@@ -310,10 +310,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "应为 1-20 个字母、数字或 -, 以字母或数字开头",
         "must be 1-20 letters, digits or -, starting with a letter or digit",
     ),
-    "territory_code": (
-        "应为 1-20 个字母、数字或 -, 以字母或数字开头",
-        "must be 1-20 letters, digits or -, starting with a letter or digit",
-    ),
     "account_salesperson": ("应为在职的业务员 (有销售角色)", "must be an active member with the sales role"),
     "unknown_department": (
         "没有这个责任部门, 请从责任部门列表中选择 (或先添加它)",
@@ -321,7 +317,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unknown_department_of": ("没有这个责任部门, 可选: {values}", "is not a responsible department; one of: {values}"),
     "department_name_taken": ("已有同名的责任部门", "another department has this name"),
-    "search_text": ("最多 {max_length} 个字", "must be at most {max_length} characters"),
     "not_open": (
         "那条投诉已结案或已被合并, 不能合并进去",
         "that complaint is closed or merged: nothing can be merged into it",
