@@ -134,6 +134,8 @@ def test_markup_in_every_text_field_is_stored_and_returned_as_given_and_escaped_
     receipt = api.call("POST", "/api/v1/complaints", _with_markup())
     assert receipt.status_code == 201, receipt.body
     cid = receipt.data["complaint_id"]
+    department = {"name": ACTION_MARKUP["responsible_department"]}  # a QC result names a department of the list
+    assert api.call("PUT", "/api/v1/admin/departments/MARKUP", department, user="admin1").status_code == 200
     assert api.call("POST", f"/api/v1/staff/complaints/{cid}/actions", {"action": "assign", "assignee": "sales_cs"},
                     user="service1").status_code == 200
     steps = [("sales_cs", {"action": "contact", "note": SCRIPT}),
