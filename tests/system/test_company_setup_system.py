@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 
-import pytest
 import requests
 
-from infra import spawn
 from infra.local_stack import DEMO_PASSWORD
 from tests.real_cases import SEAL_OPEN
+from tests.system.waiting import poll
 
 STAFF_HEADER = ("用户名", "姓名", "手机", "电子邮箱", "角色", "片区", "赔偿权限", "初始密码")
 NEW_SALESPERSON = ("sales_cd", "刘成", "13700004444", "liu.cheng@example.com", "sales", "SC-CD", "300",
@@ -26,11 +24,6 @@ def csv_file(*rows: tuple) -> bytes:
     csv.writer(text, lineterminator="\r\n").writerows(rows)
     return text.getvalue().encode("utf-8-sig")
 
-
-@pytest.fixture(scope="module")
-def local_system():
-    with spawn.local_system() as system:
-        yield system.base_url
 
 
 def test_a_new_company_imports_its_people_creates_a_key_account_and_a_complaint_finds_its_salesperson(local_system):
@@ -77,7 +70,4 @@ def test_a_new_company_imports_its_people_creates_a_key_account_and_a_complaint_
         messages = requests.get(f"{url}/dev/outbox", timeout=10).json()["messages"]
         return [m for m in messages if m["complaint_id"] == detail["id"] and m["to"] == "+8613700004444"]
 
-    deadline = time.monotonic() + 20
-    while not salespersons_sms() and time.monotonic() < deadline:
-        time.sleep(0.25)
-    assert salespersons_sms(), "the new salesperson's phone got the assignment"
+    assert poll(salespersons_sms), "the new salesperson's phone got the assignment"

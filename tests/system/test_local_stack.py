@@ -3,27 +3,13 @@ from __future__ import annotations
 
 import time
 
-import pytest
 import requests
 
 from infra import spawn
 from tests.real_cases import ODOR
+from tests.system.waiting import poll
 
 
-@pytest.fixture(scope="module")
-def local_system():
-    with spawn.local_system() as system:
-        yield system.base_url
-
-
-def _poll(fetch, seconds: float = 20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = fetch()
-        if found:
-            return found
-        time.sleep(0.25)
-    return fetch()
 
 
 def test_a_web_complaint_reaches_the_salespersons_phone(local_system):
@@ -35,7 +21,7 @@ def test_a_web_complaint_reaches_the_salespersons_phone(local_system):
         messages = requests.get(f"{local_system}/dev/outbox", timeout=10).json()["messages"]
         return [m for m in messages if m["complaint_id"] == complaint_id and m["channel"] == "sms"]
 
-    [message] = _poll(sms)
+    [message] = poll(sms)
     assert message["to"] == "+8613900000001" and message["event"] == "assigned"
     assert complaint_id in message["text"]
 
@@ -86,7 +72,7 @@ def test_a_real_case_is_walked_to_closed_with_the_callback_fired(local_system):
         messages = requests.get(f"{local_system}/dev/outbox", timeout=10).json()["messages"]
         return [m for m in messages if m["complaint_id"] == cid and m["event"] == "callback_due" and m["channel"] == "sms"]
 
-    [sms] = _poll(callback_sms)
+    [sms] = poll(callback_sms)
     assert sms["to"] == "+8613900000003" and "13512345678" in sms["text"]
     act("sales_gz", "record_satisfaction", rating=5, comment="满意")
     assert act("service1", "close", note="结案")["status"] == "closed"
@@ -112,7 +98,7 @@ def test_a_caller_complains_twice_and_the_hotline_merges_the_second_into_the_fir
         return requests.get(f"{local_system}/api/v1/staff/complaints/{cid}", headers=staff, timeout=10).json()
 
     assert detail(second)["possible_duplicate_of"] == [first]
-    assert _poll(lambda: detail(first)["possible_duplicate_of"] == [second])
+    assert poll(lambda: detail(first)["possible_duplicate_of"] == [second])
     search = requests.get(f"{local_system}/api/v1/staff/search", params={"q": "136-0013-6000"}, headers=staff,
                           timeout=10).json()
     assert [i["complaint_id"] for i in search["items"]] == [second, first] and search["matched_by"] == "phone"
@@ -121,7 +107,7 @@ def test_a_caller_complains_twice_and_the_hotline_merges_the_second_into_the_fir
         messages = requests.get(f"{local_system}/dev/outbox", timeout=10).json()["customer_messages"]
         return [m["text"] for m in messages if m["to"] == e164 and second in m["text"]]
 
-    [text] = _poll(receipt_of_second)
+    [text] = poll(receipt_of_second)
     status_token = re.search(r"/s/([A-Za-z0-9_-]{22})", text).group(1)
     merged = requests.post(f"{local_system}/api/v1/staff/complaints/{second}/actions",
                            json={"action": "merge", "into": first, "note": "同一件事"}, headers=staff, timeout=10)

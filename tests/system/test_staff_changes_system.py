@@ -2,34 +2,18 @@
 complaints reach other people's phones (the stream and the outbox doing their part as in AWS)."""
 from __future__ import annotations
 
-import time
 
-import pytest
 import requests
 
-from infra import spawn
 from infra.local_stack import DEMO_PASSWORD
 from tests.real_cases import ODOR
+from tests.system.waiting import poll
 
 LEAVING = {"name": "赵离", "phone": "13700003333", "email": "zhao.li@example.com", "roles": ["sales"],
            "password": DEMO_PASSWORD}
 SALES_CS_PHONE = "+8613900000001"
 
 
-@pytest.fixture(scope="module")
-def local_system():
-    with spawn.local_system() as system:
-        yield system.base_url
-
-
-def _poll(fetch, seconds: float = 20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = fetch()
-        if found:
-            return found
-        time.sleep(0.25)
-    return fetch()
 
 
 def test_a_deactivated_salespersons_open_complaints_reach_the_next_people_and_the_closed_stay(local_system):
@@ -75,9 +59,9 @@ def test_a_deactivated_salespersons_open_complaints_reach_the_next_people_and_th
         return [m for m in messages if m["complaint_id"] == cid and m["recipient"] == recipient
                 and m["event"] == "assigned" and m["channel"] == "sms"]
 
-    assert len(_poll(lambda: told(changsha, "sales_cs")[1:])) == 1  # intake's routing, then the move
+    assert len(poll(lambda: told(changsha, "sales_cs")[1:])) == 1  # intake's routing, then the move
     assert SALES_CS_PHONE in {m["to"] for m in told(changsha, "sales_cs")}
-    assert _poll(lambda: [m for m in told(nowhere, "service1") if "sales_leaving" in m["text"]])
+    assert poll(lambda: [m for m in told(nowhere, "service1") if "sales_leaving" in m["text"]])
     [entry] = [h for h in detail(changsha)["history"] if (h.get("data") or {}).get("reason") == "deactivated"]
     assert (entry["actor"], entry["action"], entry["data"]["assignee"]) == ("manager1", "assign", "sales_cs")
     assert detail(nowhere).get("assignee") is None and detail(nowhere)["status"] == "received"
