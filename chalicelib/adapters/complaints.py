@@ -28,6 +28,7 @@ from chalicelib.adapters.dynamo import (
     shard,
     to_item,
 )
+from chalicelib.adapters.outbox import FREE_TEXT as OUTBOX_FREE_TEXT
 from chalicelib.adapters.outbox import link_token_items, outbox_items
 from chalicelib.domain.calendar import Duration, Unit
 from chalicelib.domain.customer_messages import IssuedLink
@@ -64,7 +65,7 @@ from chalicelib.idempotency import IdempotencyRecord
 META = keys.META
 # what may quote the complainant, per item type: only these are redacted (times, statuses, kinds and
 # ids are left as they are: a short name must never rewrite a timestamp or a status)
-_FREE_TEXT = {"history": frozenset({"data"}), "outbox": frozenset({"text", "customer_text", "to"})}
+_FREE_TEXT = {"history": frozenset({"data"}), "outbox": frozenset(OUTBOX_FREE_TEXT)}
 
 
 complaint_pk = keys.complaint

@@ -34,8 +34,11 @@ from chalicelib.domain.model import Clock, MessageKind
 from chalicelib.resources import SHARDS
 
 OutboxKey = tuple[str, str]  # (pk, sk): opaque outside the adapters
+Write = dict[str, Any]  # one item of a TransactWriteItems: opaque outside the adapters
 
 LEASE = timedelta(seconds=60)
+MAX_TRANSACTION = 100  # items in one TransactWriteItems
+FREE_TEXT = ("text", "customer_text", "to")  # what may quote the complainant: an erasure rewrites it
 CUSTOMER = "customer"  # the kind of a message to the customer
 WITHDRAWN = "withdrawn"  # the result of one an erasure stopped
 OPTED_OUT = "opted_out"  # the result of an SMS to a number that replied 退订
@@ -51,27 +54,31 @@ class OutboxStore:
         is done or leased to someone else. `now` is the moment of the claim, not of the batch."""
         try:
             response = self._client.update_item(
-                TableName=self._table,
-                Key=_key(key),
-                UpdateExpression="SET lease_until = :until, lease_token = :token, "
-                "attempts = if_not_exists(attempts, :zero) + :one",
-                ConditionExpression="#s = :pending AND (attribute_not_exists(lease_until) OR lease_until < :now)",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=to_item(
-                    {
-                        ":until": iso(now + LEASE),
-                        ":now": iso(now),
-                        ":token": secrets.token_urlsafe(16),
-                        ":pending": "pending",
-                        ":zero": 0,
-                        ":one": 1,
-                    }
-                ),
-                ReturnValues="ALL_NEW",
+                **self._claim(key, now, secrets.token_urlsafe(16)), ReturnValues="ALL_NEW"
             )
         except self._client.exceptions.ConditionalCheckFailedException:
             return None
         return _claimed(from_item(response["Attributes"]))
+
+    def claim_many(
+        self, inserted: Sequence[dict[str, Any]], now: datetime, along: Sequence[Write] = ()
+    ) -> tuple[list[Claimed], bool]:
+        """Lease the items a stream batch inserted (as the stream carried them) in one transaction, with
+        `along` (other writes of the same batch) in it too; (the claimed items, whether `along` was written).
+
+        A transaction returns no items, so each is claimed on the condition that it still holds what the
+        stream showed (an erasure may have rewritten its text since). If any condition fails, each item is
+        claimed on its own and read back, and `along` is left to its owner."""
+        if len(inserted) + len(along) > MAX_TRANSACTION or (len(inserted) == 1 and not along):
+            return [c for c in (self.claim(key_of(i), now) for i in inserted) if c], False
+        leased = [(i, secrets.token_urlsafe(16)) for i in inserted]
+        claims = [{"Update": self._claim(key_of(i), now, token, unchanged=i)} for i, token in leased]
+        try:
+            self._client.transact_write_items(TransactItems=[*claims, *along])
+        except self._client.exceptions.TransactionCanceledException:
+            return [c for c in (self.claim(key_of(i), now) for i in inserted) if c], False
+        until = iso(now + LEASE)
+        return [_claimed({**i, "lease_token": token, "lease_until": until}) for i, token in leased], True
 
     def complete(self, key: OutboxKey, token: str, now: datetime, result: str) -> bool:
         """Mark the item done, if the lease `token` still holds it; False if another claim took it over.
@@ -79,20 +86,63 @@ class OutboxStore:
         The token stays on the done item, so that a retried call (its first answer lost) succeeds again.
         """
         try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=_key(key),
-                UpdateExpression="SET #s = :done, done_at = :now, #r = :result "
-                "REMOVE lease_until, outbox_pk, outbox_sk, customer_text",
-                ConditionExpression="lease_token = :token",
-                ExpressionAttributeNames={"#s": "status", "#r": "result"},
-                ExpressionAttributeValues=to_item(
-                    {":done": "done", ":now": iso(now), ":result": result, ":token": token}
-                ),
-            )
+            self._client.update_item(**self._complete(key, token, now, result))
         except self._client.exceptions.ConditionalCheckFailedException:
             return False
         return True
+
+    def complete_many(self, done: Sequence[tuple[OutboxKey, str, str]], now: datetime) -> list[bool]:
+        """`complete` for each (key, token, result), in one transaction; if a lease passed to another
+        delivery meanwhile, each on its own (False for those)."""
+        if len(done) <= 1 or len(done) > MAX_TRANSACTION:
+            return [self.complete(key, token, now, result) for key, token, result in done]
+        try:
+            self._client.transact_write_items(
+                TransactItems=[{"Update": self._complete(key, token, now, result)} for key, token, result in done]
+            )
+        except self._client.exceptions.TransactionCanceledException:
+            return [self.complete(key, token, now, result) for key, token, result in done]
+        return [True] * len(done)
+
+    def _claim(self, key: OutboxKey, now: datetime, token: str, unchanged: dict[str, Any] | None = None) -> dict:
+        """The conditional update that leases an item (`unchanged`: as it was inserted, free texts alike)."""
+        condition = "#s = :pending AND (attribute_not_exists(lease_until) OR lease_until < :now)"
+        names, values = {"#s": "status"}, {}
+        for n, field in enumerate(f for f in FREE_TEXT if unchanged and f in unchanged):
+            condition += f" AND #f{n} = :f{n}"
+            names[f"#f{n}"], values[f":f{n}"] = field, (unchanged or {})[field]
+        return {
+            "TableName": self._table,
+            "Key": _key(key),
+            "UpdateExpression": "SET lease_until = :until, lease_token = :token, "
+            "attempts = if_not_exists(attempts, :zero) + :one",
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_item(
+                {
+                    ":until": iso(now + LEASE),
+                    ":now": iso(now),
+                    ":token": token,
+                    ":pending": "pending",
+                    ":zero": 0,
+                    ":one": 1,
+                    **values,
+                }
+            ),
+        }
+
+    def _complete(self, key: OutboxKey, token: str, now: datetime, result: str) -> dict:
+        return {
+            "TableName": self._table,
+            "Key": _key(key),
+            "UpdateExpression": "SET #s = :done, done_at = :now, #r = :result "
+            "REMOVE lease_until, outbox_pk, outbox_sk, customer_text",
+            "ConditionExpression": "lease_token = :token",
+            "ExpressionAttributeNames": {"#s": "status", "#r": "result"},
+            "ExpressionAttributeValues": to_item(
+                {":done": "done", ":now": iso(now), ":result": result, ":token": token}
+            ),
+        }
 
     def release(self, key: OutboxKey, token: str, error: str) -> None:
         """Give the lease back for a retry; nothing if `token` no longer holds it."""
@@ -160,8 +210,9 @@ class OutboxStore:
             for owner, delivery in work
             for i in outbox_items(keys.complaint(owner), owner, [delivery], now, 0, tag=secrets.token_hex(4))
         ]
-        for start in range(0, len(items), 100):  # a transaction holds at most 100 items
-            writes = [{"Put": {"TableName": self._table, "Item": to_item(i)}} for i in items[start : start + 100]]
+        for start in range(0, len(items), MAX_TRANSACTION):
+            chunk = items[start : start + MAX_TRANSACTION]
+            writes = [{"Put": {"TableName": self._table, "Item": to_item(i)}} for i in chunk]
             self._client.transact_write_items(TransactItems=writes)
 
     def pending(self, older_than: datetime, limit: int = 100) -> list[OutboxKey]:
@@ -179,15 +230,21 @@ class OutboxStore:
         return found
 
 
-def new_outbox_keys(records: Iterable[dict[str, Any]]) -> list[OutboxKey]:
-    """The outbox items a stream batch inserted."""
-    found = []
+def new_outbox_items(records: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The outbox items a stream batch inserted, as inserted, per owner (a complaint id or a username)
+    in stream order."""
+    found: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         image = record.get("dynamodb", {}).get("NewImage") or {}
         sk = image.get("sk", {}).get("S", "")
         if record.get("eventName") == "INSERT" and sk.startswith(keys.OUTBOX):
-            found.append((image["pk"]["S"], sk))
+            item = from_item(image)
+            found.setdefault(item.get("complaint_id") or item["username"], []).append(item)
     return found
+
+
+def key_of(item: dict[str, Any]) -> OutboxKey:
+    return item["pk"], item["sk"]
 
 
 def _key(key: OutboxKey) -> dict[str, Any]:
@@ -261,7 +318,9 @@ def _fields(delivery: Delivery) -> dict[str, Any]:
     if isinstance(delivery, Notification):
         return {"kind": "notify", "event": delivery.event, "recipient": delivery.recipient, "text": delivery.text}
     if isinstance(delivery, TimerSync):
-        return {"kind": "timer", "clock": delivery.clock.value}
+        # "" for no time: an absent `timer_at` marks an item stored before the times were kept with it
+        at, previous = (iso(t) if t else "" for t in (delivery.at, delivery.previous))
+        return {"kind": "timer", "clock": delivery.clock.value, "timer_at": at, "previous_at": previous}
     if isinstance(delivery, DuplicateMark):
         return {"kind": "duplicate_mark", "other": delivery.other, "linked": delivery.linked}
     if isinstance(delivery, Reassignment):
@@ -288,7 +347,12 @@ def _claimed(item: dict[str, Any]) -> Claimed:
     elif kind == "notify":
         delivery = Notification(item["recipient"], item["event"], item["text"])
     elif kind == "timer":
-        delivery = TimerSync(Clock(item["clock"]))
+        delivery = TimerSync(
+            Clock(item["clock"]),
+            parse_time(item.get("timer_at")),
+            parse_time(item.get("previous_at")),
+            at_unknown="timer_at" not in item,
+        )
     elif kind == "duplicate_mark":
         delivery = DuplicateMark(item["other"], bool(item["linked"]))
     elif kind == "reassign":

@@ -3,7 +3,8 @@
 A schedule's name carries its firing time (`<complaint>.<clock>.<epoch>`), so moving a
 clock creates a new schedule and removes the old one: a schedule that is just firing
 (and deletes itself afterwards, ActionAfterCompletion=DELETE) can never take its
-successor with it.
+successor with it. The old one's name follows from the firing time the complaint stored
+before the change, so no schedule is ever listed (a call per move, and a slow one).
 """
 
 from __future__ import annotations
@@ -25,18 +26,17 @@ class Timers:
             "RetryPolicy": {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400},
         }
 
-    def sync(self, complaint_id: str, clock: str, at: datetime | None) -> None:
-        """Make the clock's schedules exactly one firing at `at` (none when `at` is None)."""
-        prefix = f"{complaint_id}.{clock}."
+    def move(self, complaint_id: str, clock: str, at: datetime | None, previous: datetime | None) -> None:
+        """Move the clock's schedule from `previous` to `at` (None: no schedule): create the new one first,
+        then remove the old. A schedule left behind by syncs carried out out of order fires once and
+        changes nothing (the timer handler decides on the complaint's state, not on the schedule)."""
         wanted = None
-        existing = self._names(prefix)
         if at:
             at = _whole_second_after(at)  # at() has whole seconds: never fire before the moment
-            wanted = f"{prefix}{int(at.timestamp())}"
-            if wanted not in existing:
-                self._create(wanted, complaint_id, clock, at)
-        for name in existing - {wanted}:
-            self.remove(name)
+            wanted = _name(complaint_id, clock, at)
+            self._create(wanted, complaint_id, clock, at)
+        if previous and _name(complaint_id, clock, _whole_second_after(previous)) != wanted:
+            self.remove(_name(complaint_id, clock, _whole_second_after(previous)))
 
     def remove(self, name: str) -> None:
         try:
@@ -59,10 +59,9 @@ class Timers:
         except self._client.exceptions.ConflictException:
             pass  # created by an earlier, interrupted attempt
 
-    def _names(self, prefix: str) -> set[str]:
-        kwargs = {"GroupName": self._group, **({"NamePrefix": prefix} if prefix else {})}
-        pages = self._client.get_paginator("list_schedules").paginate(**kwargs)
-        return {s["Name"] for page in pages for s in page["Schedules"] if s["Name"].startswith(prefix)}
+
+def _name(complaint_id: str, clock: str, at: datetime) -> str:
+    return f"{complaint_id}.{clock}.{int(at.timestamp())}"
 
 
 def _whole_second_after(moment: datetime) -> datetime:

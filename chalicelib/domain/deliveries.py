@@ -9,6 +9,7 @@ carries each out exactly once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from chalicelib.domain.model import Clock, MessageKind
 
@@ -24,9 +25,14 @@ class Notification:
 
 @dataclass(frozen=True)
 class TimerSync:
-    """Make the schedule of one of the complaint's clocks match what the complaint stores."""
+    """Move the schedule of one of the complaint's clocks from `previous` (the firing time stored before
+    the change) to `at` (the one stored with it; None: no schedule). `at_unknown`: an item stored before
+    the times were kept with it; its delivery reads the complaint for `at`."""
 
     clock: Clock
+    at: datetime | None = None
+    previous: datetime | None = None
+    at_unknown: bool = False
 
 
 @dataclass(frozen=True)

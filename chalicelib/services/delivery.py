@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.adapters import outbox
-from chalicelib.adapters.outbox import OPTED_OUT, Claimed, OutboxKey, new_outbox_keys
+from chalicelib.adapters.outbox import OPTED_OUT, Claimed, OutboxKey, Write, new_outbox_items
 from chalicelib.domain.deliveries import CustomerMessage, DuplicateMark, Notification, Reassignment, StaffSync
 from chalicelib.services.ports import DeliveryNeeds
 
@@ -87,18 +87,65 @@ def _complete(key: OutboxKey, token: str, a: DeliveryNeeds, clock: Callable[[], 
     return False
 
 
-def deliver_stream(records: Iterable[dict[str, Any]], a: DeliveryNeeds, now: datetime) -> int:
-    """Deliver the outbox items a stream batch inserted; raises after trying all if any failed."""
+def deliver_stream(
+    records: Iterable[dict[str, Any]],
+    a: DeliveryNeeds,
+    now: datetime,
+    along: Mapping[str, Sequence[Write]] | None = None,
+    written: set[str] | None = None,
+) -> int:
+    """Deliver the outbox items a stream batch inserted; raises after trying all if any failed.
+
+    The items of one owner (a complaint, a staff member) are claimed in one write and marked done in
+    one more, whatever their number. `along`: writes of the same batch per owner (its statistics) that
+    go into its claim; the owners whose writes landed are added to `written`."""
     failures, delivered, clock = [], 0, running_clock(now)
-    for key in new_outbox_keys(records):
+    for owner, inserted in new_outbox_items(records).items():
         try:
-            delivered += deliver(key, a, now, clock)
+            claimed, landed = a.outbox.claim_many(inserted, clock(), (along or {}).get(owner, ()))
+            if landed and written is not None:
+                written.add(owner)
+            delivered += _carry_out_claimed(claimed, a, clock)
         except Exception as error:  # noqa: BLE001 - any failure: tried again with the batch, raised below
-            log.warning("outbox item %s failed: %s", key[1], type(error).__name__)
+            log.warning("outbox items of one owner failed: %s", type(error).__name__)
             failures.append(error)
     if failures:
         raise failures[0]  # the stream retries the batch; done items are skipped
     return delivered
+
+
+def _carry_out_claimed(claimed: list[Claimed], a: DeliveryNeeds, clock: Callable[[], datetime]) -> int:
+    """Carry out each claimed item, then mark those carried out done together; raises the first failure."""
+    done, failures = [], []
+    for item in claimed:
+        if item.lease_until - clock() < min_lease_left():
+            log.warning("outbox item %s: its lease ran out before it was carried out; left for a retry", item.key[1])
+            _release(item, a, "lease ran out before the call")
+            continue
+        try:
+            done.append((item, _carry_out(item, a)))
+        except Exception as error:  # noqa: BLE001 - its lease is given back, raised below
+            failures.append(error)
+            _release(item, a, type(error).__name__)
+    try:
+        marked = a.outbox.complete_many([(item.key, item.token, result) for item, result in done], clock())
+    except Exception:  # noqa: BLE001 - each on its own, trying harder: one not marked is carried out again
+        marked = [_complete(item.key, item.token, a, clock, result) for item, result in done]
+    for (item, _), ok in zip(done, marked, strict=True):
+        if not ok:
+            log.warning("outbox item %s was carried out after its lease had passed: possible duplicate", item.key[1])
+    if failures:
+        raise failures[0]
+    return sum(marked)
+
+
+def _release(item: Claimed, a: DeliveryNeeds, error: str) -> None:
+    """Give the lease back; if even that fails, the lease runs out by itself. Never raises: the items of
+    the batch already carried out must still be marked done."""
+    try:
+        a.outbox.release(item.key, item.token, error)
+    except Exception as failure:  # noqa: BLE001 - see above
+        log.warning("outbox item %s: its lease could not be given back: %s", item.key[1], type(failure).__name__)
 
 
 def sweep(a: DeliveryNeeds, now: datetime) -> int:
@@ -136,10 +183,12 @@ def _carry_out(item: Claimed, a: DeliveryNeeds) -> str:
         from chalicelib.services import staff_changes
 
         return staff_changes.carry_out(item.owner, delivery, a, item.lease_until - outbox.LEASE)
-    complaint = a.complaints.get(item.owner)
-    deadline = complaint.deadlines.get(delivery.clock) if complaint else None
-    at = deadline.timer_at if deadline else None
-    a.timers.sync(item.owner, delivery.clock.value, at)
+    at = delivery.at
+    if delivery.at_unknown:
+        complaint = a.complaints.get(item.owner)
+        deadline = complaint.deadlines.get(delivery.clock) if complaint else None
+        at = deadline.timer_at if deadline else None
+    a.timers.move(item.owner, delivery.clock.value, at, delivery.previous)
     return at.isoformat() if at else "cleared"
 
 

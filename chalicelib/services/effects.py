@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from chalicelib.domain.deliveries import Delivery, DuplicateMark, Notification, TimerSync
@@ -19,21 +20,26 @@ def deliveries_for(complaint: Complaint, directory: RoleMembers, settings: Messa
     customer (with its link's token: `settings` sign it and say the signature and the site).
 
     Notifications addressed to a role go to every staff member with that role now.
-    A clock's wanted firing time is kept on the complaint (`timer_at`), so the timer
-    delivery only says "make the schedule match the complaint" and the order in which
-    timer deliveries are carried out does not matter.
+    A clock's wanted firing time is kept on the complaint (`timer_at`); its timer delivery carries
+    that time and the one stored before, so the schedule is moved without reading the complaint
+    or listing schedules.
     """
-    clocks: list[Clock] = []
+    stored_before: dict[Clock, datetime | None] = {}  # each moved clock's firing time before the change
     for effect in complaint.effects:
         if isinstance(effect, (Schedule, Unschedule)):
             deadline = complaint.deadlines.get(effect.clock)
+            stored_before.setdefault(effect.clock, deadline.timer_at if deadline else None)
             if deadline:
                 deadline.timer_at = effect.at if isinstance(effect, Schedule) else None
-            if effect.clock not in clocks:
-                clocks.append(effect.clock)
+    timers = [TimerSync(clock, _timer_at(complaint, clock), previous) for clock, previous in stored_before.items()]
     found: list[Delivery] = list(notifications([e for e in complaint.effects if isinstance(e, Notify)], directory))
     marks = [DuplicateMark(e.other, e.linked) for e in complaint.effects if isinstance(e, MarkDuplicate)]
-    return found + [TimerSync(c) for c in clocks] + list(messages_for(complaint, settings)) + marks
+    return found + timers + list(messages_for(complaint, settings)) + marks
+
+
+def _timer_at(complaint: Complaint, clock: Clock) -> datetime | None:
+    deadline = complaint.deadlines.get(clock)
+    return deadline.timer_at if deadline else None
 
 
 def notifications(notes: list[Notify], directory: RoleMembers) -> list[Notification]:

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from chalicelib.adapters.calendar import CalendarSettings, SettingsChange
 from chalicelib.adapters.directory import Routing
-from chalicelib.adapters.outbox import Claimed, OutboxKey
+from chalicelib.adapters.outbox import Claimed, OutboxKey, Write
 from chalicelib.domain.calendar import StatutoryDays
 from chalicelib.domain.clusters import ClusterRule
 from chalicelib.domain.customer_messages import IssuedLink, SentMessage
@@ -157,13 +157,19 @@ class Mail(Protocol):
 
 
 class Schedules(Protocol):
-    def sync(self, complaint_id: str, clock: str, at: datetime | None) -> None: ...
+    def move(self, complaint_id: str, clock: str, at: datetime | None, previous: datetime | None) -> None: ...
 
 
 class Outbox(Protocol):
     def claim(self, key: OutboxKey, now: datetime) -> Claimed | None: ...
 
+    def claim_many(
+        self, inserted: Sequence[dict[str, Any]], now: datetime, along: Sequence[Write] = ()
+    ) -> tuple[list[Claimed], bool]: ...
+
     def complete(self, key: OutboxKey, token: str, now: datetime, result: str) -> bool: ...
+
+    def complete_many(self, done: Sequence[tuple[OutboxKey, str, str]], now: datetime) -> list[bool]: ...
 
     def release(self, key: OutboxKey, token: str, error: str) -> None: ...
 

@@ -40,12 +40,17 @@ def test_one_failed_publish_in_a_batch_does_not_send_the_others_again(api, fault
     assert_all_well(api, [cid])
 
 
+def _updates(params):
+    """The updates a call makes: an UpdateItem's own, or those of a transaction (a batch's items together)."""
+    return [params, *(w["Update"] for w in params.get("TransactItems", []) if "Update" in w)]
+
+
 def _marks_done(params):
-    return params.get("UpdateExpression", "").startswith("SET #s = :done")
+    return any(u.get("UpdateExpression", "").startswith("SET #s = :done") for u in _updates(params))
 
 
 def _claims(params):
-    return params.get("UpdateExpression", "").startswith("SET lease_until")
+    return any(u.get("UpdateExpression", "").startswith("SET lease_until") for u in _updates(params))
 
 
 @pytest.mark.parametrize("step", ["claim", "mark_done", "release"])
@@ -53,8 +58,11 @@ def test_outbox_bookkeeping_failures_neither_lose_nor_repeat_a_notification(api,
     if step == "release":  # the publish fails, and so does giving the lease back
         faults.inject("sns", "Publish", "throttle", times=1)
         faults.inject("dynamodb", "UpdateItem", "5xx", times=1, match=lambda p: "last_error" in str(p))
-    else:
-        faults.inject("dynamodb", "UpdateItem", "throttle", times=2, match=_claims if step == "claim" else _marks_done)
+    elif step == "claim":  # the submission's items are claimed together: one transaction, then the batch again
+        faults.inject("dynamodb", "TransactWriteItems", "throttle", times=2, match=_claims)
+    else:  # marked done together; when that fails, each on its own, and the first of those fails too
+        faults.inject("dynamodb", "TransactWriteItems", "throttle", times=1, match=_marks_done)
+        faults.inject("dynamodb", "UpdateItem", "throttle", times=1, match=_marks_done)
     cid = submit(api, ODOR, "odor-1").data["complaint_id"]
     assert_all_well(api, [cid])
     assert [f.hits for f in faults.faults] == [f.times for f in faults.faults]

@@ -212,7 +212,7 @@ class FakeAttempts:
 class FakeTimers:
     schedules: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
-    def sync(self, complaint_id: str, clock: str, at: datetime | None) -> None:
+    def move(self, complaint_id: str, clock: str, at: datetime | None, previous: datetime | None) -> None:
         if at is None:
             self.schedules.pop((complaint_id, clock), None)
         else:
