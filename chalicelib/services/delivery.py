@@ -102,8 +102,9 @@ def deliver_stream(
     failures, delivered, clock = [], 0, running_clock(now)
     for owner, inserted in new_outbox_items(records).items():
         try:
-            claimed, landed = a.outbox.claim_many(inserted, clock(), (along or {}).get(owner, ()))
-            if landed and written is not None:
+            writes = (along or {}).get(owner, ())
+            claimed, landed = a.outbox.claim_many(inserted, clock(), writes)
+            if writes and landed and written is not None:
                 written.add(owner)
             delivered += _carry_out_claimed(claimed, a, clock)
         except Exception as error:  # noqa: BLE001 - any failure: tried again with the batch, raised below
