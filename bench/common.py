@@ -1,6 +1,7 @@
 """What the benchmarks share: a moto server with the local stack, request bodies, call counting."""
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import statistics
@@ -27,6 +28,19 @@ WEB_BODY = {
     "category": "odor", "description": "打开后有很大的油漆味, 没办法使用", "desired_resolution": "exchange",
     "consent": True,
 }
+PLACES = [("湖南", "长沙"), ("湖北", "武汉"), ("广东", "广州"), ("江西", "南昌")]
+_PHONES = itertools.count(1)
+
+
+def web_submission(place: tuple[str, str] = ("湖南", "长沙"), note: str = "") -> dict:
+    """The public form's body from a consumer with a phone no earlier submission of this process used:
+    as the public sends them, none a repeat of another (a repeated phone finds the earlier complaints
+    and marks them, work that a run of one phone would pile up)."""
+    province, city = place
+    customer = {**WEB_BODY["customer"], "phone": f"139{next(_PHONES):08d}", "province": province, "city": city}
+    return {**WEB_BODY, "customer": customer, "description": WEB_BODY["description"] + note}
+
+
 # A distributor's case in Guangzhou (sales_gz), walked through the workflow for the per-action counts.
 SEAL_OPEN = {
     "customer": {"name": "陈先生", "phone": "13512345678", "type": "distributor", "province": "广东", "city": "广州",
@@ -104,7 +118,7 @@ class LambdaContext:
 class CallCounter:
     """Counts AWS calls through botocore's `before-call` event, by phase and by service.operation."""
 
-    SERVICES = ("dynamodb", "dynamodbstreams", "sns", "scheduler", "s3", "cognito-idp")
+    SERVICES = ("dynamodb", "dynamodbstreams", "sns", "ses", "scheduler", "s3", "cognito-idp")
 
     def __init__(self) -> None:
         self.calls: Counter[tuple[str, str]] = Counter()  # (phase, "service.Operation")
