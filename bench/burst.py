@@ -6,7 +6,6 @@ count what was stored, duplicated and lost."""
 from __future__ import annotations
 
 import json
-import os
 import queue
 import tempfile
 import threading
@@ -18,45 +17,12 @@ from typing import Any, Callable
 from bench import local
 from bench.common import PLACES, WEB_BODY, ms, percentile, web_submission
 from bench.cost import Charge, item_size
-from bench.local import CLIENTS, Poster
+from bench.local import CLIENTS, Poster, ProcessClock
 from infra.spawn import local_system
 
 RETRY_EVERY = 20  # every 20th submission: the client sends it again after its answer (as if lost)
 RACE_EVERY = 20   # every 20th submission (offset 10): two clients send it at the same time
 DRAIN_CAP = 3  # after the last 201, effects are waited for at most this many times the burst's duration
-
-
-class ProcessClock:
-    """CPU seconds used by each process of the local system (Linux /proc): the runner serving the app,
-    the local AWS (moto) and the pump, told apart by their command lines."""
-
-    NAMES = {"infra.local_aws": "moto", "infra.pump": "pump"}
-
-    def __init__(self, runner_pid: int):
-        self.pids = {"app": runner_pid}
-        try:
-            children = open(f"/proc/{runner_pid}/task/{runner_pid}/children").read().split()
-        except OSError:
-            children = []
-        for pid in map(int, children):
-            command = open(f"/proc/{pid}/cmdline").read()
-            self.pids.update({name: pid for module, name in self.NAMES.items() if module in command})
-
-    def read(self) -> dict[str, float]:
-        ticks = os.sysconf("SC_CLK_TCK")
-        used = {}
-        for name, pid in self.pids.items():
-            try:
-                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            used[name] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
-        return used
-
-    @staticmethod
-    def spent(before: dict[str, float], after: dict[str, float], per: int) -> dict[str, float]:
-        """Milliseconds of CPU per item, by process."""
-        return {name: (after[name] - before.get(name, 0.0)) * 1000 / per for name in after}
 
 
 def timed_by_clients(jobs: list[Any], do: Callable[[Any], Any]) -> dict[str, float]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -73,6 +74,39 @@ class Poster:
 
     def close(self) -> None:
         self.connection.close()
+
+
+class ProcessClock:
+    """CPU seconds used by each process of the local system (Linux /proc): the runner serving the app,
+    the local AWS (moto) and the pump, told apart by their command lines."""
+
+    NAMES = {"infra.local_aws": "moto", "infra.pump": "pump"}
+
+    def __init__(self, runner_pid: int):
+        self.pids = {"app": runner_pid}
+        try:
+            children = open(f"/proc/{runner_pid}/task/{runner_pid}/children").read().split()
+        except OSError:
+            children = []
+        for pid in map(int, children):
+            command = open(f"/proc/{pid}/cmdline").read()
+            self.pids.update({name: pid for module, name in self.NAMES.items() if module in command})
+
+    def read(self) -> dict[str, float]:
+        ticks = os.sysconf("SC_CLK_TCK")
+        used = {}
+        for name, pid in self.pids.items():
+            try:
+                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            used[name] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        return used
+
+    @staticmethod
+    def spent(before: dict[str, float], after: dict[str, float], per: int) -> dict[str, float]:
+        """Milliseconds of CPU per item, by process."""
+        return {name: (after[name] - before.get(name, 0.0)) * 1000 / per for name in after}
 
 
 def merged(posters: list[Poster]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from bench import local
 from bench.common import PLACES, percentile, web_submission
-from bench.local import CLIENTS, Poster
+from bench.local import CLIENTS, Poster, ProcessClock
 from infra.spawn import local_system
 
 RATE = float(os.environ.get("BENCH_STEADY_RATE", "20"))  # submissions a second (the design load: ~12/s)
@@ -71,13 +71,19 @@ def run(rate: float = RATE, seconds: float = SECONDS) -> dict[str, Any]:
         paced(app_host, 5, 1, f"warm-{run_id}")  # the app's clients and caches exist, as in a warm Lambda
         local.wait_for_effects(local.dynamodb(moto_url), table, WAIT_AFTER)
         print(f"  local system up (app http://{app_host}); {rate:g}/s for {seconds:g} s ...", flush=True)
+        clock = ProcessClock(system.pid)
+        before = clock.read()
         sent = paced(app_host, rate, seconds, run_id)
+        after = clock.read()
+        busy = {name: (after[name] - before.get(name, 0.0)) / sent["sent_for"] for name in after}  # of one core
         _, pending = local.wait_for_effects(local.dynamodb(moto_url), table, WAIT_AFTER)
         found = local.stored(moto_url)
-    answered = sent["answered"]
-    latencies = [found.assigned.get(cid, math.inf) - at for cid, at in answered.items()]
-    return {"count": sent["count"], "sent_for": sent["sent_for"], "answered": len(answered),
-            "statuses": sent["statuses"], "failures": sent["failures"], "latencies": latencies,
+    in_order = sorted(sent["answered"].items(), key=lambda answer: answer[1])
+    latencies = [found.assigned.get(cid, math.inf) - at for cid, at in in_order]
+    tenth = max(1, len(latencies) // 10)
+    return {"count": sent["count"], "sent_for": sent["sent_for"], "answered": len(in_order),
+            "statuses": sent["statuses"], "failures": sent["failures"], "latencies": latencies, "busy": busy,
+            "first_tenth": percentile(latencies[:tenth], 50), "last_tenth": percentile(latencies[-tenth:], 50),
             "unpublished": sum(1 for s in latencies if math.isinf(s)), "pending_left": pending,
             "p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
             "request_p99": percentile(sent["latencies"], 99), "log": log.name}
@@ -91,6 +97,9 @@ def report(result: dict[str, Any], target: float) -> bool:
     if result["unpublished"]:
         print(f"  not published within {WAIT_AFTER:.0f} s of the last 201 (counted as never): {result['unpublished']}  "
               f"(outbox items still pending: {result['pending_left']})")
+    print(f"  p50 of the first tenth answered: {result['first_tenth']:.2f} s, of the last tenth: "
+          f"{result['last_tenth']:.2f} s (growing: the effects fall behind the submissions);  CPU while sending, "
+          "share of one core: " + ", ".join(f"{name} {share:.0%}" for name, share in result["busy"].items()))
     ok = result["p99"] <= target
     print(f"  201 to the `assigned` message published: p50 {result['p50']:.2f} s, p99 {result['p99']:.2f} s, "
           f"max {max(result['latencies'], default=math.nan):.2f} s, of {len(result['latencies'])}   "
