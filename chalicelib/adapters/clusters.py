@@ -18,8 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters import keys
-from chalicelib.adapters.dynamo import batch_get, from_item, iso, parse_required_time, query_all, to_item
+from chalicelib.adapters.dynamo import from_item, iso, parse_required_time, query_all, to_item
 from chalicelib.adapters.outbox import outbox_items
+from chalicelib.adapters.recent import ALERTS_TTL, Recent
 from chalicelib.domain.clusters import Alert, ClusterRule, Member
 from chalicelib.domain.deliveries import Notification
 
@@ -53,6 +54,7 @@ class ClusterStore:
     def __init__(self, client: Any, table_name: str):
         self._client = client
         self._table = table_name
+        self._listed: Recent[str, dict[str, Alert | Pointer]] = Recent(ALERTS_TTL)
 
     def add_member(self, lot: str, member: Member) -> None:
         self._client.put_item(
@@ -97,13 +99,14 @@ class ClusterStore:
         return Slot(lot, stored, target if live and isinstance(target, Alert) else None)
 
     def alerted(self, lots: Sequence[str], now: datetime, rule: ClusterRule) -> bool:
-        """Whether one of these lots has an open alert (a repeated defect), in one BatchGetItem of their rows.
-        A row pointing to an alert kept at a lot not asked for counts while that alert was opened within the
-        window (its own last complaint is not read: a second round trip on every submission for a rare case)."""
+        """Whether one of these lots has an open alert (a repeated defect), from the alerts' rows as listed
+        less than ALERTS_TTL ago (one Query a minute, not a read per submission). A row pointing to an alert
+        kept at another lot counts while that alert was opened within the window, if the listing lacks it."""
         if not lots:
             return False
-        rows = batch_get(self._client, self._table, [(ALERTS, lot) for lot in dict.fromkeys(lots)], consistent=True)
-        stored = {row["sk"]: _stored(row) for row in rows}
+        every = self._listed.get_many([ALERTS], lambda _: {ALERTS: self._rows()})[ALERTS] or {}
+        stored = {lot: every[lot] for lot in dict.fromkeys(lots) if lot in every}
+        stored.update({p.to: every[p.to] for p in list(stored.values()) if isinstance(p, Pointer) and p.to in every})
         for value in stored.values():
             if isinstance(value, Alert) and value.is_open(now, rule):
                 return True
@@ -117,10 +120,18 @@ class ClusterStore:
 
     def alerts(self) -> list[Alert]:
         """Every alert once (the rows pointing to an alert kept at another lot are left out)."""
+        return [row for row in self._rows().values() if isinstance(row, Alert)]
+
+    def _rows(self) -> dict[str, Alert | Pointer]:
+        """Every lot's row in ALERTS (few: lots with a cluster, ever)."""
         items = self._query(
-            {"KeyConditionExpression": "pk = :pk", "ExpressionAttributeValues": to_item({":pk": ALERTS})}
+            {
+                "ConsistentRead": True,  # an alert raised a moment ago counts
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": to_item({":pk": ALERTS}),
+            }
         )
-        return [_alert(i) for i in items if i.get("type", _ALERT) == _ALERT]
+        return {i["sk"]: _stored(i) for i in items}
 
     def save_alert(
         self,
@@ -144,6 +155,7 @@ class ClusterStore:
             else []
         )
         writes += [{"Put": {"TableName": self._table, "Item": to_item(i)}} for i in outbox]
+        self._listed.forget()
         try:
             self._client.transact_write_items(TransactItems=writes)
         except self._client.exceptions.TransactionCanceledException:

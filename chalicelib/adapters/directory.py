@@ -22,6 +22,7 @@ from typing import Any, overload
 from chalicelib.adapters import keys
 from chalicelib.adapters.dynamo import batch_get, cancellation_codes, from_item, query_all, to_item
 from chalicelib.adapters.outbox import OutboxKey, outbox_items
+from chalicelib.adapters.recent import ROUTING_TTL, Recent
 from chalicelib.domain.deliveries import StaffSync
 from chalicelib.domain.errors import ConcurrentChange
 from chalicelib.domain.finding import normal_name
@@ -54,6 +55,8 @@ class StaffDirectory:
     def __init__(self, client: Any, table_name: str):
         self._client = client
         self._table = table_name
+        self._routing_items: Recent[tuple[str, str], dict[str, Any]] = Recent(ROUTING_TTL)
+        self._role_lists: Recent[str, list[str]] = Recent(ROUTING_TTL)
 
     # staff -----------------------------------------------------------------------------
     @overload
@@ -86,6 +89,7 @@ class StaffDirectory:
         writes += [self._delete(pk, me) for pk in sorted(was_listed - listed)]
         outbox = outbox_items(me, member.username, [sync], now, 0, tag=secrets.token_hex(4)) if sync and now else []
         writes += [self._put(item) for item in outbox]
+        self._role_lists.forget()
         try:
             self._client.transact_write_items(TransactItems=writes)
         except self._client.exceptions.TransactionCanceledException as error:
@@ -107,8 +111,10 @@ class StaffDirectory:
         return sorted((_staff_from_item(i) for i in items), key=lambda m: m.username)
 
     def usernames_with_role(self, role: Role) -> list[str]:
-        """The active members with `role` (a deactivated member is on no role list)."""
-        return self._listed(keys.role(role))
+        """The active members with `role` (a deactivated member is on no role list), as listed at most
+        ROUTING_TTL ago: a notification to a role reads no list of its own."""
+        pk = keys.role(role)
+        return self._role_lists.get_many([pk], lambda pks: {p: self._listed(p) for p in pks})[pk] or []
 
     def _listed(self, pk: str) -> list[str]:
         return sorted(i["sk"].removeprefix(keys.STAFF) for i in self._query(pk))
@@ -159,6 +165,7 @@ class StaffDirectory:
         if old:
             gone = {_route_key(p) for p in old["places"]} - routes
             writes += [self._delete(keys.route(k), keys.ROUTE_SK) for k in sorted(gone)]
+        self._routing_items.forget()
         self._client.transact_write_items(TransactItems=writes)
 
     def territory(self, code: str) -> dict[str, Any] | None:
@@ -284,12 +291,13 @@ class StaffDirectory:
 
     def find_routing(self, lookups: dict[str, tuple[str, str]]) -> Routing:
         """The routes of `find_routes` and whether the customer's account is a key account, from the same
-        round trip (the account's item is one of the routing items)."""
+        round trip (the account's item is one of the routing items), or from the items as read less than
+        ROUTING_TTL ago: no call at all."""
         if not lookups:
             return Routing({}, False)
         wanted = {kind: _lookup_key(*ref) for kind, ref in lookups.items()}
-        items = batch_get(self._client, self._table, list(wanted.values()), consistent=True)  # never misroute
-        found = {(i["pk"], i["sk"]): i for i in items}
+        read = self._routing_items.get_many(list(wanted.values()), self._read_items)
+        found = {key: item for key, item in read.items() if item is not None}
         account = found.get(wanted["account"]) if "account" in wanted else None
         return Routing(
             {
@@ -301,7 +309,12 @@ class StaffDirectory:
         )
 
     # plumbing --------------------------------------------------------------------------------
+    def _read_items(self, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        items = batch_get(self._client, self._table, wanted, consistent=True)  # what was just written counts
+        return {(i["pk"], i["sk"]): i for i in items}
+
     def _transact(self, writes: list[dict[str, Any]], what: str) -> None:
+        self._routing_items.forget()
         try:
             self._client.transact_write_items(TransactItems=writes)
         except self._client.exceptions.TransactionCanceledException as error:
