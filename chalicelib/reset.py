@@ -1,4 +1,5 @@
-"""Forget what this process built from its environment: clients, settings, adapters, staff profiles.
+"""Forget what this process built from its environment: clients, settings, adapters, staff profiles and
+the items the adapters keep for a short time.
 
 For the tests and the local runner, which change the environment; a Lambda process never does.
 """
@@ -6,6 +7,7 @@ For the tests and the local runner, which change the environment; a Lambda proce
 from __future__ import annotations
 
 from chalicelib import auth, clients, config, wiring
+from chalicelib.adapters import recent
 from chalicelib.services import people
 
 
@@ -15,3 +17,4 @@ def reset() -> None:
     wiring.adapters.cache_clear()
     auth.staff_records.forget()
     people.forget()
+    recent.forget_all()

@@ -19,7 +19,7 @@ from typing import Any
 
 from chalicelib.adapters import keys
 from chalicelib.adapters.dynamo import from_item, iso, parse_required_time, query_all, to_item
-from chalicelib.adapters.outbox import outbox_items
+from chalicelib.adapters.outbox import Write, outbox_items
 from chalicelib.adapters.recent import ALERTS_TTL, Recent
 from chalicelib.domain.clusters import Alert, ClusterRule, Member
 from chalicelib.domain.deliveries import Notification
@@ -57,19 +57,12 @@ class ClusterStore:
         self._listed: Recent[str, dict[str, Alert | Pointer]] = Recent(ALERTS_TTL)
 
     def add_member(self, lot: str, member: Member) -> None:
-        self._client.put_item(
-            TableName=self._table,
-            Item=to_item(
-                {
-                    "pk": keys.lot(lot),
-                    "sk": f"{keys.MEMBER}{iso(member.received_at)}#{member.complaint_id}",
-                    "type": "lot_member",
-                    "complaint_id": member.complaint_id,
-                    "received_at": member.received_at,
-                    "lots": sorted(member.lots),
-                }
-            ),
-        )
+        self._client.put_item(TableName=self._table, Item=to_item(_member_item(lot, member)))
+
+    def member_writes(self, member: Member) -> list[Write]:
+        """The rows of a new complaint in each lot it names, for the transaction that records it (the
+        stream then has no row of its own to write)."""
+        return [{"Put": {"TableName": self._table, "Item": to_item(_member_item(lot, member))}} for lot in member.lots]
 
     def members(self, lot: str, start: datetime, end: datetime) -> list[Member]:
         items = self._query(
@@ -90,11 +83,14 @@ class ClusterStore:
             for i in items
         ]
 
-    def slot(self, lot: str) -> Slot:
-        stored = self._stored(lot)
+    def slot(self, lot: str, recent: bool = False) -> Slot:
+        """The lot's row and the alert that covers it, read now or (`recent`) from the rows as listed less
+        than ALERTS_TTL ago (no call: a write over a row changed since fails, and the caller reads again)."""
+        read = self._recent_row if recent else self._stored
+        stored = read(lot)
         if not isinstance(stored, Pointer):
             return Slot(lot, stored, stored)
-        target = self._stored(stored.to)
+        target = read(stored.to)
         live = isinstance(target, Alert) and target.opened_at == stored.opened_at and lot in target.also
         return Slot(lot, stored, target if live and isinstance(target, Alert) else None)
 
@@ -104,7 +100,7 @@ class ClusterStore:
         kept at another lot counts while that alert was opened within the window, if the listing lacks it."""
         if not lots:
             return False
-        every = self._listed.get_many([ALERTS], lambda _: {ALERTS: self._rows()})[ALERTS] or {}
+        every = self._every_row()
         stored = {lot: every[lot] for lot in dict.fromkeys(lots) if lot in every}
         stored.update({p.to: every[p.to] for p in list(stored.values()) if isinstance(p, Pointer) and p.to in every})
         for value in stored.values():
@@ -121,6 +117,12 @@ class ClusterStore:
     def alerts(self) -> list[Alert]:
         """Every alert once (the rows pointing to an alert kept at another lot are left out)."""
         return [row for row in self._rows().values() if isinstance(row, Alert)]
+
+    def _every_row(self) -> dict[str, Alert | Pointer]:
+        return self._listed.get_many([ALERTS], lambda _: {ALERTS: self._rows()})[ALERTS] or {}
+
+    def _recent_row(self, lot: str) -> Stored:
+        return self._every_row().get(lot)
 
     def _rows(self) -> dict[str, Alert | Pointer]:
         """Every lot's row in ALERTS (few: lots with a cluster, ever)."""
@@ -189,6 +191,17 @@ class ClusterStore:
 
     def _query(self, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
         return query_all(self._client, TableName=self._table, **kwargs)
+
+
+def _member_item(lot: str, member: Member) -> dict[str, Any]:
+    return {
+        "pk": keys.lot(lot),
+        "sk": f"{keys.MEMBER}{iso(member.received_at)}#{member.complaint_id}",
+        "type": "lot_member",
+        "complaint_id": member.complaint_id,
+        "received_at": member.received_at,
+        "lots": sorted(member.lots),
+    }
 
 
 def _stored(item: dict[str, Any]) -> Alert | Pointer:

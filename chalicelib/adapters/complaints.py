@@ -29,7 +29,7 @@ from chalicelib.adapters.dynamo import (
     to_item,
 )
 from chalicelib.adapters.outbox import FREE_TEXT as OUTBOX_FREE_TEXT
-from chalicelib.adapters.outbox import link_token_items, outbox_items
+from chalicelib.adapters.outbox import Write, link_token_items, outbox_items
 from chalicelib.domain.calendar import Duration, Unit
 from chalicelib.domain.customer_messages import IssuedLink
 from chalicelib.domain.deliveries import Delivery
@@ -82,8 +82,10 @@ class ComplaintRepository:
         deliveries: Sequence[Delivery],
         now: datetime,
         idempotency: IdempotencyRecord | None = None,
+        along: Sequence[Write] = (),
     ) -> None:
-        """Store a new complaint, its first history, its deliveries (outbox items) and the idempotency record."""
+        """Store a new complaint, its first history, its deliveries (outbox items), the idempotency record
+        and `along` (other adapters' rows of the new complaint: its lots' member rows) in one transaction."""
         token = secrets.token_hex(16)
         puts = [self._put(_meta_item(complaint, version=1, token=token), "attribute_not_exists(pk)")]
         if idempotency:
@@ -92,7 +94,7 @@ class ComplaintRepository:
             self._put(_upload_claim_item(key, complaint.id), "attribute_not_exists(pk)") for key in complaint.photos
         ]
         try:
-            self._write(complaint, puts + claims, deliveries, now, token, idempotent=idempotency is not None)
+            self._write(complaint, puts + claims, deliveries, now, token, idempotency is not None, along)
         except self._client.exceptions.TransactionCanceledException as error:
             codes = cancellation_codes(error)[len(puts) : len(puts) + len(claims)]
             taken = [n for n, code in enumerate(codes) if code == "ConditionalCheckFailed"]
@@ -247,6 +249,7 @@ class ComplaintRepository:
         now: datetime,
         token: str,
         idempotent: bool,
+        along: Sequence[Write] = (),
     ) -> None:
         """One transaction. A retry of an attempt that did land (its answer was lost) is not a conflict:
         the stored write token says the change is already ours."""
@@ -257,7 +260,9 @@ class ComplaintRepository:
             self._put(item, "attribute_not_exists(pk)") for item in link_token_items(complaint.id, deliveries, now)
         ]
         try:
-            self._client.transact_write_items(TransactItems=puts + history + effects, ClientRequestToken=token)
+            self._client.transact_write_items(
+                TransactItems=[*puts, *history, *effects, *along], ClientRequestToken=token
+            )
         except self._client.exceptions.TransactionCanceledException as error:
             codes = cancellation_codes(error)
             if codes and codes[0] == "ConditionalCheckFailed" and self._landed(complaint.id, token):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
@@ -27,6 +28,7 @@ class Recent(Generic[K, V]):
         self._clock = clock
         self._values: dict[K, tuple[float, V | None]] = {}
         self._lock = threading.Lock()
+        _EVERY.add(self)
 
     def get_many(self, keys: Sequence[K], read: Callable[[list[K]], dict[K, V]]) -> dict[K, V | None]:
         """The value of every key: those read less than `ttl` ago as they were, the others by one `read`."""
@@ -45,3 +47,12 @@ class Recent(Generic[K, V]):
     def forget(self) -> None:
         with self._lock:
             self._values.clear()
+
+
+_EVERY: weakref.WeakSet[Recent] = weakref.WeakSet()
+
+
+def forget_all() -> None:
+    """Forget what every adapter of this process keeps, as a new process would start (tests, the local runner)."""
+    for recent in list(_EVERY):
+        recent.forget()

@@ -27,28 +27,35 @@ def observe_stream(records: Iterable[dict[str, Any]], a: Adapters, now: datetime
         before = set(clusters.lots(change.old)) if change.old else set()
         new = [lot for lot in named if lot not in before]
         if new:
-            raised += observe(Member(change.new.id, change.new.received_at, frozenset(named)), new, a, now)
+            member = Member(change.new.id, change.new.received_at, frozenset(named))
+            raised += observe(member, new, a, now, recorded=change.old is None)
     return raised
 
 
-def observe(member: Member, new: list[str], a: Adapters, now: datetime) -> int:
+def observe(member: Member, new: list[str], a: Adapters, now: datetime, recorded: bool = False) -> int:
     """Record one complaint about the lots `new` (of those it names: `member.lots`); returns how many new
-    clusters it made (each alert went out once, however many lots it covers)."""
+    clusters it made (each alert went out once, however many lots it covers). `recorded`: a new complaint,
+    whose lots' rows were written with it (services/intake.py).
+
+    The first look at the alerts is at their rows as listed a moment ago (ALERTS_TTL); a write that finds a
+    row changed since looks again at the rows themselves."""
     rule = a.settings.cluster_rule
-    for lot in new:
+    for lot in [] if recorded else new:
         a.clusters.add_member(lot, member)
     raised = 0
-    for _ in range(ATTEMPTS):
-        made, settled = _observe_once(member, new, a, now, rule)
+    for attempt in range(ATTEMPTS):
+        made, settled = _observe_once(member, new, a, now, rule, recent=attempt == 0)
         raised += made
         if settled:
             return raised
     raise RuntimeError(f"cluster alerts for {', '.join(new)} kept changing")  # the stream retries the batch
 
 
-def _observe_once(member: Member, new: list[str], a: Adapters, now: datetime, rule: ClusterRule) -> tuple[int, bool]:
+def _observe_once(
+    member: Member, new: list[str], a: Adapters, now: datetime, rule: ClusterRule, recent: bool
+) -> tuple[int, bool]:
     """One look at the alerts of every lot the complaint names: (alerts raised, False if a write lost a race)."""
-    slots = {lot: a.clusters.slot(lot) for lot in dict.fromkeys([*new, *sorted(member.lots)])}
+    slots = {lot: a.clusters.slot(lot, recent) for lot in dict.fromkeys([*new, *sorted(member.lots)])}
     live = {lot: s.alert for lot, s in slots.items()}
     undecided = []
     for lot in new:

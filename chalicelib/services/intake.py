@@ -11,6 +11,7 @@ from chalicelib import idempotency
 from chalicelib.adapters.dynamo import iso
 from chalicelib.adapters.photos import PhotoProblem
 from chalicelib.domain import access, clusters, routing
+from chalicelib.domain.clusters import Member
 from chalicelib.domain.errors import IdempotencyKeyReused, PhotoTaken, RuleViolation
 from chalicelib.domain.intake import RecordComplaint, open_complaint
 from chalicelib.domain.labels import PUBLIC_STEP
@@ -68,7 +69,9 @@ def _record(sub: Submission, a: IntakeNeeds, now: datetime) -> dict[str, Any]:
         else None
     )
     try:
-        a.complaints.add(complaint, deliveries_for(complaint, a.directory, a.settings), now, record)
+        member = Member(complaint.id, complaint.received_at, frozenset(clusters.lots(complaint)))
+        deliveries = deliveries_for(complaint, a.directory, a.settings)
+        a.complaints.add(complaint, deliveries, now, record, along=a.clusters.member_writes(member))
     except PhotoTaken as taken:
         raise RuleViolation(f"upload_ids.{taken.index}", "photo_in_use") from taken
     return receipt

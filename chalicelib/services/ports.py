@@ -16,7 +16,7 @@ from chalicelib.adapters.calendar import CalendarSettings, SettingsChange
 from chalicelib.adapters.directory import Routing
 from chalicelib.adapters.outbox import Claimed, OutboxKey, Write
 from chalicelib.domain.calendar import StatutoryDays
-from chalicelib.domain.clusters import ClusterRule
+from chalicelib.domain.clusters import ClusterRule, Member
 from chalicelib.domain.customer_messages import IssuedLink, SentMessage
 from chalicelib.domain.deliveries import Delivery
 from chalicelib.domain.listing import Plan
@@ -32,6 +32,7 @@ class ComplaintStore(Protocol):
         deliveries: Sequence[Delivery],
         now: datetime,
         idempotency: IdempotencyRecord | None = None,
+        along: Sequence[Write] = (),
     ) -> None: ...
 
     def save(
@@ -91,6 +92,8 @@ class AlertedLots(Protocol):
     """Whether a lot (SKU + batch or production date) has an open cluster alert: a repeated defect."""
 
     def alerted(self, lots: Sequence[str], now: datetime, rule: ClusterRule) -> bool: ...
+
+    def member_writes(self, member: Member) -> list[Write]: ...
 
 
 class CalendarSource(Protocol):

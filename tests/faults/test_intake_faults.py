@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+from chalicelib.adapters import recent
+
 from tests.faults.checks import FAILED_CALL, assert_all_well, assert_retryable, listed, submit
 from tests.real_cases import BLADE, ODOR, body
 
@@ -34,6 +36,7 @@ def test_a_submission_that_could_not_be_stored_is_a_503_and_its_retry_stores_it_
     for n, kind in enumerate(("throttle", "5xx", "timeout")):
         key = f"form-{step}-{n}"
         fault = faults.inject(service, operation, kind, times=FAILED_CALL, stage="send", match=match)
+        recent.forget_all()  # a new container: it reads the routing and the role lists itself
         assert_retryable(submit(api, BLADE, key, expect=None))
         assert fault.hits == FAILED_CALL  # botocore retried, then gave up
         assert sorted(listed(api)) == sorted(r["complaint_id"] for r in receipts)  # nothing of the failed attempt stored
@@ -66,6 +69,7 @@ def test_faults_that_botocore_retries_away_are_never_seen_by_the_client(api, fau
         faults.inject("dynamodb", "TransactWriteItems", kind, times=FAILED_CALL - 1, stage="send",
                       match=_complaint_write)
         faults.inject("dynamodb", "BatchGetItem", kind, times=FAILED_CALL - 1, stage="send")
+        recent.forget_all()  # a new container: it reads the routing itself
         receipts.append(submit(api, ODOR, f"absorbed-{n}").data)
         faults.inject("dynamodb", "GetItem", kind, times=FAILED_CALL - 1, stage="send", match=_idempotency_read)
         assert submit(api, ODOR, f"absorbed-{n}").data == receipts[-1]
@@ -76,6 +80,7 @@ def test_faults_that_botocore_retries_away_are_never_seen_by_the_client(api, fau
 def test_a_throttled_route_lookup_does_not_misroute_the_complaint(api, faults):
     """DynamoDB under load may answer a BatchGetItem with UnprocessedKeys instead of an error."""
     fault = faults.inject("dynamodb", "BatchGetItem", "unprocessed", times=1, stage="send")
+    recent.forget_all()  # a new container: it reads the routing itself
     receipt = submit(api, ODOR, "routes-1").data
     assert fault.hits == 1
     record = api.call("GET", f"/api/v1/staff/complaints/{receipt['complaint_id']}", user="manager1").data

@@ -2,6 +2,7 @@
 real case walked with faults sprinkled over every AWS call it makes."""
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 
@@ -81,8 +82,9 @@ def test_a_cluster_alert_goes_out_exactly_once_when_its_writes_fail(api, faults,
     def alert_write(params):
         return params["TransactItems"][0].get("Put", {}).get("Item", {}).get("pk", {}).get("S") == "ALERTS"
 
-    if step == "add_member":
-        faults.inject("dynamodb", "PutItem", "throttle", times=2, match=lambda p: p["Item"]["pk"]["S"].startswith("LOT#"))
+    if step == "add_member":  # a lot's row is written with the complaint: botocore retries that transaction
+        faults.inject("dynamodb", "TransactWriteItems", "throttle", times=2, stage="send",
+                      match=lambda p: any('"LOT#' in json.dumps(w, ensure_ascii=False) for w in p["TransactItems"]))
     else:
         faults.inject("dynamodb", "TransactWriteItems", "throttle" if step.endswith("failed") else "timeout", times=1,
                       stage="call" if step.endswith("failed") else "lost", match=alert_write)

@@ -34,7 +34,7 @@ class FakeComplaintRepository:
         self.writes = 0
 
     def add(self, complaint: Complaint, deliveries: Sequence[Delivery], now: datetime,
-            idempotency: IdempotencyRecord | None = None) -> None:
+            idempotency: IdempotencyRecord | None = None, along: Sequence[dict] = ()) -> None:
         if complaint.id in self.complaints:
             raise ConcurrentChange(complaint.id)
         self._check_key(idempotency)
@@ -342,6 +342,9 @@ class FakeClusters:
 
     alerted_lots: set[str] = field(default_factory=set)
     reads: int = 0
+
+    def member_writes(self, member) -> list[dict]:
+        return []  # the lots' member rows: only the table's stream reads them (no fake of it here)
 
     def alerted(self, lots: Sequence[str], now: datetime, rule: ClusterRule) -> bool:
         self.reads += bool(lots)
