@@ -57,6 +57,9 @@ from __future__ import annotations
 from typing import Any
 
 SHARDS = 8
+# Lambda's ParallelizationFactor on the table's stream: batches of one shard handled at once, the records
+# of one item (one complaint's partition key) always in one of them, in order. The local pump does the same.
+STREAM_PARALLELISM = 4
 
 TABLE_KEY = ("pk", "sk")
 

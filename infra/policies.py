@@ -3,8 +3,8 @@
 Each function gets exactly the actions its code paths call (see tests/infra/test_policies.py, which
 runs every entry point on the local stack, records each AWS call and checks this policy allows it)
 on the resources of its own stage. No `*` action; `Resource: "*"` only where IAM offers no resource:
-scheduler:ListSchedules, and the customer's SMS (sns:Publish to a phone number, and
-sns:CheckIfPhoneNumberIsOptedOut), which name no topic.
+the customer's SMS (sns:Publish to a phone number, and sns:CheckIfPhoneNumberIsOptedOut), which name
+no topic. (No function lists schedules: a schedule's name follows from the time the complaint stores.)
 
 The functions (logical ids as `chalice package` names them):
 
@@ -107,8 +107,6 @@ def _deliveries(stage: str) -> list[dict[str, Any]]:
         _statement("NotificationsKey", TOPIC_KEY, {"Fn::GetAtt": ["NotificationsKey", "Arn"]},
                    Condition={"StringEquals": {"kms:ViaService": {"Fn::Sub": "sns.${AWS::Region}.${AWS::URLSuffix}"}}}),
         _statement("KeepSchedules", SCHEDULES, _schedules(stage)),
-        # ListSchedules has no resource type in IAM: it can only be granted on "*"
-        _statement("ListSchedules", ["scheduler:ListSchedules"], "*"),
         _statement("PassSchedulerRole", ["iam:PassRole"], {"Fn::GetAtt": ["SchedulerInvokeRole", "Arn"]},
                    Condition={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}),
     ]

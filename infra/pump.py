@@ -10,8 +10,12 @@ import os
 import signal
 import threading
 import time
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any, Callable
+
+from chalicelib.resources import STREAM_PARALLELISM
 
 log = logging.getLogger("pump")
 FIRE_EVERY_SECONDS = 5  # EventBridge Scheduler itself fires within about a minute of the time
@@ -34,6 +38,7 @@ class EventPump:
         self._next_fire = 0.0
         self._arn: str | None = None
         self._failures: dict[str, int] = {}
+        self._workers = ThreadPoolExecutor(STREAM_PARALLELISM, thread_name_prefix="stream")
 
     def drain_stream(self) -> int:
         """Hand every new stream record to the stream handler; returns how many were handled.
@@ -79,9 +84,20 @@ class EventPump:
             stop.wait(interval)
 
     def _invoke_stream(self, shard_id: str, records: list[dict[str, Any]]) -> bool:
-        """True when the batch is done with: handled, or given up after too many failures."""
+        """True when the batch is done with: handled, or given up after too many failures.
+
+        As Lambda's ParallelizationFactor does, the records are handed over in up to STREAM_PARALLELISM
+        batches at once, those of one partition key (one complaint) in one batch, in order. If one fails,
+        all are handed over again (the handler recognises what it already did)."""
         try:
-            self._on_stream({"Records": records}, None)
+            parts = _by_partition(records, STREAM_PARALLELISM)
+            if len(parts) == 1:
+                self._on_stream({"Records": parts[0]}, None)
+            else:
+                futures = [self._workers.submit(self._on_stream, {"Records": part}, None) for part in parts]
+                errors = [e for e in (f.exception() for f in futures) if e is not None]  # waits for all
+                if errors:
+                    raise errors[0]
         except Exception as error:
             self._failures[shard_id] = self._failures.get(shard_id, 0) + 1
             if self._failures[shard_id] < MAX_ATTEMPTS:
@@ -102,6 +118,15 @@ class EventPump:
         where = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after} if after else {
             "ShardIteratorType": "TRIM_HORIZON"}
         return self._streams.get_shard_iterator(StreamArn=arn, ShardId=shard_id, **where)["ShardIterator"]
+
+
+def _by_partition(records: list[dict[str, Any]], parts: int) -> list[list[dict[str, Any]]]:
+    """The records in at most `parts` lists, each partition key's in one list, stream order kept."""
+    lists: dict[int, list[dict[str, Any]]] = {}
+    for record in records:
+        pk = record.get("dynamodb", {}).get("Keys", {}).get("pk", {}).get("S", "")
+        lists.setdefault(zlib.crc32(pk.encode()) % parts, []).append(record)
+    return list(lists.values()) or [records]
 
 
 def pump_for_app() -> EventPump:

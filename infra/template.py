@@ -255,6 +255,7 @@ def stream_mapping() -> dict[str, Any]:
         "EventSourceArn": {"Fn::GetAtt": ["ComplaintsTable", "StreamArn"]},
         "FunctionName": {"Ref": "OnStream"}, "StartingPosition": "TRIM_HORIZON",
         "BatchSize": 50, "MaximumBatchingWindowInSeconds": 1, "MaximumRetryAttempts": 50,
+        "ParallelizationFactor": resources.STREAM_PARALLELISM,
         "BisectBatchOnFunctionError": True, "MaximumRecordAgeInSeconds": 86400,
         "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}}}}}
 

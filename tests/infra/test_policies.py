@@ -59,6 +59,10 @@ class Recorder:
 
 
 def as_function(name, call, *args, **kwargs):
+    """`call` as the function `name`, in a process of its own: nothing kept from another function's reads."""
+    from chalicelib.adapters import recent
+
+    recent.forget_all()
     token = current.set(name)
     try:
         return call(*args, **kwargs)
