@@ -9,6 +9,7 @@ import sys
 import threading
 import uuid
 from collections import Counter
+from datetime import date, timedelta
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -33,12 +34,17 @@ _PHONES = itertools.count(1)
 
 
 def web_submission(place: tuple[str, str] = ("湖南", "长沙"), note: str = "") -> dict:
-    """The public form's body from a consumer with a phone no earlier submission of this process used:
+    """The public form's body from a consumer with a phone (and a lot) no earlier submission of this process used:
     as the public sends them, none a repeat of another (a repeated phone finds the earlier complaints
     and marks them, work that a run of one phone would pile up)."""
     province, city = place
-    customer = {**WEB_BODY["customer"], "phone": f"139{next(_PHONES):08d}", "province": province, "city": city}
-    return {**WEB_BODY, "customer": customer, "description": WEB_BODY["description"] + note}
+    n = next(_PHONES)
+    customer = {**WEB_BODY["customer"], "phone": f"139{n:08d}", "province": province, "city": city}
+    # and a lot (production date) of its own: ten thousand complaints about one lot would be one cluster
+    # alert, every one of them `major` and told to the manager, which is not what a day's complaints are
+    made = (date(2026, 11, 1) - timedelta(days=n % 12000)).isoformat()
+    product = {**WEB_BODY["product"], "production_date": made}
+    return {**WEB_BODY, "customer": customer, "product": product, "description": WEB_BODY["description"] + note}
 
 
 # A distributor's case in Guangzhou (sales_gz), walked through the workflow for the per-action counts.
