@@ -29,9 +29,9 @@ from chalicelib.adapters.dynamo import (
     to_item,
 )
 from chalicelib.adapters.outbox import FREE_TEXT as OUTBOX_FREE_TEXT
-from chalicelib.adapters.outbox import Write, link_token_items, outbox_items
+from chalicelib.adapters.outbox import Write, link_token_items, outbox_items, sent_messages
 from chalicelib.domain.calendar import Duration, Unit
-from chalicelib.domain.customer_messages import IssuedLink
+from chalicelib.domain.customer_messages import IssuedLink, SentMessage
 from chalicelib.domain.deliveries import Delivery
 from chalicelib.domain.errors import AlreadyDone, ConcurrentChange, IdempotencyKeyReused, PhotoTaken
 from chalicelib.domain.model import (
@@ -69,6 +69,13 @@ _FREE_TEXT = {"history": frozenset({"data"}), "outbox": frozenset(OUTBOX_FREE_TE
 
 
 complaint_pk = keys.complaint
+
+
+@dataclasses.dataclass
+class ComplaintRecord:
+    complaint: Complaint
+    history: list[HistoryEntry]
+    messages: list[SentMessage]
 
 
 class ComplaintRepository:
@@ -184,6 +191,16 @@ class ComplaintRepository:
     def history(self, complaint_id: str) -> list[HistoryEntry]:
         items = self._query_partition(complaint_id, keys.HISTORY)
         return [_history_from_item(i) for i in items]
+
+    def record(self, complaint_id: str) -> ComplaintRecord | None:
+        """The complaint, its history and the messages to its customer, from one Query of its partition
+        (instead of a GetItem and two Queries: what an action or the complaint page reads)."""
+        items = self._query_partition(complaint_id, "")
+        meta = next((i for i in items if i["sk"] == META), None)
+        if meta is None:
+            return None
+        history = [_history_from_item(i) for i in items if i["sk"].startswith(keys.HISTORY)]
+        return ComplaintRecord(complaint_from_item(meta), history, sent_messages(items))
 
     def redact_partition(self, complaint_id: str, redact: Callable[[Any], Any]) -> int:
         """Rewrite what `redact` changes in the complaint's other items (history, outbox, ...).

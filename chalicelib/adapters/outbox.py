@@ -159,7 +159,7 @@ class OutboxStore:
 
     def customer_messages(self, complaint_id: str) -> list[SentMessage]:
         """What was sent (or is to be sent) to the complaint's customer, oldest first."""
-        return [_sent_message(i) for i in self._customer_items(complaint_id)]
+        return sent_messages(self._customer_items(complaint_id))
 
     def withdraw_customer_messages(self, complaint_id: str, now: datetime) -> int:
         """Stop the customer's messages not yet sent (an erasure): done, their text and address removed.
@@ -366,6 +366,15 @@ def _claimed(item: dict[str, Any]) -> Claimed:
         token=item["lease_token"],
         lease_until=parse_required_time(item["lease_until"]),
     )
+
+
+def sent_messages(items: Iterable[dict[str, Any]]) -> list[SentMessage]:
+    """The messages to the customer among a complaint's items, oldest first."""
+    return [_sent_message(i) for i in sorted(items, key=lambda i: i["sk"]) if _is_to_customer(i)]
+
+
+def _is_to_customer(item: dict[str, Any]) -> bool:
+    return item.get("type") == "outbox" and item.get("kind") == CUSTOMER
 
 
 def _sent_message(item: dict[str, Any]) -> SentMessage:

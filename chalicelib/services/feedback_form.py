@@ -89,7 +89,7 @@ def _categories(c: Complaint) -> str | None:
 
 def printable(complaint_id: str, actor: Actor, a: Adapters, now: datetime) -> str:
     """The form of one complaint, for those who may read the complaint."""
-    complaint = load_visible(complaint_id, actor, a)
+    complaint = load_visible(complaint_id, actor, a).complaint
     names = {**known.department_names(a.directory), **known.names(a.directory)}
     return render(fields(complaint, names), now)
 

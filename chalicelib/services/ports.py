@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from chalicelib.adapters.calendar import CalendarSettings, SettingsChange
+from chalicelib.adapters.complaints import ComplaintRecord
 from chalicelib.adapters.directory import Routing
 from chalicelib.adapters.outbox import Claimed, OutboxKey, Write
 from chalicelib.domain.calendar import StatutoryDays
@@ -52,6 +53,8 @@ class ComplaintStore(Protocol):
     def link(self, token_hash: str) -> IssuedLink | None: ...
 
     def history(self, complaint_id: str) -> list[HistoryEntry]: ...
+
+    def record(self, complaint_id: str) -> ComplaintRecord | None: ...
 
     def idempotency_record(self, key: str) -> IdempotencyRecord | None: ...
 

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import idempotency
+from chalicelib.adapters.complaints import ComplaintRecord
 from chalicelib.domain import access
-from chalicelib.domain.commands import Assign, Command, Merge, RecordQcResult, ResendReceipt
+from chalicelib.domain.commands import Assign, Command, Merge, ProposeHandling, RecordQcResult, ResendReceipt
 from chalicelib.domain.customer_messages import SentMessage
 from chalicelib.domain.deliveries import CustomerMessage
 from chalicelib.domain.errors import ComplaintNotFound, ConcurrentChange, DomainError
@@ -44,11 +45,13 @@ def act(
 def _act(
     complaint_id: str, command: Command, actor: Actor, a: WorkflowNeeds, now: datetime, retry: Retry | None
 ) -> dict[str, Any]:
-    complaint = load_visible(complaint_id, actor, a)  # another salesperson's complaint is as unknown as a wrong id
+    # another salesperson's complaint is as unknown as a wrong id; its history and messages are read with it
+    record = load_visible(complaint_id, actor, a)
+    complaint = record.complaint
     assignee = command.assignee if isinstance(command, Assign) else complaint.assignee
-    ctx = Context(
-        actor=actor, now=now, assignee=a.directory.staff(assignee) if assignee else None, policy=calendar.policy(a)
-    )
+    # the assignee's profile matters to an assignment (active, sales) and a proposal (their compensation limit)
+    profile = a.directory.staff(assignee) if assignee and isinstance(command, (Assign, ProposeHandling)) else None
+    ctx = Context(actor=actor, now=now, assignee=profile, policy=calendar.policy(a))
     if isinstance(command, ResendReceipt):  # a new code, for a customer the receipt can reach
         new_code = access.issue_code(a.settings.access_code_secret, complaint.id)
         ctx = dataclasses.replace(ctx, new_code=new_code, reachable=reach_of(complaint) is not None)
@@ -58,13 +61,14 @@ def _act(
         ctx = dataclasses.replace(ctx, departments={d["code"]: d["name"] for d in a.directory.departments()})
     perform(complaint, command, ctx)
     deliveries = deliveries_for(complaint, a.directory, a.settings)
-    # read before saving: once the change is stored, a failed read must not tell the client to retry it
-    history = a.complaints.history(complaint_id) + list(complaint.new_history)
-    messages = a.outbox.customer_messages(complaint_id) + [
+    # read before saving (with the complaint): once the change is stored, a failed read must not tell the
+    # client to retry it
+    history = record.history + list(complaint.new_history)
+    messages = record.messages + [
         SentMessage(d.kind, now, d.channel, "pending") for d in deliveries if isinstance(d, CustomerMessage)
     ]
-    record = retry.record(complaint_id, now) if retry else None
-    a.complaints.save(complaint, deliveries, now, record, together=ctx.survivor if isinstance(command, Merge) else None)
+    key = retry.record(complaint_id, now) if retry else None
+    a.complaints.save(complaint, deliveries, now, key, together=ctx.survivor if isinstance(command, Merge) else None)
     return staff_view(complaint, actor, a, history, messages, now)
 
 
@@ -80,10 +84,11 @@ def view(
 ) -> dict[str, Any]:
     """The whole record; with `reveal`, the complainant's contact for one who sees it only on asking
     (quality), which the history records."""
-    complaint = load_visible(complaint_id, actor, a)
+    record = load_visible(complaint_id, actor, a)
     if reveal and not sees_contact(actor):
-        complaint = _contact_shown(complaint, actor, a, now or datetime.now(UTC))
-    return staff_view(complaint, actor, a, reveal=reveal)
+        complaint = _contact_shown(record.complaint, actor, a, now or datetime.now(UTC))
+        return staff_view(complaint, actor, a, reveal=reveal)
+    return staff_view(record.complaint, actor, a, record.history, record.messages, reveal=reveal)
 
 
 def _contact_shown(complaint: Complaint, actor: Actor, a: WorkflowNeeds, now: datetime) -> Complaint:
@@ -100,9 +105,10 @@ def _contact_shown(complaint: Complaint, actor: Actor, a: WorkflowNeeds, now: da
     return complaint
 
 
-def load_visible(complaint_id: str, actor: Actor, a: WorkflowNeeds) -> Complaint:
-    """A complaint this actor may read: a salesperson only their own (others look unknown)."""
-    complaint = load(complaint_id, a)
-    if actor.roles == {Role.SALES} and complaint.assignee != actor.username:
+def load_visible(complaint_id: str, actor: Actor, a: WorkflowNeeds) -> ComplaintRecord:
+    """A complaint this actor may read, with its history and messages: a salesperson only their own
+    (others look unknown)."""
+    record = a.complaints.record(complaint_id)
+    if record is None or (actor.roles == {Role.SALES} and record.complaint.assignee != actor.username):
         raise ComplaintNotFound(complaint_id)
-    return complaint
+    return record

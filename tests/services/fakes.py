@@ -11,6 +11,7 @@ from typing import Sequence
 
 from chalicelib.adapters.calendar import CalendarSettings, SettingsChange
 from chalicelib.adapters.directory import Routing
+from chalicelib.adapters.complaints import ComplaintRecord
 from chalicelib.adapters.outbox import LEASE, OPTED_OUT, Claimed, OutboxKey
 from chalicelib.domain.calendar import StatutoryDays
 from chalicelib.domain.clusters import ClusterRule
@@ -75,6 +76,12 @@ class FakeComplaintRepository:
 
     def history(self, complaint_id: str) -> list[HistoryEntry]:
         return list(self.histories.get(complaint_id, []))
+
+    def record(self, complaint_id: str) -> ComplaintRecord | None:
+        complaint = self.get(complaint_id)
+        if complaint is None:
+            return None
+        return ComplaintRecord(complaint, self.history(complaint_id), self.outbox.customer_messages(complaint_id))
 
     def idempotency_record(self, key: str) -> IdempotencyRecord | None:
         return self.records.get(key)
