@@ -23,6 +23,9 @@
    proportion to the whole table, so everything slowed down as complaints piled up. A base
    table Query now looks at its partition's items only, an index Query at every item without
    the first sort; the results are sorted as before.
+   An index Query (a global index with one hash key attribute) looks only at the items holding the
+   asked value: each table keeps, once its first index Query came, which items hold which index
+   key value, refreshed after every write of an item (put, update, delete, in a transaction or not).
 6. An item's size is checked once per write. moto summed the size of every attribute already
    set before setting each next one (quadratic in the number of attributes; a complaint has
    dozens, some nested). The limit and the way the size is counted are moto's.
@@ -35,6 +38,7 @@ import copy
 import functools
 import inspect
 import threading
+import weakref
 from typing import Any
 
 _LOCK = threading.RLock()
@@ -52,7 +56,9 @@ def apply() -> None:
     from moto.dynamodb.models.table import Table
 
     DynamoDBBackend.transact_write_items = _transact_write_items
-    for name in _LOCKED:
+    for name, argument in (("put_item", "item_attrs"), ("update_item", "key"), ("delete_item", "key")):
+        setattr(DynamoDBBackend, name, _refreshing(getattr(DynamoDBBackend, name), argument))
+    for name in _LOCKED:  # the lock holds a write and the refresh of its index keys together
         setattr(DynamoDBBackend, name, _locked(getattr(DynamoDBBackend, name)))
     _answer_item_values_as_they_are()
     _less_work_per_request()
@@ -74,18 +80,84 @@ def _item_init(self, hash_key, range_key, attrs: dict[str, Any]) -> None:
     self.attrs = LimitedSizeDict(values)  # its constructor does not check each attribute again
 
 
+class _IndexKeys:
+    """For each global index of one table with a single hash key attribute: index hash value -> the table
+    keys (hash, range) of the items that hold it."""
+
+    def __init__(self, table) -> None:
+        self.attrs = {i.name: hashes[0]["AttributeName"] for i in table.global_indexes
+                      if len(hashes := [k for k in i.schema if k["KeyType"] == "HASH"]) == 1}
+        self.holders: dict[str, dict[Any, set[tuple[Any, Any]]]] = {name: {} for name in self.attrs}
+        self._held: dict[tuple[Any, Any], list[tuple[str, Any]]] = {}
+        for partition in table.items.values():
+            for item in (partition.values() if table.range_key_attr else [partition]):
+                self.refresh(table, item.hash_key, item.range_key)
+
+    def refresh(self, table, hash_key: Any, range_key: Any) -> None:
+        key = (hash_key, range_key)
+        for name, value in self._held.pop(key, []):
+            self.holders[name].get(value, set()).discard(key)
+        partition = table.items.get(hash_key)
+        item = partition if not table.range_key_attr or partition is None else partition.get(range_key)
+        if item is None:
+            return
+        held = [(name, value) for name, attr in self.attrs.items() if (value := item.attrs.get(attr)) is not None]
+        for name, value in held:
+            self.holders[name].setdefault(value, set()).add(key)
+        self._held[key] = held
+
+    def items(self, table, index_name: str, value: Any) -> list[Any]:
+        found = []
+        for hash_key, range_key in self.holders[index_name].get(value, ()):
+            partition = table.items[hash_key]
+            found.append(partition[range_key] if table.range_key_attr else partition)
+        return found
+
+
+_INDEX_KEYS: "weakref.WeakKeyDictionary[Any, _IndexKeys]" = weakref.WeakKeyDictionary()
+
+
+def _index_keys(table) -> _IndexKeys:
+    if table not in _INDEX_KEYS:
+        _INDEX_KEYS[table] = _IndexKeys(table)
+    return _INDEX_KEYS[table]
+
+
+def _refreshing(method, argument: str):
+    """A backend write that refreshes the index keys of the item it wrote (if its table keeps them);
+    `argument`: the parameter that holds the item or its key."""
+    @functools.wraps(method)
+    def wrapper(self, table_name, *args, **kwargs):
+        try:
+            return method(self, table_name, *args, **kwargs)
+        finally:
+            table = self.tables.get(table_name)
+            if table is not None and table in _INDEX_KEYS:
+                from moto.dynamodb.models.dynamo_type import DynamoType
+
+                key = kwargs[argument] if argument in kwargs else args[0]
+                hash_key = DynamoType(key[table.hash_key_attr])
+                range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+                _INDEX_KEYS[table].refresh(table, hash_key, range_key)
+    return wrapper
+
+
 class _QueryView:
     """The table as moto's Query sees it: the same in all but `all_items`, which yields without
-    sorting and, for a base table Query, only the partition asked for."""
+    sorting and, for a base table Query, only the partition asked for (for an index Query, only the
+    items holding the asked value, when the index has one hash key attribute)."""
 
-    def __init__(self, table, hash_key):
+    def __init__(self, table, hash_key, index: tuple[str, Any] | None = None):
         self._table = table
         self._hash_key = hash_key
+        self._index = index
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._table, name)
 
     def all_items(self) -> list[Any]:
+        if self._index is not None:
+            return _index_keys(self._table).items(self._table, *self._index)
         if self._hash_key is None:
             partitions = self._table.items.values()
         else:
@@ -102,8 +174,13 @@ def _query_one_partition(query):
     @functools.wraps(query)
     def wrapper(self, *args, **kwargs):
         asked = signature.bind(self, *args, **kwargs).arguments
-        partition = None if asked.get("index_name") else asked["hash_key"]
-        return query(_QueryView(self, partition), *args, **kwargs)
+        index_name = asked.get("index_name")
+        if not index_name:
+            return query(_QueryView(self, asked["hash_key"]), *args, **kwargs)
+        conditions = asked.get("hash_key_conditions") or []
+        if index_name in _index_keys(self).attrs and len(conditions) <= 1 and asked.get("hash_key") is not None:
+            return query(_QueryView(self, None, (index_name, asked["hash_key"])), *args, **kwargs)
+        return query(_QueryView(self, None), *args, **kwargs)
     return wrapper
 
 

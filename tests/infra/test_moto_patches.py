@@ -51,6 +51,35 @@ def test_an_index_query_answers_across_partitions_in_index_order(dynamodb):
     assert found == [(p, f"{n:02d}") for p in ("A", "B", "C") for n in (1, 3, 5)]
 
 
+def test_an_index_query_follows_every_kind_of_write_after_the_first_one(dynamodb):
+    def g(value):
+        return _query(dynamodb, IndexName="by_g", KeyConditionExpression="gpk = :g",
+                      ExpressionAttributeValues={":g": {"S": value}})
+
+    assert g("G0") == [(p, f"{n:02d}") for p in ("A", "B", "C") for n in (2, 4)]  # the index keys are built now
+    dynamodb.put_item(TableName=TABLE, Item={"pk": {"S": "D"}, "sk": {"S": "01"}, "gpk": {"S": "G0"},
+                                             "gsk": {"S": "A0"}})
+    dynamodb.update_item(TableName=TABLE, Key={"pk": {"S": "A"}, "sk": {"S": "02"}},
+                         UpdateExpression="SET gpk = :g", ExpressionAttributeValues={":g": {"S": "G9"}})
+    dynamodb.update_item(TableName=TABLE, Key={"pk": {"S": "B"}, "sk": {"S": "04"}}, UpdateExpression="REMOVE gpk")
+    dynamodb.delete_item(TableName=TABLE, Key={"pk": {"S": "C"}, "sk": {"S": "02"}})
+    dynamodb.transact_write_items(TransactItems=[
+        {"Put": {"TableName": TABLE, "Item": {"pk": {"S": "E"}, "sk": {"S": "01"}, "gpk": {"S": "G0"},
+                                              "gsk": {"S": "Z9"}}}},
+        {"Delete": {"TableName": TABLE, "Key": {"pk": {"S": "C"}, "sk": {"S": "04"}}}}])
+    with pytest.raises(ClientError):  # a cancelled transaction changes nothing in the index either
+        dynamodb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": TABLE, "Item": {"pk": {"S": "F"}, "sk": {"S": "01"}, "gpk": {"S": "G0"},
+                                                  "gsk": {"S": "B0"}}}},
+            {"Update": {"TableName": TABLE, "Key": {"pk": {"S": "A"}, "sk": {"S": "04"}},
+                        "UpdateExpression": "SET gpk = :g", "ConditionExpression": "attribute_not_exists(pk)",
+                        "ExpressionAttributeValues": {":g": {"S": "G9"}}}}])
+    assert g("G0") == [("D", "01"), ("A", "04"), ("B", "02"), ("E", "01")]  # in index order (gsk): A0 A4 B2 Z9
+    assert g("G9") == [("A", "02")]
+    dynamodb.batch_write_item(RequestItems={TABLE: [{"DeleteRequest": {"Key": {"pk": {"S": "D"}, "sk": {"S": "01"}}}}]})
+    assert g("G0") == [("A", "04"), ("B", "02"), ("E", "01")]
+
+
 def test_item_values_come_back_exactly_as_written(dynamodb):
     value = {"M": {"text": {"S": "打开后有很大的油漆味 <script>"}, "n": {"N": "-12.50"}, "flag": {"BOOL": False},
                    "none": {"NULL": True}, "list": {"L": [{"S": "a"}, {"N": "1"}, {"M": {}}]},
