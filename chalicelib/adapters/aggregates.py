@@ -10,6 +10,7 @@ only accepts a newer version of the complaint than the last one applied.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -41,13 +42,51 @@ class StatsStore:
     def writes(self, complaint_id: str, version: int, moves: dict[Key, Counters]) -> list[Write]:
         """What `apply` writes, in one transaction: the complaint's marker first, then the sums (for another
         transaction of the same stream batch to carry, `along` the outbox claim: one call fewer)."""
-        n = shard(complaint_id)
-        rows: dict[tuple[str, str], Counters] = {}
-        for (day, dimension, group), change in moves.items():
-            for partition in (day_partition(day, n), month_partition(day, n)):
-                rows.setdefault((partition, f"{dimension}#{group}"), Counter()).update(change)
-        updates = [self._add(pk, sk, change) for (pk, sk), change in rows.items() if any(change.values())]
-        marker = {
+        updates = self._sums(shard(complaint_id), [moves])
+        if len(updates) + 1 > MAX_TRANSACTION:
+            raise ValueError("too many aggregate rows for one transaction")
+        return [self._marker(complaint_id, version), *updates]
+
+    def apply_many(self, changes: Sequence[tuple[str, int, dict[Key, Counters]]]) -> int:
+        """`apply` for several changes (complaint id, version, moves, in stream order) at once: the sums of
+        as many as fit summed into one transaction with their markers (in one shard's rows, the first
+        complaint's: a reader sums the shards), one change of a complaint per transaction, in order. A
+        change applied already (its marker says so) is left out and the rest written. Returns how many
+        changes moved the sums now."""
+        pending, applied = list(changes), 0
+        while pending:
+            chunk: list[tuple[str, int, dict[Key, Counters]]] = []
+            later: list[tuple[str, int, dict[Key, Counters]]] = []
+            for change in pending:
+                held = {c[0] for c in chunk} | {c[0] for c in later}
+                grown = self._sums(0, [c[2] for c in [*chunk, change]])
+                if change[0] in held or len(chunk) + 1 + len(grown) > MAX_TRANSACTION:
+                    later.append(change)
+                else:
+                    chunk.append(change)
+            if not chunk:
+                raise ValueError("too many aggregate rows for one transaction")
+            while chunk:
+                markers = [self._marker(cid, version) for cid, version, _ in chunk]
+                sums = self._sums(shard(chunk[0][0]), [moves for _, _, moves in chunk])
+                try:
+                    self._client.transact_write_items(TransactItems=[*markers, *sums])
+                except self._client.exceptions.TransactionCanceledException as error:
+                    done = {n for n, code in enumerate(cancellation_codes(error)[: len(chunk)]) if code != "None"}
+                    if not done or any(
+                        c != "ConditionalCheckFailed" for c in cancellation_codes(error)[: len(chunk)] if c != "None"
+                    ):
+                        raise
+                    chunk = [c for n, c in enumerate(chunk) if n not in done]  # applied by an earlier attempt
+                    continue
+                applied += len(chunk)
+                break
+            pending = later
+        return applied
+
+    def _marker(self, complaint_id: str, version: int) -> Write:
+        """The complaint's `STATS` marker moved to `version`, only over an older one: once per change."""
+        return {
             "Update": {
                 "TableName": self._table,
                 "Key": to_item({"pk": keys.complaint(complaint_id), "sk": keys.STATS_MARK}),
@@ -56,9 +95,15 @@ class StatsStore:
                 "ExpressionAttributeValues": to_item({":v": version}),
             }
         }
-        if len(updates) + 1 > MAX_TRANSACTION:
-            raise ValueError("too many aggregate rows for one transaction")
-        return [marker, *updates]
+
+    def _sums(self, n: int, moves: Sequence[dict[Key, Counters]]) -> list[Write]:
+        """The row updates of shard `n` that add up `moves`."""
+        rows: dict[tuple[str, str], Counters] = {}
+        for one in moves:
+            for (day, dimension, group), change in one.items():
+                for partition in (day_partition(day, n), month_partition(day, n)):
+                    rows.setdefault((partition, f"{dimension}#{group}"), Counter()).update(change)
+        return [self._add(pk, sk, change) for (pk, sk), change in rows.items() if any(change.values())]
 
     def sums(self, days: list[date], months: list[date]) -> dict[str, dict[str, Counters]]:
         """Counters per dimension and group, summed over whole days and whole months: one Query per

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from chalicelib.adapters.changes import ComplaintChange, complaint_changes
+from chalicelib.adapters.changes import complaint_changes
 from chalicelib.adapters.outbox import Write
 from chalicelib.domain import stats
 from chalicelib.domain.labels import CATEGORY, CHANNEL, word
@@ -19,32 +19,31 @@ def apply_stream(records: Iterable[dict[str, Any]], a: Adapters, written: Collec
     """Move the sums for every complaint change in a stream batch, in order; returns how many moved them.
     `written`: complaints whose one change of the batch was applied along with their outbox claim.
 
-    A failure stops the batch here and is raised, so the stream retries it: changes already
-    applied are recognised by their version and skipped, and none is applied out of order.
+    The changes of the batch are summed into as few transactions as they fit (the more complaints a
+    batch holds, the fewer writes each costs). A failure stops the batch here and is raised, so the
+    stream retries it: changes already applied are recognised by their version and skipped, and none
+    is applied out of order.
     """
-    applied = 0
+    changes, folded = [], 0
     for change in complaint_changes(records):
         if change.complaint_id in written:
-            applied += 1
+            folded += 1
             continue
         moves = stats.delta(change.old, change.new)
-        if moves and a.stats.apply(change.complaint_id, change.version, moves):
-            applied += 1
-    return applied
+        if moves:
+            changes.append((change.complaint_id, change.version, moves))
+    return folded + (a.stats.apply_many(changes) if changes else 0)
 
 
 def writes_along(records: Iterable[dict[str, Any]], a: Adapters) -> dict[str, list[Write]]:
-    """The writes of the complaints that changed once in the batch (moving sums), to go with their outbox
-    claim: a complaint changed twice is applied by `apply_stream`, in order."""
-    changes: dict[str, list[ComplaintChange]] = {}
-    for change in complaint_changes(records):
-        changes.setdefault(change.complaint_id, []).append(change)
-    along = {}
-    for complaint_id, seen in changes.items():
-        moves = stats.delta(seen[0].old, seen[0].new) if len(seen) == 1 else None
-        if moves:
-            along[complaint_id] = a.stats.writes(complaint_id, seen[0].version, moves)
-    return along
+    """The writes of a batch's one change that moves sums, to go with its complaint's outbox claim (one call
+    fewer for a complaint on its own). A batch of several such changes sums them (`apply_stream`)."""
+    moving = [c for c in complaint_changes(records) if stats.delta(c.old, c.new)]
+    if len(moving) != 1:
+        return {}
+    [change] = moving
+    moves = stats.delta(change.old, change.new)
+    return {change.complaint_id: a.stats.writes(change.complaint_id, change.version, moves)}
 
 
 def report(start: date, end: date, by: str, lang: str, a: Adapters, today: date) -> dict[str, Any]:

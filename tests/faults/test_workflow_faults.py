@@ -70,7 +70,9 @@ def test_statistics_are_neither_lost_nor_counted_twice_when_their_write_fails(ap
     cids = [submit(api, case, f"case-{n}").data["complaint_id"] for n, case in enumerate((ODOR, BLADE, SEAL_OPEN))]
     act(api, cids[2], "sales_gz", "contact", note="已联系")
     assert_all_well(api, cids)
-    assert faults.faults[0].hits == 3
+    # the writes met the fault (how many of them there were depends on how the stream batched the changes:
+    # one complaint's change goes with its outbox claim, several are summed into one transaction)
+    assert faults.faults[0].hits >= 1
 
 
 def _lot(n):
