@@ -57,13 +57,16 @@ class StatsStore:
         while pending:
             chunk: list[tuple[str, int, dict[Key, Counters]]] = []
             later: list[tuple[str, int, dict[Key, Counters]]] = []
+            held: set[str] = set()  # complaints with a change in this chunk or left for a later one
+            rows: set[tuple[date, str, str]] = set()  # the rows the chunk moves (each a day and a month row)
             for change in pending:
-                held = {c[0] for c in chunk} | {c[0] for c in later}
-                grown = self._sums(0, [c[2] for c in [*chunk, change]])
-                if change[0] in held or len(chunk) + 1 + len(grown) > MAX_TRANSACTION:
+                grown = rows | set(change[2])
+                if change[0] in held or len(chunk) + 1 + 2 * len(grown) > MAX_TRANSACTION:
                     later.append(change)
                 else:
                     chunk.append(change)
+                    rows = grown
+                held.add(change[0])
             if not chunk:
                 raise ValueError("too many aggregate rows for one transaction")
             while chunk:

@@ -70,15 +70,18 @@ class OutboxStore:
         stream showed (an erasure may have rewritten its text since). If any condition fails, each item is
         claimed on its own and read back, and `along` is left to its owner."""
         if len(inserted) + len(along) > MAX_TRANSACTION or (len(inserted) == 1 and not along):
-            return [c for c in (self.claim(key_of(i), now) for i in inserted) if c], False
+            return self._claim_each(inserted, now), False
         leased = [(i, secrets.token_urlsafe(16)) for i in inserted]
         claims = [{"Update": self._claim(key_of(i), now, token, unchanged=i)} for i, token in leased]
         try:
             self._client.transact_write_items(TransactItems=[*claims, *along])
         except self._client.exceptions.TransactionCanceledException:
-            return [c for c in (self.claim(key_of(i), now) for i in inserted) if c], False
+            return self._claim_each(inserted, now), False
         until = iso(now + LEASE)
         return [_claimed({**i, "lease_token": token, "lease_until": until}) for i, token in leased], True
+
+    def _claim_each(self, inserted: Sequence[dict[str, Any]], now: datetime) -> list[Claimed]:
+        return [c for c in (self.claim(key_of(i), now) for i in inserted) if c]
 
     def complete(self, key: OutboxKey, token: str, now: datetime, result: str) -> bool:
         """Mark the item done, if the lease `token` still holds it; False if another claim took it over.

@@ -38,11 +38,10 @@ def apply_stream(records: Iterable[dict[str, Any]], a: Adapters, written: Collec
 def writes_along(records: Iterable[dict[str, Any]], a: Adapters) -> dict[str, list[Write]]:
     """The writes of a batch's one change that moves sums, to go with its complaint's outbox claim (one call
     fewer for a complaint on its own). A batch of several such changes sums them (`apply_stream`)."""
-    moving = [c for c in complaint_changes(records) if stats.delta(c.old, c.new)]
+    moving = [(c, moves) for c in complaint_changes(records) if (moves := stats.delta(c.old, c.new))]
     if len(moving) != 1:
         return {}
-    [change] = moving
-    moves = stats.delta(change.old, change.new)
+    [(change, moves)] = moving
     return {change.complaint_id: a.stats.writes(change.complaint_id, change.version, moves)}
 
 
